@@ -1,0 +1,138 @@
+/**
+ * Every default of the platform in one place. Stack files override these; the
+ * `@default` tags in `config.ts` quote them.
+ */
+import type { PlatformConfig } from './config.js';
+import type { ClusterFlavor, Resources } from './types.js';
+
+/** Pulumi project name: config keys are `todo-events:<key>`. */
+export const PROJECT = 'todo-events';
+/** The config key holding the platform spec. */
+export const PLATFORM_CONFIG_KEY = `${PROJECT}:platform`;
+
+/** Versions the operators run, pinned so `pulumi up` is repeatable. */
+export const CLUSTER_VERSIONS: Record<ClusterFlavor, string> = {
+  strimzi: '4.1.1',
+  redpanda: 'v26.2.1',
+  external: '',
+};
+
+export const OPERATOR_CHART_VERSIONS: Record<ClusterFlavor, string> = {
+  strimzi: '1.2.0',
+  redpanda: '26.2.1',
+  external: '',
+};
+
+export const DAPR_CHART_VERSION = '1.18.3';
+
+/** Port of the SASL client listener per flavor (Redpanda's chart default; our Strimzi listener). */
+export const CLIENT_PORTS: Record<ClusterFlavor, number> = {
+  strimzi: 9094,
+  redpanda: 9093,
+  external: 9092,
+};
+
+/** Broker pod resources for a small environment; stacks size them up. */
+export const BROKER_RESOURCES: Resources = {
+  requests: { cpu: '500m', memory: '1Gi' },
+  limits: { cpu: '1', memory: '2Gi' },
+};
+
+/**
+ * Service pod resources. Replaced by measured figures (README, Performance):
+ * the services are single Node.js processes that stay well under these.
+ */
+export const SERVICE_RESOURCES: Resources = {
+  requests: { cpu: '50m', memory: '96Mi' },
+  limits: { cpu: '500m', memory: '160Mi' },
+};
+
+/** The HTTP port every service listens on (deliveries, health, metrics). */
+export const SERVICE_PORT = 8080;
+
+/** Name of the superuser the platform itself uses (operators' topic/user management, local scripts). */
+export const ADMIN_USER = 'platform-admin';
+/** Read-only user of the lag exporter and the console. */
+export const MONITORING_USER = 'platform-monitoring';
+
+/** The Kubernetes Secret holding a Kafka user's password (key `password`). */
+export function userSecretName(user: string): string {
+  return `kafka-user-${user}`;
+}
+
+/**
+ * The platform as the specification describes it. Retention of the dead-letter
+ * topic is 14 days: twice the source topic's, so a failure noticed late in the
+ * source's retention can still be reviewed and replayed.
+ */
+export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
+  topicDefaults: PlatformConfig['topicDefaults'];
+} = {
+  namespaces: { kafka: 'kafka', apps: 'todo' },
+  cluster: {
+    flavor: 'redpanda',
+    name: 'todo-kafka',
+    brokers: 1,
+    controllers: 0,
+    storage: { size: '10Gi', storageClass: null },
+    tls: false,
+    saslMechanism: 'SCRAM-SHA-512',
+  },
+  protectTopics: false,
+  topicDefaults: { cleanupPolicy: 'delete' },
+  topics: {
+    'task-events': { partitions: 3, retention: '7d', key: 'user_id' },
+    reminders: { partitions: 1, retention: '1d', key: null },
+    'task-updates': { partitions: 3, retention: '1h', key: 'user_id' },
+    'task-events-dlq': { partitions: 1, retention: '14d', key: null, role: 'dead-letter' },
+  },
+  images: { registry: 'ghcr.io/todo-app', tag: '0.1.0' },
+  services: {
+    audit: { mode: 'kafka', consumes: ['task-events'], produces: [], database: true },
+    'recurring-task': {
+      mode: 'kafka',
+      consumes: ['task-events'],
+      produces: ['task-events', 'reminders'],
+      database: true,
+    },
+    notification: { mode: 'dapr', consumes: ['reminders'], produces: [] },
+    websocket: { mode: 'dapr', consumes: ['task-updates'], produces: [] },
+  },
+  producers: {
+    'todo-api': { produces: ['task-events', 'task-updates'] },
+  },
+  dapr: {
+    enabled: true,
+    chartVersion: DAPR_CHART_VERSION,
+    pubsubName: 'kafka-pubsub',
+    retry: { maxRetries: 3, initialIntervalMs: 1000, maxIntervalMs: 10000 },
+    maxMessageBytes: 1048576,
+    initialOffset: 'oldest',
+  },
+  monitoring: {
+    enabled: true,
+    lagThreshold: 1000,
+    errorRatio: 0.01,
+    errorMinMessagesPerHour: 60,
+    partitionSkewRatio: 0.2,
+    forMinutes: 10,
+    runbookBaseUrl: 'https://github.com/todo-app/todo-event-backbone/blob/main/docs/runbooks',
+  },
+};
+
+/** Defaults of fields a service or topic entry leaves out. */
+export const SERVICE_DEFAULTS = {
+  replicas: 1,
+  mode: 'kafka',
+  produces: [] as string[],
+  deadLetterTopic: 'task-events-dlq',
+  port: SERVICE_PORT,
+  database: false,
+} as const;
+
+export const TOPIC_DEFAULTS = {
+  partitions: 1,
+  retention: '7d',
+  key: null,
+  role: 'events',
+} as const;

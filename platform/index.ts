@@ -1,0 +1,11 @@
+export * from './types.js';
+export type * from './config.js';
+export * from './defaults.js';
+export { parseDurationMs, formatDurationMs } from './duration.js';
+export { kafkaTopicNameProblem, topicResourceName } from './names.js';
+export { serviceAcls, producerAcls, monitoringAcls } from './acls.js';
+export { resolvePlatform, bootstrapServersFor } from './resolve.js';
+export { validatePlatform } from './validate.js';
+export { PlatformConfigError, formatProblems, type ConfigProblem } from './errors.js';
+export { loadPlatform, platformFromConfig, readStackConfig, listStacks, stackFile } from './load.js';
+export { topicConfig } from './topic-config.js';

@@ -1,0 +1,171 @@
+/**
+ * Turns a stack's config, merged over DEFAULTS, into the resolved PlatformSpec.
+ * Assumes the input passed `findConfigProblems` (see validate.ts): it fills in
+ * defaults and derives facts, it does not judge.
+ */
+import { monitoringAcls, producerAcls, serviceAcls } from './acls.js';
+import type { PlatformConfig, ServiceConfig, TopicConfig } from './config.js';
+import {
+  ADMIN_USER,
+  BROKER_RESOURCES,
+  CLIENT_PORTS,
+  CLUSTER_VERSIONS,
+  DEFAULTS,
+  MONITORING_USER,
+  OPERATOR_CHART_VERSIONS,
+  SERVICE_DEFAULTS,
+  SERVICE_RESOURCES,
+  TOPIC_DEFAULTS,
+  userSecretName,
+} from './defaults.js';
+import { parseDurationMs } from './duration.js';
+import { deepMerge } from './merge.js';
+import { topicResourceName } from './names.js';
+import type {
+  ClusterSpec,
+  DaprSpec,
+  MonitoringSpec,
+  NamespacesSpec,
+  PlatformSpec,
+  ProducerSpec,
+  ServiceSpec,
+  TopicSpec,
+  UserSpec,
+} from './types.js';
+
+const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+
+/** Stack config merged over DEFAULTS; `null` entries remain and mean "removed". */
+export function mergeWithDefaults(config: PlatformConfig): PlatformConfig {
+  return deepMerge(DEFAULTS as PlatformConfig, config);
+}
+
+function entries<T>(record: Record<string, T | null> | undefined): [string, T][] {
+  return Object.entries(record ?? {})
+    .filter((entry): entry is [string, T] => entry[1] !== null && entry[1] !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** The in-cluster bootstrap address the operators' Services answer on. */
+export function bootstrapServersFor(flavor: ClusterSpec['flavor'], name: string, namespace: string, port: number): string {
+  switch (flavor) {
+    case 'strimzi':
+      return `${name}-kafka-bootstrap.${namespace}.svc:${port}`;
+    case 'redpanda':
+      return `${name}.${namespace}.svc.cluster.local:${port}`;
+    case 'external':
+      return '';
+  }
+}
+
+function resolveCluster(config: PlatformConfig, namespaces: NamespacesSpec): ClusterSpec {
+  const c = config.cluster ?? {};
+  const flavor = c.flavor ?? 'redpanda';
+  const name = c.name ?? 'todo-kafka';
+  const tls = c.tls ?? flavor === 'external';
+  const clientPort = CLIENT_PORTS[flavor];
+  return {
+    flavor,
+    name,
+    version: c.version ?? CLUSTER_VERSIONS[flavor],
+    brokers: c.brokers ?? 1,
+    controllers: c.controllers ?? 0,
+    storage: { size: c.storage?.size ?? '10Gi', storageClass: c.storage?.storageClass ?? null },
+    resources: deepMerge(BROKER_RESOURCES, c.resources),
+    tls,
+    saslMechanism: c.saslMechanism ?? 'SCRAM-SHA-512',
+    securityProtocol: tls ? 'SASL_SSL' : 'SASL_PLAINTEXT',
+    clientPort,
+    bootstrapServers: c.bootstrapServers ?? bootstrapServersFor(flavor, name, namespaces.kafka, clientPort),
+    operatorChartVersion: c.operatorChartVersion ?? OPERATOR_CHART_VERSIONS[flavor],
+  };
+}
+
+function resolveTopic(key: string, topic: TopicConfig, config: PlatformConfig, cluster: ClusterSpec): TopicSpec {
+  const defaults = config.topicDefaults ?? {};
+  const name = topic.name ?? key;
+  const replicationFactor = topic.replicationFactor ?? defaults.replicationFactor ?? Math.min(3, cluster.brokers);
+  const minInsyncReplicas = topic.minInsyncReplicas ?? defaults.minInsyncReplicas ?? Math.max(1, replicationFactor - 1);
+  const extra = Object.entries(topic.config ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return {
+    name,
+    resourceName: topicResourceName(name),
+    partitions: topic.partitions ?? TOPIC_DEFAULTS.partitions,
+    replicationFactor,
+    minInsyncReplicas,
+    retentionMs: parseDurationMs(topic.retention ?? TOPIC_DEFAULTS.retention)!,
+    cleanupPolicy: topic.cleanupPolicy ?? defaults.cleanupPolicy ?? 'delete',
+    key: topic.key === undefined ? TOPIC_DEFAULTS.key : topic.key,
+    role: topic.role ?? TOPIC_DEFAULTS.role,
+    config: Object.fromEntries(extra.map(([k, v]) => [k, String(v)])),
+    alerts: {
+      expectedMessagesPerSecond: topic.expectedMessagesPerSecond ?? null,
+      activeHoursUtc: topic.activeHoursUtc ?? null,
+    },
+  };
+}
+
+function resolveService(name: string, service: ServiceConfig, config: PlatformConfig, monitoring: MonitoringSpec): ServiceSpec {
+  const appId = `${name}-service`;
+  const images = { ...DEFAULTS.images, ...config.images };
+  return {
+    name,
+    appId,
+    image: service.image ?? `${images.registry}/${appId}:${images.tag}`,
+    replicas: service.replicas ?? SERVICE_DEFAULTS.replicas,
+    mode: service.mode ?? SERVICE_DEFAULTS.mode,
+    consumes: [...(service.consumes ?? [])].sort(),
+    produces: [...(service.produces ?? SERVICE_DEFAULTS.produces)].sort(),
+    deadLetterTopic: service.deadLetterTopic ?? SERVICE_DEFAULTS.deadLetterTopic,
+    consumerGroup: appId,
+    user: appId,
+    port: service.port ?? SERVICE_DEFAULTS.port,
+    resources: deepMerge(SERVICE_RESOURCES, service.resources),
+    database: service.database ?? SERVICE_DEFAULTS.database,
+    lagThreshold: service.lagThreshold ?? monitoring.lagThreshold,
+  };
+}
+
+function resolveUsers(services: ServiceSpec[], producers: ProducerSpec[]): UserSpec[] {
+  const user = (name: string, kind: UserSpec['kind'], acls: UserSpec['acls']): UserSpec => ({
+    name,
+    kind,
+    secretName: userSecretName(name),
+    acls,
+  });
+  return [
+    user(ADMIN_USER, 'admin', []),
+    user(MONITORING_USER, 'monitoring', monitoringAcls()),
+    ...services.map((s) => user(s.user, 'service', serviceAcls(s))),
+    ...producers.map((p) => user(p.name, 'producer', producerAcls(p))),
+  ].sort(byName);
+}
+
+/** Fills defaults and derives users, ACLs and addresses. Input must be valid. */
+export function resolvePlatform(stack: string, stackConfig: PlatformConfig): PlatformSpec {
+  const config = mergeWithDefaults(stackConfig);
+  const namespaces: NamespacesSpec = { kafka: 'kafka', apps: 'todo', ...config.namespaces };
+  const cluster = resolveCluster(config, namespaces);
+  const monitoring = { ...DEFAULTS.monitoring, ...config.monitoring } as MonitoringSpec;
+  const dapr = deepMerge(DEFAULTS.dapr, config.dapr) as DaprSpec;
+  const topics = entries(config.topics)
+    .map(([key, t]) => resolveTopic(key, t, config, cluster))
+    .sort(byName);
+  const services = entries(config.services).map(([name, s]) => resolveService(name, s, config, monitoring));
+  const producers = entries(config.producers).map(([name, p]) => ({
+    name,
+    produces: [...(p.produces ?? [])].sort(),
+  }));
+  return {
+    stack,
+    namespaces,
+    cluster,
+    protectTopics: config.protectTopics ?? false,
+    topics,
+    services,
+    producers,
+    users: resolveUsers(services, producers),
+    dapr,
+    monitoring,
+  };
+}

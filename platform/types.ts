@@ -1,0 +1,190 @@
+/**
+ * The resolved platform spec: plain, serializable, deterministic data.
+ *
+ * Every renderer (cdk8s charts, the Pulumi program, the local broker scripts,
+ * the alert generator) reads this and nothing else. It is produced once by
+ * `resolvePlatform()` from a stack's config merged over `DEFAULTS`; lists are
+ * sorted by name so two specs can be diffed line by line.
+ */
+
+export type ClusterFlavor = 'strimzi' | 'redpanda' | 'external';
+export type SaslMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+export type SecurityProtocol = 'SASL_PLAINTEXT' | 'SASL_SSL';
+export type ServiceMode = 'dapr' | 'kafka';
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
+export type TopicRole = 'events' | 'dead-letter';
+export type AclOperation = 'Read' | 'Write' | 'Describe' | 'DescribeConfigs';
+export type AclResourceType = 'topic' | 'group';
+export type AclPatternType = 'literal' | 'prefixed';
+export type UserKind = 'admin' | 'service' | 'producer' | 'monitoring';
+
+export interface ResourceQuantities {
+  /** CPU, Kubernetes quantity such as `50m`. */
+  readonly cpu: string;
+  /** Memory, Kubernetes quantity such as `96Mi`. */
+  readonly memory: string;
+}
+
+export interface Resources {
+  readonly requests: ResourceQuantities;
+  readonly limits: ResourceQuantities;
+}
+
+export interface ClusterSpec {
+  /** Which kind of cluster serves this environment. */
+  readonly flavor: ClusterFlavor;
+  /** Name of the Kafka/Redpanda custom resource (and its Services). */
+  readonly name: string;
+  /** Kafka version (Strimzi) or Redpanda image tag (Redpanda). Unused for `external`. */
+  readonly version: string;
+  /** Broker count: the upper bound of every topic's replication factor. */
+  readonly brokers: number;
+  /** Strimzi only: size of a dedicated controller node pool; 0 runs combined broker+controller nodes. */
+  readonly controllers: number;
+  /** Persistent storage per broker. */
+  readonly storage: { readonly size: string; readonly storageClass: string | null };
+  /** Requests and limits per broker pod. */
+  readonly resources: Resources;
+  /** Whether the client listener uses TLS (SASL_SSL) or not (SASL_PLAINTEXT). */
+  readonly tls: boolean;
+  /** SASL mechanism every user authenticates with. */
+  readonly saslMechanism: SaslMechanism;
+  /** Derived from `tls`. */
+  readonly securityProtocol: SecurityProtocol;
+  /** Port of the SASL client listener inside the cluster. */
+  readonly clientPort: number;
+  /** Bootstrap address clients use: given for `external`, derived for the operators. */
+  readonly bootstrapServers: string;
+  /** Pinned Helm chart version of the operator that runs this flavor (empty for `external`). */
+  readonly operatorChartVersion: string;
+}
+
+export interface TopicAlertSpec {
+  /** Messages per second the topic is expected to carry; null means no low-traffic alert. */
+  readonly expectedMessagesPerSecond: number | null;
+  /** UTC hours `[from, to)` during which the expected rate applies; null means all day. */
+  readonly activeHoursUtc: { readonly from: number; readonly to: number } | null;
+}
+
+export interface TopicSpec {
+  /** Kafka topic name. */
+  readonly name: string;
+  /** Kubernetes `metadata.name` of the topic resource (differs from `name` when that is not a valid Kubernetes name). */
+  readonly resourceName: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
+  readonly retentionMs: number;
+  readonly cleanupPolicy: CleanupPolicy;
+  /** Event field used as the record key, or null for unkeyed topics. */
+  readonly key: string | null;
+  /** `events` topics carry domain events; `dead-letter` topics hold what consumers gave up on. */
+  readonly role: TopicRole;
+  /** Further topic-level Kafka configs, rendered after the derived ones. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly alerts: TopicAlertSpec;
+}
+
+export interface ServiceSpec {
+  /** Short name, such as `audit`. */
+  readonly name: string;
+  /** Kubernetes name and Dapr app id, such as `audit-service`. */
+  readonly appId: string;
+  readonly image: string;
+  readonly replicas: number;
+  /** `dapr`: the sidecar delivers events over HTTP; `kafka`: the service consumes directly. */
+  readonly mode: ServiceMode;
+  readonly consumes: readonly string[];
+  readonly produces: readonly string[];
+  readonly deadLetterTopic: string;
+  /** Kafka consumer group (Dapr's default is the app id, so both modes use the app id). */
+  readonly consumerGroup: string;
+  /** Kafka user the service authenticates as. */
+  readonly user: string;
+  /** HTTP port: Dapr deliveries, /healthz, /readyz and /metrics. */
+  readonly port: number;
+  readonly resources: Resources;
+  /** Whether the service needs PostgreSQL (`DATABASE_URL` from a Secret). */
+  readonly database: boolean;
+  /** Consumer-lag alert threshold in messages for this service's consumer group. */
+  readonly lagThreshold: number;
+}
+
+export interface ProducerSpec {
+  /** Name of the producing application, also its Kafka user and Dapr app id. */
+  readonly name: string;
+  readonly produces: readonly string[];
+}
+
+export interface AclSpec {
+  readonly resourceType: AclResourceType;
+  readonly name: string;
+  readonly patternType: AclPatternType;
+  readonly operations: readonly AclOperation[];
+}
+
+export interface UserSpec {
+  /** Kafka (SASL) username. */
+  readonly name: string;
+  readonly kind: UserKind;
+  /** Kubernetes Secret (same name in the Kafka and app namespaces) holding key `password`. */
+  readonly secretName: string;
+  /** Empty for the admin, which is a superuser. */
+  readonly acls: readonly AclSpec[];
+}
+
+export interface DaprSpec {
+  readonly enabled: boolean;
+  /** Pinned Helm chart version of the Dapr control plane. */
+  readonly chartVersion: string;
+  /** Name of the pub/sub component the producing app publishes through. */
+  readonly pubsubName: string;
+  /** Retry policy for deliveries: the specification's 3 attempts, exponential, 1 s to 10 s. */
+  readonly retry: {
+    readonly maxRetries: number;
+    readonly initialIntervalMs: number;
+    readonly maxIntervalMs: number;
+  };
+  /** Largest message the component accepts, in bytes. */
+  readonly maxMessageBytes: number;
+  readonly initialOffset: 'newest' | 'oldest';
+}
+
+export interface MonitoringSpec {
+  readonly enabled: boolean;
+  /** Default consumer-lag threshold (messages); services may override with `lagThreshold`. */
+  readonly lagThreshold: number;
+  /** Error ratio above which a service/topic alerts, e.g. 0.01 for 1 %. */
+  readonly errorRatio: number;
+  /** Messages per hour below which the error-ratio alert stays silent. */
+  readonly errorMinMessagesPerHour: number;
+  /** Relative deviation of a partition's ingress rate from its topic mean that alerts, e.g. 0.2. */
+  readonly partitionSkewRatio: number;
+  /** How long a condition must hold before an alert fires, in minutes. */
+  readonly forMinutes: number;
+  /** Base URL of the runbooks linked from alerts. */
+  readonly runbookBaseUrl: string;
+}
+
+export interface NamespacesSpec {
+  /** Where the cluster, its topics and users live. */
+  readonly kafka: string;
+  /** Where the services and Dapr components live. */
+  readonly apps: string;
+}
+
+export interface PlatformSpec {
+  /** Stack (environment) name. */
+  readonly stack: string;
+  readonly namespaces: NamespacesSpec;
+  readonly cluster: ClusterSpec;
+  /** Whether topics are protected from deletion (Pulumi `protect`, Strimzi/Redpanda deletion guards). */
+  readonly protectTopics: boolean;
+  readonly topics: readonly TopicSpec[];
+  readonly services: readonly ServiceSpec[];
+  readonly producers: readonly ProducerSpec[];
+  /** Derived from services and producers: one per service, producer, plus admin and monitoring. */
+  readonly users: readonly UserSpec[];
+  readonly dapr: DaprSpec;
+  readonly monitoring: MonitoringSpec;
+}
