@@ -9,3 +9,4 @@ export { validatePlatform } from './validate.js';
 export { PlatformConfigError, formatProblems, type ConfigProblem } from './errors.js';
 export { loadPlatform, platformFromConfig, readStackConfig, listStacks, stackFile } from './load.js';
 export { topicConfig } from './topic-config.js';
+export * from './service-env.js';
