@@ -10,3 +10,4 @@ export { PlatformConfigError, formatProblems, type ConfigProblem } from './error
 export { loadPlatform, platformFromConfig, readStackConfig, listStacks, stackFile } from './load.js';
 export { topicConfig } from './topic-config.js';
 export * from './service-env.js';
+export * from './metrics.js';
