@@ -3,7 +3,7 @@
  * produces. Nothing here is written by hand in a stack file: adding a topic
  * to a service's `consumes` is what grants the read.
  */
-import type { AclSpec, ProducerSpec, ServiceSpec } from './types.js';
+import type { AclOperation, AclSpec, ProducerSpec, ServiceSpec } from './types.js';
 
 function topicAcl(name: string, operations: AclSpec['operations']): AclSpec {
   return { resourceType: 'topic', name, patternType: 'literal', operations };
@@ -29,7 +29,7 @@ export function serviceAcls(service: Pick<ServiceSpec, 'consumes' | 'produces' |
   const writes = new Set([...service.produces, service.deadLetterTopic]);
   const acls: AclSpec[] = [];
   for (const topic of new Set([...reads, ...writes])) {
-    const operations: AclSpec['operations'] = [];
+    const operations: AclOperation[] = [];
     if (reads.has(topic)) operations.push('Read');
     if (writes.has(topic)) operations.push('Write');
     operations.push('Describe');

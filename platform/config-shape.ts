@@ -1,0 +1,101 @@
+/**
+ * The accepted shape of the platform config, as data: which keys exist and
+ * what type each holds. The structural check walks it to report unknown keys
+ * (typos) and wrong types with their paths.
+ */
+
+export type Shape =
+  | { readonly kind: 'object'; readonly fields: Readonly<Record<string, Shape>> }
+  | { readonly kind: 'map'; readonly value: Shape; readonly nullable: boolean; readonly keyHint: string }
+  | { readonly kind: 'list'; readonly item: Shape }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'scalar'; readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'duration' | 'config-value' }
+  | { readonly kind: 'nullable'; readonly shape: Shape };
+
+const object = (fields: Record<string, Shape>): Shape => ({ kind: 'object', fields });
+const map = (value: Shape, keyHint: string): Shape => ({ kind: 'map', value, nullable: true, keyHint });
+const list = (item: Shape): Shape => ({ kind: 'list', item });
+const oneOf = (...values: string[]): Shape => ({ kind: 'enum', values });
+const nullable = (shape: Shape): Shape => ({ kind: 'nullable', shape });
+const str: Shape = { kind: 'scalar', type: 'string' };
+const int: Shape = { kind: 'scalar', type: 'integer' };
+const num: Shape = { kind: 'scalar', type: 'number' };
+const bool: Shape = { kind: 'scalar', type: 'boolean' };
+const duration: Shape = { kind: 'scalar', type: 'duration' };
+const configValue: Shape = { kind: 'scalar', type: 'config-value' };
+
+const quantities = object({ cpu: str, memory: str });
+const resources = object({ requests: quantities, limits: quantities });
+
+export const PLATFORM_SHAPE: Shape = object({
+  namespaces: object({ kafka: str, apps: str }),
+  cluster: object({
+    flavor: oneOf('strimzi', 'redpanda', 'external'),
+    name: str,
+    version: str,
+    brokers: int,
+    controllers: int,
+    storage: object({ size: str, storageClass: nullable(str) }),
+    resources,
+    tls: bool,
+    saslMechanism: oneOf('SCRAM-SHA-256', 'SCRAM-SHA-512'),
+    bootstrapServers: str,
+    operatorChartVersion: str,
+  }),
+  protectTopics: bool,
+  topicDefaults: object({
+    replicationFactor: int,
+    minInsyncReplicas: int,
+    cleanupPolicy: oneOf('delete', 'compact', 'compact,delete'),
+  }),
+  topics: map(
+    object({
+      name: str,
+      partitions: int,
+      replicationFactor: int,
+      minInsyncReplicas: int,
+      retention: duration,
+      cleanupPolicy: oneOf('delete', 'compact', 'compact,delete'),
+      key: nullable(str),
+      role: oneOf('events', 'dead-letter'),
+      config: { kind: 'map', value: configValue, nullable: false, keyHint: 'a Kafka topic config such as segment.bytes' },
+      expectedMessagesPerSecond: nullable(num),
+      activeHoursUtc: nullable(object({ from: int, to: int })),
+    }),
+    'a topic name',
+  ),
+  images: object({ registry: str, tag: str }),
+  services: map(
+    object({
+      image: str,
+      replicas: int,
+      mode: oneOf('dapr', 'kafka'),
+      consumes: list(str),
+      produces: list(str),
+      deadLetterTopic: str,
+      port: int,
+      resources,
+      database: bool,
+      lagThreshold: int,
+    }),
+    'a service name',
+  ),
+  producers: map(object({ produces: list(str) }), 'a producer name'),
+  dapr: object({
+    enabled: bool,
+    chartVersion: str,
+    pubsubName: str,
+    retry: object({ maxRetries: int, initialIntervalMs: int, maxIntervalMs: int }),
+    maxMessageBytes: int,
+    initialOffset: oneOf('newest', 'oldest'),
+  }),
+  monitoring: object({
+    enabled: bool,
+    lagThreshold: int,
+    errorRatio: num,
+    errorMinMessagesPerHour: num,
+    partitionSkewRatio: num,
+    forMinutes: int,
+    runbookBaseUrl: str,
+  }),
+});

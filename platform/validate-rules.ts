@@ -1,0 +1,258 @@
+/**
+ * Rules that need more than the shape: bounds, cross references, and what each
+ * cluster flavor accepts. They run on the stack config merged over DEFAULTS and
+ * skip values whose type the structural check already reported.
+ */
+import type { PlatformConfig, ServiceConfig, TopicConfig } from './config.js';
+import { ADMIN_USER, MONITORING_USER } from './defaults.js';
+import type { ConfigProblem } from './errors.js';
+import { isKubernetesLabel, kafkaTopicNameProblem, topicResourceName } from './names.js';
+import { closest, show } from './suggest.js';
+
+/** Redpanda's and Strimzi's practical ceiling; more partitions per topic is almost always a mistake. */
+const MAX_PARTITIONS = 10_000;
+/** Configs with a field of their own: setting them under `config` would write one fact twice. */
+const DEDICATED_CONFIG_KEYS: Record<string, string> = {
+  'retention.ms': 'retention',
+  'min.insync.replicas': 'minInsyncReplicas',
+  'cleanup.policy': 'cleanupPolicy',
+};
+const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/;
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+type Report = (path: string, message: string, fix: string) => void;
+
+function liveEntries<T>(record: Record<string, T | null> | undefined): [string, T][] {
+  return Object.entries(record ?? {})
+    .filter((e): e is [string, T] => e[1] !== null && typeof e[1] === 'object')
+    .sort(([a], [b]) => a.localeCompare(b));
+}
+
+function checkCluster(config: PlatformConfig, report: Report): void {
+  const c = config.cluster ?? {};
+  const flavor = c.flavor;
+  if (isInt(c.brokers) && c.brokers < 1) {
+    report('cluster.brokers', `${c.brokers} is not allowed`, 'a cluster needs at least 1 broker');
+  }
+  if (isInt(c.controllers) && c.controllers < 0) {
+    report('cluster.controllers', `${c.controllers} is not allowed`, 'write 0 for combined nodes or the size of the controller pool');
+  }
+  if (isInt(c.controllers) && c.controllers > 0 && flavor !== 'strimzi') {
+    report('cluster.controllers', `${c.controllers} only applies to strimzi, not ${show(flavor)}`, 'remove it');
+  }
+  if (isInt(c.controllers) && c.controllers > 0 && c.controllers % 2 === 0) {
+    report('cluster.controllers', `${c.controllers} controllers cannot keep a KRaft quorum through more failures than ${c.controllers - 1}`, 'use an odd number such as 3');
+  }
+  if (flavor === 'strimzi' && c.saslMechanism !== undefined && c.saslMechanism !== 'SCRAM-SHA-512') {
+    report('cluster.saslMechanism', `${show(c.saslMechanism)} is not supported by Strimzi, whose users are SCRAM-SHA-512 only`, 'write SCRAM-SHA-512');
+  }
+  if (flavor === 'external') {
+    if (c.bootstrapServers === undefined) {
+      report('cluster.bootstrapServers', 'is missing; an external cluster has no address to derive', 'write host:port[,host:port] of the cluster');
+    }
+  } else if (c.bootstrapServers !== undefined) {
+    report('cluster.bootstrapServers', `${show(c.bootstrapServers)} only applies to external clusters`, `remove it; ${flavor} derives the address from its Service`);
+  }
+  if (typeof c.bootstrapServers === 'string') {
+    const bad = c.bootstrapServers.split(',').filter((a) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(a.trim()));
+    if (bad.length > 0) {
+      report('cluster.bootstrapServers', `${show(c.bootstrapServers)} is not a host:port list`, 'write host:port entries separated by commas, e.g. broker-1.example.com:9092');
+    }
+  }
+  if (typeof c.name === 'string' && !isKubernetesLabel(c.name)) {
+    report('cluster.name', `${show(c.name)} is not a valid Kubernetes name`, 'use lower-case letters, digits and "-", at most 63 characters');
+  }
+  checkResources('cluster.resources', c.resources, report);
+  if (typeof c.storage?.size === 'string' && !QUANTITY.test(c.storage.size)) {
+    report('cluster.storage.size', `${show(c.storage.size)} is not a Kubernetes quantity`, 'write a size such as 10Gi');
+  }
+}
+
+function checkResources(path: string, resources: unknown, report: Report): void {
+  if (typeof resources !== 'object' || resources === null) return;
+  for (const [group, values] of Object.entries(resources as Record<string, unknown>)) {
+    if (typeof values !== 'object' || values === null) continue;
+    for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
+      if (typeof value === 'string' && !QUANTITY.test(value)) {
+        const example = name === 'cpu' ? '100m or 1' : '128Mi or 1Gi';
+        report(`${path}.${group}.${name}`, `${show(value)} is not a Kubernetes quantity`, `write a quantity such as ${example}`);
+      }
+    }
+  }
+}
+
+function checkTopic(key: string, topic: TopicConfig, config: PlatformConfig, report: Report): void {
+  const path = `topics.${key}`;
+  const flavor = config.cluster?.flavor;
+  const brokers = config.cluster?.brokers;
+  const name = typeof topic.name === 'string' ? topic.name : key;
+  const nameProblem = kafkaTopicNameProblem(name);
+  if (nameProblem) {
+    report(topic.name === undefined ? path : `${path}.name`, `${show(name)} ${nameProblem}`, 'rename the topic');
+  } else if (topicResourceName(name) === '') {
+    report(path, `${show(name)} has no characters a Kubernetes name can keep`, 'rename the topic with letters or digits');
+  }
+  if (isInt(topic.partitions) && (topic.partitions < 1 || topic.partitions > MAX_PARTITIONS)) {
+    const fix = topic.partitions < 1 ? 'a topic needs at least 1 partition' : `use at most ${MAX_PARTITIONS} partitions`;
+    report(`${path}.partitions`, `${topic.partitions} is not allowed`, fix);
+  }
+  const rfPath = topic.replicationFactor !== undefined ? `${path}.replicationFactor` : 'topicDefaults.replicationFactor';
+  const rf = topic.replicationFactor ?? config.topicDefaults?.replicationFactor ?? (isInt(brokers) ? Math.min(3, brokers) : undefined);
+  if (isInt(rf)) {
+    if (rf < 1) report(rfPath, `${rf} is not allowed`, 'a topic needs at least 1 replica');
+    else if (isInt(brokers) && rf > brokers) {
+      report(rfPath, `${rf} replicas exceed the ${brokers} broker(s) of cluster ${show(config.cluster?.name)}`, `use at most ${brokers}, or add brokers in cluster.brokers`);
+    } else if (flavor === 'redpanda' && rf % 2 === 0) {
+      report(rfPath, `${rf} is even; Redpanda requires an odd replication factor`, `use ${rf - 1} or ${rf + 1}`);
+    }
+    const minIsrPath = topic.minInsyncReplicas !== undefined ? `${path}.minInsyncReplicas` : 'topicDefaults.minInsyncReplicas';
+    const minIsr = topic.minInsyncReplicas ?? config.topicDefaults?.minInsyncReplicas;
+    if (isInt(minIsr) && (minIsr < 1 || minIsr > rf)) {
+      report(minIsrPath, `${minIsr} is outside 1..${rf} (the topic's replication factor)`, `use at most ${rf}; with acks=all a higher value refuses every write`);
+    }
+  }
+  for (const configKey of Object.keys(topic.config ?? {})) {
+    const field = DEDICATED_CONFIG_KEYS[configKey];
+    if (field) report(`${path}.config.${configKey}`, 'duplicates a dedicated setting', `set topics.${key}.${field} instead`);
+  }
+  if (typeof topic.key === 'string' && !/^[a-z_][a-z0-9_]*$/.test(topic.key)) {
+    report(`${path}.key`, `${show(topic.key)} is not an event field name`, 'write a field of the event such as user_id');
+  }
+  if (isNum(topic.expectedMessagesPerSecond) && topic.expectedMessagesPerSecond <= 0) {
+    report(`${path}.expectedMessagesPerSecond`, `${topic.expectedMessagesPerSecond} is not allowed`, 'write a positive rate, or null for no low-traffic alert');
+  }
+  const hours = topic.activeHoursUtc;
+  if (hours && (isInt(hours.from) || isInt(hours.to))) {
+    const ok = (h: unknown) => isInt(h) && h >= 0 && h <= 24;
+    if (!ok(hours.from) || !ok(hours.to) || hours.from === hours.to) {
+      report(`${path}.activeHoursUtc`, `${show(hours)} is not a window of UTC hours`, 'write { from: 7, to: 22 } with hours 0..24 that differ');
+    }
+  }
+}
+
+function checkTopicNames(topics: [string, TopicConfig][], report: Report): Set<string> {
+  const names = new Map<string, string>();
+  const resources = new Map<string, string>();
+  const metricNames = new Map<string, string>();
+  for (const [key, topic] of topics) {
+    const name = typeof topic.name === 'string' ? topic.name : key;
+    const path = `topics.${key}`;
+    const seen = names.get(name);
+    if (seen) {
+      report(path, `names topic ${show(name)} again (already ${seen})`, 'remove one of the two entries');
+      continue;
+    }
+    names.set(name, path);
+    if (kafkaTopicNameProblem(name)) continue;
+    const resource = topicResourceName(name);
+    const resourceClash = resources.get(resource);
+    if (resourceClash) {
+      report(path, `maps to Kubernetes name ${show(resource)}, as ${resourceClash} does`, 'rename one topic so their Kubernetes names differ');
+    }
+    resources.set(resource, path);
+    // Kafka refuses topics that differ only by "." versus "_": their metric names collide.
+    const metric = name.replace(/\./g, '_');
+    const metricClash = metricNames.get(metric);
+    if (metricClash && !resourceClash) {
+      report(path, `collides with ${metricClash}: Kafka treats "." and "_" alike in topic names`, 'rename one of them');
+    }
+    metricNames.set(metric, path);
+  }
+  return new Set(names.keys());
+}
+
+function checkTopicRefs(path: string, refs: unknown, topics: Set<string>, report: Report): void {
+  if (!Array.isArray(refs)) return;
+  refs.forEach((ref, i) => {
+    if (typeof ref === 'string' && !topics.has(ref)) {
+      const guess = closest(ref, [...topics]);
+      report(`${path}[${i}]`, `${show(ref)} is not a topic of this stack`, guess ? `did you mean "${guess}"?` : `declare it under topics, or use one of ${[...topics].sort().join(', ')}`);
+    }
+  });
+}
+
+function checkService(name: string, service: ServiceConfig, config: PlatformConfig, topics: Set<string>, report: Report): void {
+  const path = `services.${name}`;
+  if (!isKubernetesLabel(`${name}-service`)) {
+    report(path, `${show(name)} is not usable as a Kubernetes name (it becomes "${name}-service")`, 'use lower-case letters, digits and "-", at most 55 characters');
+  }
+  checkTopicRefs(`${path}.consumes`, service.consumes, topics, report);
+  checkTopicRefs(`${path}.produces`, service.produces, topics, report);
+  if (Array.isArray(service.consumes) && service.consumes.length === 0) {
+    report(`${path}.consumes`, 'is empty', 'a consumer service consumes at least one topic; list it, or remove the service');
+  }
+  const dlq = service.deadLetterTopic;
+  if (typeof dlq === 'string') {
+    if (!topics.has(dlq)) {
+      report(`${path}.deadLetterTopic`, `${show(dlq)} is not a topic of this stack`, `declare it under topics with role: dead-letter`);
+    } else if (config.topics?.[dlq]?.role !== 'dead-letter' && !Object.values(config.topics ?? {}).some((t) => t?.name === dlq && t.role === 'dead-letter')) {
+      report(`${path}.deadLetterTopic`, `${show(dlq)} is an events topic`, `set topics.${dlq}.role to dead-letter, or name a dead-letter topic`);
+    }
+  }
+  if (isInt(service.replicas) && service.replicas < 0) report(`${path}.replicas`, `${service.replicas} is not allowed`, 'write 0 or more');
+  if (isInt(service.port) && (service.port < 1024 || service.port > 65535)) {
+    report(`${path}.port`, `${service.port} is outside 1024..65535`, 'pick an unprivileged port such as 8080; the pods run as non-root');
+  }
+  if (isInt(service.lagThreshold) && service.lagThreshold < 1) report(`${path}.lagThreshold`, `${service.lagThreshold} is not allowed`, 'write a positive number of messages');
+  if (service.mode === 'dapr' && config.dapr?.enabled === false) {
+    report(`${path}.mode`, '"dapr" needs Dapr, but dapr.enabled is false', 'set dapr.enabled to true, or mode to kafka');
+  }
+  checkResources(`${path}.resources`, service.resources, report);
+}
+
+function checkUsers(config: PlatformConfig, topics: Set<string>, report: Report): void {
+  const owners = new Map<string, string>([
+    [ADMIN_USER, 'the platform admin'],
+    [MONITORING_USER, 'the monitoring user'],
+  ]);
+  for (const [name] of liveEntries(config.services)) owners.set(`${name}-service`, `services.${name}`);
+  for (const [name, producer] of liveEntries(config.producers)) {
+    const path = `producers.${name}`;
+    const owner = owners.get(name);
+    if (owner) report(path, `uses the Kafka user name ${show(name)} of ${owner}`, 'rename the producer');
+    else if (!isKubernetesLabel(name)) report(path, `${show(name)} is not a valid Kubernetes name`, 'use lower-case letters, digits and "-"');
+    owners.set(name, path);
+    checkTopicRefs(`${path}.produces`, producer.produces, topics, report);
+  }
+}
+
+function checkSettings(config: PlatformConfig, report: Report): void {
+  for (const [key, value] of Object.entries(config.namespaces ?? {})) {
+    if (typeof value === 'string' && !isKubernetesLabel(value)) {
+      report(`namespaces.${key}`, `${show(value)} is not a valid namespace name`, 'use lower-case letters, digits and "-", at most 63 characters');
+    }
+  }
+  const retry = config.dapr?.retry ?? {};
+  for (const [key, value] of Object.entries(retry)) {
+    if (isInt(value) && value < (key === 'maxRetries' ? 0 : 1)) report(`dapr.retry.${key}`, `${value} is not allowed`, 'write a positive number');
+  }
+  if (isInt(retry.initialIntervalMs) && isInt(retry.maxIntervalMs) && retry.initialIntervalMs > retry.maxIntervalMs) {
+    report('dapr.retry.maxIntervalMs', `${retry.maxIntervalMs} is below initialIntervalMs ${retry.initialIntervalMs}`, 'make the maximum at least the initial interval');
+  }
+  const m = config.monitoring ?? {};
+  const ratio = (key: 'errorRatio' | 'partitionSkewRatio', value: unknown) => {
+    if (isNum(value) && (value <= 0 || value >= 1)) report(`monitoring.${key}`, `${value} is outside (0, 1)`, 'write a fraction such as 0.01 for 1%');
+  };
+  ratio('errorRatio', m.errorRatio);
+  ratio('partitionSkewRatio', m.partitionSkewRatio);
+  for (const key of ['lagThreshold', 'forMinutes'] as const) {
+    const value = m[key];
+    if (isInt(value) && value < 1) report(`monitoring.${key}`, `${value} is not allowed`, 'write a positive whole number');
+  }
+}
+
+/** Every semantic problem of a config already merged over DEFAULTS. */
+export function checkRules(config: PlatformConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const report: Report = (path, message, fix) => problems.push({ path, message, fix });
+  checkCluster(config, report);
+  const topics = liveEntries(config.topics);
+  const topicNames = checkTopicNames(topics, report);
+  for (const [key, topic] of topics) checkTopic(key, topic, config, report);
+  for (const [name, service] of liveEntries(config.services)) checkService(name, service, config, topicNames, report);
+  checkUsers(config, topicNames, report);
+  checkSettings(config, report);
+  return problems;
+}

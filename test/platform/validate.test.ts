@@ -1,0 +1,188 @@
+import { formatProblems, PlatformConfigError, platformFromConfig, validatePlatform } from '../../platform/index.js';
+
+/** The problems of a config as the lines a user reads. */
+function problems(config: unknown): string[] {
+  return validatePlatform(config).map((p) => `${p.path}: ${p.message}; ${p.fix}`);
+}
+
+describe('a valid config', () => {
+  it('has no problems when empty (all defaults)', () => {
+    expect(problems({})).toEqual([]);
+  });
+
+  it('accepts retention written as 7d, 1h or 3600000', () => {
+    expect(problems({ topics: { reminders: { retention: '7d' }, 'task-updates': { retention: '1h' }, 'task-events': { retention: 3600000 } } })).toEqual([]);
+    expect(problems({ topics: { reminders: { retention: '3600000' } } })).toEqual([]);
+  });
+});
+
+describe('topic rules', () => {
+  it('rejects retention in any other form', () => {
+    expect(problems({ topics: { reminders: { retention: '7 days' } } })).toEqual([
+      'topics.reminders.retention: "7 days" is not a duration; write a duration such as 7d, 1h, 30m, 45s or a number of milliseconds such as 3600000',
+    ]);
+    expect(problems({ topics: { reminders: { retention: -1 } } })).toHaveLength(1);
+    expect(problems({ topics: { reminders: { retention: '1y' } } })).toHaveLength(1);
+  });
+
+  it('rejects zero partitions', () => {
+    expect(problems({ topics: { reminders: { partitions: 0 } } })).toEqual([
+      'topics.reminders.partitions: 0 is not allowed; a topic needs at least 1 partition',
+    ]);
+  });
+
+  it('rejects a replication factor above the broker count', () => {
+    expect(problems({ cluster: { flavor: 'strimzi', brokers: 3 }, topics: { reminders: { replicationFactor: 5 } } })).toEqual([
+      'topics.reminders.replicationFactor: 5 replicas exceed the 3 broker(s) of cluster "todo-kafka"; use at most 3, or add brokers in cluster.brokers',
+    ]);
+  });
+
+  it('rejects an even replication factor on Redpanda', () => {
+    expect(problems({ cluster: { flavor: 'redpanda', brokers: 3 }, topicDefaults: { replicationFactor: 2 } })).toEqual([
+      'topicDefaults.replicationFactor: 2 is even; Redpanda requires an odd replication factor; use 1 or 3',
+    ]);
+  });
+
+  it('accepts an even replication factor on Strimzi', () => {
+    expect(problems({ cluster: { flavor: 'strimzi', brokers: 3 }, topicDefaults: { replicationFactor: 2 } })).toEqual([]);
+  });
+
+  it('rejects min.insync.replicas above the replication factor', () => {
+    expect(problems({ topics: { reminders: { minInsyncReplicas: 2 } } })).toEqual([
+      'topics.reminders.minInsyncReplicas: 2 is outside 1..1 (the topic\'s replication factor); use at most 1; with acks=all a higher value refuses every write',
+    ]);
+  });
+
+  it('rejects topic names Kafka refuses', () => {
+    expect(problems({ topics: { 'task events': { partitions: 1 } } })).toEqual([
+      'topics.task events: "task events" may only contain ASCII letters, digits, ".", "_" and "-"; rename the topic',
+    ]);
+    expect(problems({ topics: { ['a'.repeat(250)]: {} } })[0]).toContain('is 250 characters long; Kafka allows at most 249; rename the topic');
+    expect(problems({ topics: { '..': {} } })).toEqual(['topics...: ".." is reserved by Kafka; rename the topic']);
+  });
+
+  it('accepts names that are not Kubernetes names and maps them', () => {
+    const spec = platformFromConfig('t', { topics: { Task_Archive: { partitions: 1 } } });
+    const topic = spec.topics.find((t) => t.name === 'Task_Archive');
+    expect(topic?.resourceName).toBe('task-archive');
+  });
+
+  it('rejects two topics that map to one Kubernetes name', () => {
+    expect(problems({ topics: { Task_Archive: {}, 'task-archive': {} } })).toEqual([
+      'topics.task-archive: maps to Kubernetes name "task-archive", as topics.Task_Archive does; rename one topic so their Kubernetes names differ',
+    ]);
+  });
+
+  it('rejects topics that differ only by "." and "_"', () => {
+    expect(problems({ topics: { 'task.archive': {}, task_archive: {} } })).toEqual([
+      'topics.task.archive: collides with topics.task_archive: Kafka treats "." and "_" alike in topic names; rename one of them',
+    ]);
+  });
+
+  it('rejects a duplicate topic name given through name', () => {
+    expect(problems({ topics: { archive: { name: 'reminders' } } })).toEqual([
+      'topics.reminders: names topic "reminders" again (already topics.archive); remove one of the two entries',
+    ]);
+  });
+
+  it('rejects dedicated settings written under config', () => {
+    expect(problems({ topics: { reminders: { config: { 'retention.ms': 5 } } } })).toEqual([
+      'topics.reminders.config.retention.ms: duplicates a dedicated setting; set topics.reminders.retention instead',
+    ]);
+  });
+});
+
+describe('cluster rules', () => {
+  it('accepts only SCRAM-SHA-512 on Strimzi', () => {
+    expect(problems({ cluster: { flavor: 'strimzi', saslMechanism: 'SCRAM-SHA-256' } })).toEqual([
+      'cluster.saslMechanism: "SCRAM-SHA-256" is not supported by Strimzi, whose users are SCRAM-SHA-512 only; write SCRAM-SHA-512',
+    ]);
+  });
+
+  it('requires bootstrap servers for an external cluster', () => {
+    expect(problems({ cluster: { flavor: 'external' } })).toEqual([
+      'cluster.bootstrapServers: is missing; an external cluster has no address to derive; write host:port[,host:port] of the cluster',
+    ]);
+  });
+
+  it('suggests the closest flavor', () => {
+    expect(problems({ cluster: { flavor: 'strimsi' } })).toEqual([
+      'cluster.flavor: "strimsi" is not one of "strimzi", "redpanda", "external"; did you mean "strimzi"?',
+    ]);
+  });
+});
+
+describe('service rules', () => {
+  it('rejects services naming unknown topics', () => {
+    expect(problems({ services: { audit: { consumes: ['task-event'] } } })).toEqual([
+      'services.audit.consumes[0]: "task-event" is not a topic of this stack; did you mean "task-events"?',
+    ]);
+  });
+
+  it('rejects a dead-letter topic that is an events topic', () => {
+    expect(problems({ services: { audit: { deadLetterTopic: 'reminders' } } })).toEqual([
+      'services.audit.deadLetterTopic: "reminders" is an events topic; set topics.reminders.role to dead-letter, or name a dead-letter topic',
+    ]);
+  });
+
+  it('rejects a removed topic that a service still consumes', () => {
+    expect(problems({ topics: { reminders: null } })).toEqual([
+      'services.notification.consumes[0]: "reminders" is not a topic of this stack; declare it under topics, or use one of task-events, task-events-dlq, task-updates',
+      'services.recurring-task.produces[1]: "reminders" is not a topic of this stack; declare it under topics, or use one of task-events, task-events-dlq, task-updates',
+    ]);
+  });
+
+  it('rejects a producer that reuses a service user name', () => {
+    expect(problems({ producers: { 'audit-service': { produces: ['task-events'] } } })).toEqual([
+      'producers.audit-service: uses the Kafka user name "audit-service" of services.audit; rename the producer',
+    ]);
+  });
+
+  it('rejects Dapr mode when Dapr is disabled', () => {
+    expect(problems({ dapr: { enabled: false } })).toEqual([
+      'services.notification.mode: "dapr" needs Dapr, but dapr.enabled is false; set dapr.enabled to true, or mode to kafka',
+      'services.websocket.mode: "dapr" needs Dapr, but dapr.enabled is false; set dapr.enabled to true, or mode to kafka',
+    ]);
+  });
+});
+
+describe('unknown keys and types', () => {
+  it('reports a typo with the closest known key', () => {
+    expect(problems({ topics: { reminders: { partitons: 2 } } })).toEqual([
+      'topics.reminders.partitons: is not a known setting; did you mean "partitions"?',
+    ]);
+  });
+
+  it('reports a wrong type once', () => {
+    expect(problems({ topics: { reminders: { partitions: 'three' } } })).toEqual([
+      'topics.reminders.partitions: "three" must be a integer; write a whole number',
+    ]);
+  });
+});
+
+describe('a config with several mistakes', () => {
+  const config = {
+    cluster: { flavor: 'strimzi', brokers: 3, saslMechanism: 'SCRAM-SHA-256' },
+    topics: { reminders: { partitions: 0, retention: 'forever' }, 'task-updates': { replicationFactor: 4 } },
+    services: { audit: { consumes: ['tasks'], replica: 2 } },
+  };
+
+  it('lists every one of them in a single error', () => {
+    expect(() => platformFromConfig('broken', config, 'Pulumi.broken.yaml')).toThrow(PlatformConfigError);
+    try {
+      platformFromConfig('broken', config, 'Pulumi.broken.yaml');
+    } catch (err) {
+      const error = err as PlatformConfigError;
+      expect(error.problems.map((p) => p.path)).toEqual([
+        'topics.reminders.retention',
+        'services.audit.replica',
+        'cluster.saslMechanism',
+        'topics.reminders.partitions',
+        'topics.task-updates.replicationFactor',
+        'services.audit.consumes[0]',
+      ]);
+      expect(error.message.split('\n')[0]).toBe('Pulumi.broken.yaml has 6 problems:');
+      expect(error.message).toBe(formatProblems('Pulumi.broken.yaml', error.problems));
+    }
+  });
+});
