@@ -1,0 +1,101 @@
+import { formatDurationMs, loadPlatform, parseDurationMs, resolvePlatform, type UserSpec } from '../../platform/index.js';
+
+const aclsOf = (users: readonly UserSpec[], name: string) => users.find((u) => u.name === name)?.acls;
+
+describe('the specification topics', () => {
+  it.each(['dev', 'staging', 'prod'])('have the specified partitions, retention and keys in %s', (stack) => {
+    const spec = loadPlatform(stack);
+    expect(spec.topics.map((t) => [t.name, t.partitions, t.retentionMs, t.key, t.role])).toEqual([
+      ['reminders', 1, 86_400_000, null, 'events'],
+      ['task-events', 3, 604_800_000, 'user_id', 'events'],
+      ['task-events-dlq', 1, 1_209_600_000, null, 'dead-letter'],
+      ['task-updates', 3, 3_600_000, 'user_id', 'events'],
+    ]);
+  });
+
+  it('take the replication factor from the stack and min ISR one below it', () => {
+    expect(loadPlatform('dev').topics.map((t) => [t.replicationFactor, t.minInsyncReplicas])).toEqual(Array(4).fill([1, 1]));
+    expect(loadPlatform('staging').topics.every((t) => t.replicationFactor === 3 && t.minInsyncReplicas === 2)).toBe(true);
+  });
+});
+
+describe('derived users and ACLs', () => {
+  const spec = resolvePlatform('t', {});
+
+  it('give every service, the producer, the admin and the monitoring user an account', () => {
+    expect(spec.users.map((u) => `${u.name}:${u.kind}`)).toEqual([
+      'audit-service:service',
+      'notification-service:service',
+      'platform-admin:admin',
+      'platform-monitoring:monitoring',
+      'recurring-task-service:service',
+      'todo-api:producer',
+      'websocket-service:service',
+    ]);
+  });
+
+  it('let a consumer read what it consumes, use its group and write only the dead-letter topic', () => {
+    expect(aclsOf(spec.users, 'audit-service')).toEqual([
+      { resourceType: 'group', name: 'audit-service', patternType: 'literal', operations: ['Read', 'Describe'] },
+      { resourceType: 'topic', name: 'task-events', patternType: 'literal', operations: ['Read', 'Describe'] },
+      { resourceType: 'topic', name: 'task-events-dlq', patternType: 'literal', operations: ['Write', 'Describe'] },
+    ]);
+  });
+
+  it('let a service that also produces write its produced topics', () => {
+    expect(aclsOf(spec.users, 'recurring-task-service')).toEqual([
+      { resourceType: 'group', name: 'recurring-task-service', patternType: 'literal', operations: ['Read', 'Describe'] },
+      { resourceType: 'topic', name: 'reminders', patternType: 'literal', operations: ['Write', 'Describe'] },
+      { resourceType: 'topic', name: 'task-events', patternType: 'literal', operations: ['Read', 'Write', 'Describe'] },
+      { resourceType: 'topic', name: 'task-events-dlq', patternType: 'literal', operations: ['Write', 'Describe'] },
+    ]);
+  });
+
+  it('let the producing app write and nothing else', () => {
+    expect(aclsOf(spec.users, 'todo-api')?.flatMap((a) => a.operations)).toEqual(['Write', 'Describe', 'Write', 'Describe']);
+  });
+
+  it('give nobody but the admin a wildcard write or any cluster right', () => {
+    for (const user of spec.users.filter((u) => u.kind !== 'admin')) {
+      for (const acl of user.acls) {
+        expect(acl.resourceType).not.toBe('cluster');
+        if (acl.name === '*') expect(acl.operations).not.toContain('Write');
+      }
+    }
+  });
+
+  it('follow a change of what a service consumes', () => {
+    const changed = resolvePlatform('t', { services: { websocket: { consumes: ['task-updates', 'reminders'] } } });
+    expect(aclsOf(changed.users, 'websocket-service')?.filter((a) => a.operations.includes('Read')).map((a) => a.name)).toEqual([
+      'websocket-service',
+      'reminders',
+      'task-updates',
+    ]);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['7d', 604_800_000],
+    ['1h', 3_600_000],
+    ['3600000', 3_600_000],
+    [3_600_000, 3_600_000],
+    ['30m', 1_800_000],
+    ['2w', 1_209_600_000],
+    ['500ms', 500],
+  ])('parse %p as %p ms', (input, ms) => expect(parseDurationMs(input)).toBe(ms));
+
+  it.each(['', '7 days', '-1', '1y', '0', 1.5, 'h'])('refuse %p', (input) => expect(parseDurationMs(input)).toBeUndefined());
+
+  it('format back to the shortest exact unit', () => {
+    expect([604_800_000, 86_400_000, 3_600_000, 1500].map(formatDurationMs)).toEqual(['1w', '1d', '1h', '1500ms']);
+  });
+});
+
+describe('the external prod stack', () => {
+  const spec = loadPlatform('prod');
+  it('reaches the cloud cluster over SASL_SSL with SCRAM-SHA-256 and protects topics', () => {
+    expect([spec.cluster.securityProtocol, spec.cluster.saslMechanism, spec.protectTopics]).toEqual(['SASL_SSL', 'SCRAM-SHA-256', true]);
+    expect(spec.cluster.bootstrapServers).toMatch(/:9092$/);
+  });
+});
