@@ -43,26 +43,50 @@ function checkCluster(config: PlatformConfig, report: Report): void {
     report('cluster.controllers', `${c.controllers} only applies to strimzi, not ${show(flavor)}`, 'remove it');
   }
   if (isInt(c.controllers) && c.controllers > 0 && c.controllers % 2 === 0) {
-    report('cluster.controllers', `${c.controllers} controllers cannot keep a KRaft quorum through more failures than ${c.controllers - 1}`, 'use an odd number such as 3');
+    report(
+      'cluster.controllers',
+      `${c.controllers} controllers cannot keep a KRaft quorum through more failures than ${c.controllers - 1}`,
+      'use an odd number such as 3',
+    );
   }
   if (flavor === 'strimzi' && c.saslMechanism !== undefined && c.saslMechanism !== 'SCRAM-SHA-512') {
-    report('cluster.saslMechanism', `${show(c.saslMechanism)} is not supported by Strimzi, whose users are SCRAM-SHA-512 only`, 'write SCRAM-SHA-512');
+    report(
+      'cluster.saslMechanism',
+      `${show(c.saslMechanism)} is not supported by Strimzi, whose users are SCRAM-SHA-512 only`,
+      'write SCRAM-SHA-512',
+    );
   }
   if (flavor === 'external') {
     if (c.bootstrapServers === undefined) {
-      report('cluster.bootstrapServers', 'is missing; an external cluster has no address to derive', 'write host:port[,host:port] of the cluster');
+      report(
+        'cluster.bootstrapServers',
+        'is missing; an external cluster has no address to derive',
+        'write host:port[,host:port] of the cluster',
+      );
     }
   } else if (c.bootstrapServers !== undefined) {
-    report('cluster.bootstrapServers', `${show(c.bootstrapServers)} only applies to external clusters`, `remove it; ${flavor} derives the address from its Service`);
+    report(
+      'cluster.bootstrapServers',
+      `${show(c.bootstrapServers)} only applies to external clusters`,
+      `remove it; ${flavor} derives the address from its Service`,
+    );
   }
   if (typeof c.bootstrapServers === 'string') {
     const bad = c.bootstrapServers.split(',').filter((a) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(a.trim()));
     if (bad.length > 0) {
-      report('cluster.bootstrapServers', `${show(c.bootstrapServers)} is not a host:port list`, 'write host:port entries separated by commas, e.g. broker-1.example.com:9092');
+      report(
+        'cluster.bootstrapServers',
+        `${show(c.bootstrapServers)} is not a host:port list`,
+        'write host:port entries separated by commas, e.g. broker-1.example.com:9092',
+      );
     }
   }
   if (typeof c.name === 'string' && !isKubernetesLabel(c.name)) {
-    report('cluster.name', `${show(c.name)} is not a valid Kubernetes name`, 'use lower-case letters, digits and "-", at most 63 characters');
+    report(
+      'cluster.name',
+      `${show(c.name)} is not a valid Kubernetes name`,
+      'use lower-case letters, digits and "-", at most 63 characters',
+    );
   }
   checkResources('cluster.resources', c.resources, report);
   if (typeof c.storage?.size === 'string' && !QUANTITY.test(c.storage.size)) {
@@ -103,14 +127,22 @@ function checkTopic(key: string, topic: TopicConfig, config: PlatformConfig, rep
   if (isInt(rf)) {
     if (rf < 1) report(rfPath, `${rf} is not allowed`, 'a topic needs at least 1 replica');
     else if (isInt(brokers) && rf > brokers) {
-      report(rfPath, `${rf} replicas exceed the ${brokers} broker(s) of cluster ${show(config.cluster?.name)}`, `use at most ${brokers}, or add brokers in cluster.brokers`);
+      report(
+        rfPath,
+        `${rf} replicas exceed the ${brokers} broker(s) of cluster ${show(config.cluster?.name)}`,
+        `use at most ${brokers}, or add brokers in cluster.brokers`,
+      );
     } else if (flavor === 'redpanda' && rf % 2 === 0) {
       report(rfPath, `${rf} is even; Redpanda requires an odd replication factor`, `use ${rf - 1} or ${rf + 1}`);
     }
     const minIsrPath = topic.minInsyncReplicas !== undefined ? `${path}.minInsyncReplicas` : 'topicDefaults.minInsyncReplicas';
     const minIsr = topic.minInsyncReplicas ?? config.topicDefaults?.minInsyncReplicas;
     if (isInt(minIsr) && (minIsr < 1 || minIsr > rf)) {
-      report(minIsrPath, `${minIsr} is outside 1..${rf} (the topic's replication factor)`, `use at most ${rf}; with acks=all a higher value refuses every write`);
+      report(
+        minIsrPath,
+        `${minIsr} is outside 1..${rf} (the topic's replication factor)`,
+        `use at most ${rf}; with acks=all a higher value refuses every write`,
+      );
     }
   }
   for (const configKey of Object.keys(topic.config ?? {})) {
@@ -121,13 +153,21 @@ function checkTopic(key: string, topic: TopicConfig, config: PlatformConfig, rep
     report(`${path}.key`, `${show(topic.key)} is not an event field name`, 'write a field of the event such as user_id');
   }
   if (isNum(topic.expectedMessagesPerSecond) && topic.expectedMessagesPerSecond <= 0) {
-    report(`${path}.expectedMessagesPerSecond`, `${topic.expectedMessagesPerSecond} is not allowed`, 'write a positive rate, or null for no low-traffic alert');
+    report(
+      `${path}.expectedMessagesPerSecond`,
+      `${topic.expectedMessagesPerSecond} is not allowed`,
+      'write a positive rate, or null for no low-traffic alert',
+    );
   }
   const hours = topic.activeHoursUtc;
   if (hours && (isInt(hours.from) || isInt(hours.to))) {
     const ok = (h: unknown) => isInt(h) && h >= 0 && h <= 24;
     if (!ok(hours.from) || !ok(hours.to) || hours.from === hours.to) {
-      report(`${path}.activeHoursUtc`, `${show(hours)} is not a window of UTC hours`, 'write { from: 7, to: 22 } with hours 0..24 that differ');
+      report(
+        `${path}.activeHoursUtc`,
+        `${show(hours)} is not a window of UTC hours`,
+        'write { from: 7, to: 22 } with hours 0..24 that differ',
+      );
     }
   }
 }
@@ -149,7 +189,11 @@ function checkTopicNames(topics: [string, TopicConfig][], report: Report): Set<s
     const resource = topicResourceName(name);
     const resourceClash = resources.get(resource);
     if (resourceClash) {
-      report(path, `maps to Kubernetes name ${show(resource)}, as ${resourceClash} does`, 'rename one topic so their Kubernetes names differ');
+      report(
+        path,
+        `maps to Kubernetes name ${show(resource)}, as ${resourceClash} does`,
+        'rename one topic so their Kubernetes names differ',
+      );
     }
     resources.set(resource, path);
     // Kafka refuses topics that differ only by "." versus "_": their metric names collide.
@@ -168,7 +212,11 @@ function checkTopicRefs(path: string, refs: unknown, topics: Set<string>, report
   refs.forEach((ref, i) => {
     if (typeof ref === 'string' && !topics.has(ref)) {
       const guess = closest(ref, [...topics]);
-      report(`${path}[${i}]`, `${show(ref)} is not a topic of this stack`, guess ? `did you mean "${guess}"?` : `declare it under topics, or use one of ${[...topics].sort().join(', ')}`);
+      report(
+        `${path}[${i}]`,
+        `${show(ref)} is not a topic of this stack`,
+        guess ? `did you mean "${guess}"?` : `declare it under topics, or use one of ${[...topics].sort().join(', ')}`,
+      );
     }
   });
 }
@@ -176,7 +224,11 @@ function checkTopicRefs(path: string, refs: unknown, topics: Set<string>, report
 function checkService(name: string, service: ServiceConfig, config: PlatformConfig, topics: Set<string>, report: Report): void {
   const path = `services.${name}`;
   if (!isKubernetesLabel(`${name}-service`)) {
-    report(path, `${show(name)} is not usable as a Kubernetes name (it becomes "${name}-service")`, 'use lower-case letters, digits and "-", at most 55 characters');
+    report(
+      path,
+      `${show(name)} is not usable as a Kubernetes name (it becomes "${name}-service")`,
+      'use lower-case letters, digits and "-", at most 55 characters',
+    );
   }
   checkTopicRefs(`${path}.consumes`, service.consumes, topics, report);
   checkTopicRefs(`${path}.produces`, service.produces, topics, report);
@@ -187,15 +239,23 @@ function checkService(name: string, service: ServiceConfig, config: PlatformConf
   if (typeof dlq === 'string') {
     if (!topics.has(dlq)) {
       report(`${path}.deadLetterTopic`, `${show(dlq)} is not a topic of this stack`, `declare it under topics with role: dead-letter`);
-    } else if (config.topics?.[dlq]?.role !== 'dead-letter' && !Object.values(config.topics ?? {}).some((t) => t?.name === dlq && t.role === 'dead-letter')) {
-      report(`${path}.deadLetterTopic`, `${show(dlq)} is an events topic`, `set topics.${dlq}.role to dead-letter, or name a dead-letter topic`);
+    } else if (
+      config.topics?.[dlq]?.role !== 'dead-letter' &&
+      !Object.values(config.topics ?? {}).some((t) => t?.name === dlq && t.role === 'dead-letter')
+    ) {
+      report(
+        `${path}.deadLetterTopic`,
+        `${show(dlq)} is an events topic`,
+        `set topics.${dlq}.role to dead-letter, or name a dead-letter topic`,
+      );
     }
   }
   if (isInt(service.replicas) && service.replicas < 0) report(`${path}.replicas`, `${service.replicas} is not allowed`, 'write 0 or more');
   if (isInt(service.port) && (service.port < 1024 || service.port > 65535)) {
     report(`${path}.port`, `${service.port} is outside 1024..65535`, 'pick an unprivileged port such as 8080; the pods run as non-root');
   }
-  if (isInt(service.lagThreshold) && service.lagThreshold < 1) report(`${path}.lagThreshold`, `${service.lagThreshold} is not allowed`, 'write a positive number of messages');
+  if (isInt(service.lagThreshold) && service.lagThreshold < 1)
+    report(`${path}.lagThreshold`, `${service.lagThreshold} is not allowed`, 'write a positive number of messages');
   if (service.mode === 'dapr' && config.dapr?.enabled === false) {
     report(`${path}.mode`, '"dapr" needs Dapr, but dapr.enabled is false', 'set dapr.enabled to true, or mode to kafka');
   }
@@ -212,7 +272,8 @@ function checkUsers(config: PlatformConfig, topics: Set<string>, report: Report)
     const path = `producers.${name}`;
     const owner = owners.get(name);
     if (owner) report(path, `uses the Kafka user name ${show(name)} of ${owner}`, 'rename the producer');
-    else if (!isKubernetesLabel(name)) report(path, `${show(name)} is not a valid Kubernetes name`, 'use lower-case letters, digits and "-"');
+    else if (!isKubernetesLabel(name))
+      report(path, `${show(name)} is not a valid Kubernetes name`, 'use lower-case letters, digits and "-"');
     owners.set(name, path);
     checkTopicRefs(`${path}.produces`, producer.produces, topics, report);
   }
@@ -221,19 +282,29 @@ function checkUsers(config: PlatformConfig, topics: Set<string>, report: Report)
 function checkSettings(config: PlatformConfig, report: Report): void {
   for (const [key, value] of Object.entries(config.namespaces ?? {})) {
     if (typeof value === 'string' && !isKubernetesLabel(value)) {
-      report(`namespaces.${key}`, `${show(value)} is not a valid namespace name`, 'use lower-case letters, digits and "-", at most 63 characters');
+      report(
+        `namespaces.${key}`,
+        `${show(value)} is not a valid namespace name`,
+        'use lower-case letters, digits and "-", at most 63 characters',
+      );
     }
   }
   const retry = config.dapr?.retry ?? {};
   for (const [key, value] of Object.entries(retry)) {
-    if (isInt(value) && value < (key === 'maxRetries' ? 0 : 1)) report(`dapr.retry.${key}`, `${value} is not allowed`, 'write a positive number');
+    if (isInt(value) && value < (key === 'maxRetries' ? 0 : 1))
+      report(`dapr.retry.${key}`, `${value} is not allowed`, 'write a positive number');
   }
   if (isInt(retry.initialIntervalMs) && isInt(retry.maxIntervalMs) && retry.initialIntervalMs > retry.maxIntervalMs) {
-    report('dapr.retry.maxIntervalMs', `${retry.maxIntervalMs} is below initialIntervalMs ${retry.initialIntervalMs}`, 'make the maximum at least the initial interval');
+    report(
+      'dapr.retry.maxIntervalMs',
+      `${retry.maxIntervalMs} is below initialIntervalMs ${retry.initialIntervalMs}`,
+      'make the maximum at least the initial interval',
+    );
   }
   const m = config.monitoring ?? {};
   const ratio = (key: 'errorRatio' | 'partitionSkewRatio', value: unknown) => {
-    if (isNum(value) && (value <= 0 || value >= 1)) report(`monitoring.${key}`, `${value} is outside (0, 1)`, 'write a fraction such as 0.01 for 1%');
+    if (isNum(value) && (value <= 0 || value >= 1))
+      report(`monitoring.${key}`, `${value} is outside (0, 1)`, 'write a fraction such as 0.01 for 1%');
   };
   ratio('errorRatio', m.errorRatio);
   ratio('partitionSkewRatio', m.partitionSkewRatio);

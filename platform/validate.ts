@@ -14,7 +14,13 @@ import { checkRules } from './validate-rules.js';
 export function validatePlatform(raw: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (raw !== undefined && raw !== null && !isPlainObject(raw)) {
-    return [{ path: '(root)', message: `${JSON.stringify(raw)} must be a mapping`, fix: 'write the platform spec as a YAML mapping under todo-events:platform' }];
+    return [
+      {
+        path: '(root)',
+        message: `${JSON.stringify(raw)} must be a mapping`,
+        fix: 'write the platform spec as a YAML mapping under todo-events:platform',
+      },
+    ];
   }
   checkShape(PLATFORM_SHAPE, raw ?? {}, '', problems);
   const reported = new Set(problems.map((p) => p.path));

@@ -66,11 +66,11 @@ describe('derived users and ACLs', () => {
 
   it('follow a change of what a service consumes', () => {
     const changed = resolvePlatform('t', { services: { websocket: { consumes: ['task-updates', 'reminders'] } } });
-    expect(aclsOf(changed.users, 'websocket-service')?.filter((a) => a.operations.includes('Read')).map((a) => a.name)).toEqual([
-      'websocket-service',
-      'reminders',
-      'task-updates',
-    ]);
+    expect(
+      aclsOf(changed.users, 'websocket-service')
+        ?.filter((a) => a.operations.includes('Read'))
+        .map((a) => a.name),
+    ).toEqual(['websocket-service', 'reminders', 'task-updates']);
   });
 });
 

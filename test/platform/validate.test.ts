@@ -11,7 +11,9 @@ describe('a valid config', () => {
   });
 
   it('accepts retention written as 7d, 1h or 3600000', () => {
-    expect(problems({ topics: { reminders: { retention: '7d' }, 'task-updates': { retention: '1h' }, 'task-events': { retention: 3600000 } } })).toEqual([]);
+    expect(
+      problems({ topics: { reminders: { retention: '7d' }, 'task-updates': { retention: '1h' }, 'task-events': { retention: 3600000 } } }),
+    ).toEqual([]);
     expect(problems({ topics: { reminders: { retention: '3600000' } } })).toEqual([]);
   });
 });
@@ -49,7 +51,7 @@ describe('topic rules', () => {
 
   it('rejects min.insync.replicas above the replication factor', () => {
     expect(problems({ topics: { reminders: { minInsyncReplicas: 2 } } })).toEqual([
-      'topics.reminders.minInsyncReplicas: 2 is outside 1..1 (the topic\'s replication factor); use at most 1; with acks=all a higher value refuses every write',
+      "topics.reminders.minInsyncReplicas: 2 is outside 1..1 (the topic's replication factor); use at most 1; with acks=all a higher value refuses every write",
     ]);
   });
 
@@ -57,7 +59,9 @@ describe('topic rules', () => {
     expect(problems({ topics: { 'task events': { partitions: 1 } } })).toEqual([
       'topics.task events: "task events" may only contain ASCII letters, digits, ".", "_" and "-"; rename the topic',
     ]);
-    expect(problems({ topics: { ['a'.repeat(250)]: {} } })[0]).toContain('is 250 characters long; Kafka allows at most 249; rename the topic');
+    expect(problems({ topics: { ['a'.repeat(250)]: {} } })[0]).toContain(
+      'is 250 characters long; Kafka allows at most 249; rename the topic',
+    );
     expect(problems({ topics: { '..': {} } })).toEqual(['topics...: ".." is reserved by Kafka; rename the topic']);
   });
 
