@@ -11,3 +11,5 @@ export { loadPlatform, platformFromConfig, readStackConfig, listStacks, stackFil
 export { topicConfig } from './topic-config.js';
 export * from './service-env.js';
 export * from './metrics.js';
+export * from './secret-refs.js';
+export * from './dapr-runtime.js';
