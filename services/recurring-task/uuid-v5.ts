@@ -38,6 +38,8 @@ export function uuidV5(name: string, namespace: string): string {
 export const ID_NAMESPACES = {
   /** `event_id` of the `created` event of a task's next occurrence. */
   occurrenceEvent: 'ba798a77-4d65-4e5c-90f1-27ac1c048222',
+  /** Hash behind the `task_id` of a task's next occurrence (see `mintedTaskId`). */
+  occurrenceTaskId: '3daac53a-ef49-4c6e-a4ca-94f9722d1d43',
   /** `event_id` of a `reminders` event. */
   reminderEvent: '5806c087-1e33-4c72-bde9-b247192eac44',
 } as const;
