@@ -1,0 +1,49 @@
+/**
+ * Where the local environment lives: run state under `.local/` in the work
+ * tree (ignored by git, removed by `local:down`), downloaded jars in a cache
+ * outside the tree so a fresh clone or `git clean` does not fetch them again.
+ */
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (two levels above this file). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Run state of the local broker and database. */
+export const LOCAL_DIR = join(REPO_ROOT, '.local');
+
+/**
+ * Cache of downloads that survive `local:down` and fresh clones.
+ * @default `$TODO_EVENTS_CACHE`, else `~/.cache/todo-events` (shared with scripts/node22.sh)
+ */
+export const CACHE_DIR = process.env.TODO_EVENTS_CACHE ?? join(homedir(), '.cache', 'todo-events');
+
+export const LOCAL_PATHS = {
+  /** Connection settings for tests and `npm run service` (mode 0600). */
+  envFile: join(LOCAL_DIR, 'env'),
+  /** One `<user>.env` per spec user (mode 0600). */
+  usersDir: join(LOCAL_DIR, 'users'),
+  kafka: {
+    dir: join(LOCAL_DIR, 'kafka'),
+    dataDir: join(LOCAL_DIR, 'kafka', 'data'),
+    config: join(LOCAL_DIR, 'kafka', 'server.properties'),
+    log4j: join(LOCAL_DIR, 'kafka', 'log4j2.properties'),
+    log: join(LOCAL_DIR, 'kafka', 'kafka.log'),
+    pid: join(LOCAL_DIR, 'kafka', 'kafka.pid'),
+  },
+  postgres: {
+    dir: join(LOCAL_DIR, 'postgres'),
+    dataDir: join(LOCAL_DIR, 'postgres', 'data'),
+    /** Unix socket directory, kept inside `.local` so it never clashes with a system cluster. */
+    socketDir: join(LOCAL_DIR, 'postgres', 'run'),
+    log: join(LOCAL_DIR, 'postgres', 'postgres.log'),
+    /** PostgreSQL writes its own pid file; its first line is the postmaster's pid. */
+    pid: join(LOCAL_DIR, 'postgres', 'data', 'postmaster.pid'),
+  },
+} as const;
+
+/** Path of a user's env file. */
+export function userEnvFile(user: string): string {
+  return join(LOCAL_PATHS.usersDir, `${user}.env`);
+}
