@@ -13,3 +13,4 @@ export * from './service-env.js';
 export * from './metrics.js';
 export * from './secret-refs.js';
 export * from './dapr-runtime.js';
+export * from './dapr-routes.js';

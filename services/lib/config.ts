@@ -1,0 +1,146 @@
+/**
+ * A service's configuration, read from the environment variables the
+ * Deployment renderer writes (`SERVICE_ENV` in platform/service-env.ts).
+ * Anything the environment leaves out comes from the service's entry in the
+ * platform spec (consumer group `<name>-service`, topics it consumes, its
+ * dead-letter topic, its port), so `npm run service -- audit` only needs the
+ * broker address and credentials.
+ */
+import { SERVICE_ENV, type SaslMechanism, type ServiceMode, type ServiceSpec } from '../../platform/index.js';
+import { EnvReader, type Env } from './env-reader.js';
+import { defaultServiceSpec, platformDefaults } from './platform-defaults.js';
+
+export type KafkaSecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+export const KAFKA_SECURITY_PROTOCOLS: readonly KafkaSecurityProtocol[] = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
+export const SASL_MECHANISMS: readonly SaslMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA-512'];
+export const SERVICE_MODES: readonly ServiceMode[] = ['kafka', 'dapr'];
+
+/** Dapr's default sidecar HTTP port. @see https://docs.dapr.io/reference/arguments-annotations-overview/ */
+export const DEFAULT_DAPR_HTTP_PORT = 3500;
+
+/** How to reach and authenticate to the Kafka cluster. */
+export interface KafkaConnectionConfig {
+  /** `host:port` addresses (`KAFKA_BOOTSTRAP_SERVERS`, comma-separated). */
+  readonly bootstrapServers: readonly string[];
+  /** @default the spec's `cluster.securityProtocol` */
+  readonly securityProtocol: KafkaSecurityProtocol;
+  /** @default the spec's `cluster.saslMechanism` */
+  readonly saslMechanism: SaslMechanism;
+  /** Required for the SASL protocols. */
+  readonly username?: string;
+  /** Required for the SASL protocols. Never logged. */
+  readonly password?: string;
+}
+
+/** Everything the library needs to run one service. */
+export interface ServiceConfig {
+  /** Short name, e.g. `audit`. */
+  readonly name: string;
+  /** Kubernetes name and Dapr app id, e.g. `audit-service`; also the Kafka client id. */
+  readonly appId: string;
+  /** `kafka`: consume directly; `dapr`: the sidecar delivers over HTTP. @default the spec's `mode` */
+  readonly mode: ServiceMode;
+  /** Present when `KAFKA_BOOTSTRAP_SERVERS` is set; required in `kafka` mode. */
+  readonly kafka: KafkaConnectionConfig | null;
+  /** @default `<name>-service` */
+  readonly consumerGroup: string;
+  /** Topics consumed. @default the spec's `consumes` */
+  readonly topics: readonly string[];
+  /** @default the spec's `deadLetterTopic` (`task-events-dlq`) */
+  readonly deadLetterTopic: string;
+  /** HTTP port for Dapr deliveries, /healthz, /readyz and /metrics; 0 picks a free one. @default 8080 */
+  readonly port: number;
+  readonly dapr: {
+    /** @default the spec's `dapr.pubsubName` (`kafka-pubsub`) */
+    readonly pubsubName: string;
+    /** @default 3500 */
+    readonly httpPort: number;
+  };
+  /** PostgreSQL connection string; required when the spec says `database: true`. Never logged. */
+  readonly databaseUrl: string | null;
+}
+
+/**
+ * Reads the configuration of service `name` from `env`, falling back to
+ * `spec` (its entry in the platform defaults). Throws one
+ * `ServiceConfigError` listing every missing or malformed variable.
+ */
+export function loadServiceConfig(name: string, env: Env = process.env, spec: ServiceSpec = defaultServiceSpec(name)): ServiceConfig {
+  const read = new EnvReader(env);
+  const platform = platformDefaults();
+  const mode = read.oneOf(SERVICE_ENV.mode, SERVICE_MODES, { default: spec.mode });
+  const bootstrap = read.list(SERVICE_ENV.bootstrapServers, { default: [] }) ?? [];
+  const kafkaNeeded = mode === 'kafka';
+  if (kafkaNeeded && bootstrap.length === 0) {
+    read.problem(
+      SERVICE_ENV.bootstrapServers,
+      'is not set; set it to the brokers, e.g. "broker-0:9093,broker-1:9093" (kafka mode needs them)',
+    );
+  }
+  for (const address of bootstrap) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(address)) {
+      read.problem(SERVICE_ENV.bootstrapServers, `${JSON.stringify(address)} is not host:port; write each broker as host:port`);
+    }
+  }
+  const securityProtocol = read.oneOf(SERVICE_ENV.securityProtocol, KAFKA_SECURITY_PROTOCOLS, {
+    default: platform.cluster.securityProtocol,
+  });
+  const saslMechanism = read.oneOf(SERVICE_ENV.saslMechanism, SASL_MECHANISMS, { default: platform.cluster.saslMechanism });
+  const sasl = securityProtocol?.startsWith('SASL_') ?? false;
+  const username =
+    bootstrap.length > 0 && sasl
+      ? read.string(SERVICE_ENV.username, { hint: `set it to the service's Kafka user (${spec.user})` })
+      : undefined;
+  const password =
+    bootstrap.length > 0 && sasl ? read.secret(SERVICE_ENV.password, { hint: `set it from Secret key "password"` }) : undefined;
+  const consumerGroup = read.string(SERVICE_ENV.consumerGroup, { default: spec.consumerGroup });
+  const topics = read.list(SERVICE_ENV.topics, { default: spec.consumes });
+  const deadLetterTopic = read.string(SERVICE_ENV.deadLetterTopic, { default: spec.deadLetterTopic });
+  const port = read.integer(SERVICE_ENV.port, { default: spec.port, min: 0, max: 65535 });
+  const pubsubName = read.string(SERVICE_ENV.daprPubsubName, { default: platform.dapr.pubsubName });
+  const daprHttpPort = read.integer(SERVICE_ENV.daprHttpPort, { default: DEFAULT_DAPR_HTTP_PORT, min: 1, max: 65535 });
+  const databaseUrl = spec.database
+    ? read.secret(SERVICE_ENV.databaseUrl, {
+        hint: 'set it to a postgres:// connection string (the service keeps its state in PostgreSQL)',
+      })
+    : read.secret(SERVICE_ENV.databaseUrl, { optional: true });
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    read.problem(SERVICE_ENV.databaseUrl, 'is not a postgres:// or postgresql:// connection string');
+  }
+  read.throwIfInvalid(name);
+  return {
+    name,
+    appId: spec.appId,
+    mode: mode!,
+    kafka:
+      bootstrap.length === 0
+        ? null
+        : { bootstrapServers: bootstrap, securityProtocol: securityProtocol!, saslMechanism: saslMechanism!, username, password },
+    consumerGroup: consumerGroup!,
+    topics: topics!,
+    deadLetterTopic: deadLetterTopic!,
+    port: port!,
+    dapr: { pubsubName: pubsubName!, httpPort: daprHttpPort! },
+    databaseUrl: databaseUrl ?? null,
+  };
+}
+
+/** The configuration as it may be logged: no password, no database credentials. */
+export function describeConfig(config: ServiceConfig): Record<string, unknown> {
+  return {
+    ...config,
+    kafka: config.kafka && { ...config.kafka, password: config.kafka.password === undefined ? undefined : '(set)' },
+    databaseUrl: config.databaseUrl === null ? null : redactUrl(config.databaseUrl),
+  };
+}
+
+/** A URL with its password replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable)';
+  }
+}

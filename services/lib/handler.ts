@@ -1,0 +1,87 @@
+/**
+ * The contract between the library and a service: a service is a
+ * `ServiceDefinition` whose `start` returns a `ServiceHandler`. The library
+ * decodes and validates each message, calls the handler, retries, dead-letters,
+ * commits, counts and shuts down; the handler only does the business.
+ */
+import type { ServiceConfig } from './config.js';
+import type { AnyEvent } from './events.js';
+import type { ServiceHttpServer } from './http-server.js';
+import type { Logger } from './logger.js';
+import type { ServiceMetrics } from './metrics.js';
+import type { EventPublisher } from './publisher.js';
+import type { RetryPolicy } from './retry.js';
+
+/** Where an event came from and how often it has been tried. */
+export interface EventContext {
+  readonly topic: string;
+  /** Null in Dapr mode (the sidecar does not say). */
+  readonly partition: number | null;
+  /** Null in Dapr mode. */
+  readonly offset: bigint | null;
+  /** Record key (`user_id` on keyed topics). */
+  readonly key: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+  /** 1 on the first attempt in this process. */
+  readonly attempt: number;
+  /** Aborted when the service shuts down: long waits should stop early. */
+  readonly signal: AbortSignal;
+}
+
+/** One decoded, valid event with its context. */
+export interface ReceivedEvent<E extends AnyEvent = AnyEvent> {
+  readonly event: E;
+  readonly context: EventContext;
+}
+
+/**
+ * Business logic of a service. Throw an error whose `canRetry` is false
+ * (`PermanentError`) to dead-letter the event at once; any other error is
+ * retried per the policy and then dead-lettered. Handlers must be idempotent:
+ * delivery is at least once.
+ */
+export interface EventHandler<E extends AnyEvent = AnyEvent> {
+  /** Handles one event. */
+  handle(event: E, context: EventContext): Promise<void>;
+  /**
+   * Optional: handles the valid events of one fetched batch (Kafka mode), in
+   * partition order, all or nothing. When it keeps failing, the library falls
+   * back to one-event batches to find and dead-letter the event at fault.
+   */
+  handleBatch?(events: readonly ReceivedEvent<E>[]): Promise<void>;
+}
+
+/** What `ServiceDefinition.start` returns. */
+export interface ServiceHandler<E extends AnyEvent = AnyEvent> extends EventHandler<E> {
+  /** Extra readiness, e.g. the database pool is usable. @default always ready */
+  isReady?(): boolean;
+  /** Releases resources; called once, after consumption stopped and in-flight work finished. */
+  close?(): Promise<void>;
+}
+
+/** What a service gets at start-up. */
+export interface ServiceContext {
+  readonly config: ServiceConfig;
+  readonly log: Logger;
+  readonly metrics: ServiceMetrics;
+  /** The service's HTTP server: add routes, readiness checks, `upgrade` listeners. */
+  readonly http: ServiceHttpServer;
+  /** The retry policy in force (the specification's unless overridden). */
+  readonly retry: RetryPolicy;
+  /** Aborted when shutdown begins. */
+  readonly signal: AbortSignal;
+  /**
+   * The publisher of the service's mode, created on first use and closed by
+   * the library after the handler: direct Kafka in `kafka` mode (needs
+   * `KAFKA_BOOTSTRAP_SERVERS`), the Dapr sidecar in `dapr` mode.
+   */
+  publisher(): EventPublisher;
+}
+
+/** A service: its name in the platform spec and how to build its handler. */
+export interface ServiceDefinition<E extends AnyEvent = AnyEvent> {
+  /** Name in the platform spec, e.g. `audit`. */
+  readonly name: string;
+  /** Opens what the handler needs (database pools, migrations) and returns it. */
+  start(context: ServiceContext): Promise<ServiceHandler<E>>;
+}

@@ -1,0 +1,114 @@
+/**
+ * Publishes events straight to Kafka with the guarantees the specification
+ * asks of its producer: `acks=all`, idempotence (a retried request is not
+ * written twice), the key from the topic's key field and the Java client's
+ * murmur2 partitioning, so the same `user_id` lands on the same partition as
+ * from the Python producer. Retries run inside the client (`retries` with
+ * exponential waits, see `kafkaClientOptions`), where an idempotent resend
+ * keeps its sequence numbers.
+ */
+import { ProduceAcks, Producer } from '@platformatic/kafka';
+import type { PlatformSpec } from '../../platform/index.js';
+import type { KafkaConnectionConfig } from './config.js';
+import { TransientError } from './errors.js';
+import { assertValidEvent } from './event-validation.js';
+import { topicKeyField } from './event-topics.js';
+import type { AnyEvent } from './events.js';
+import { kafkaClientOptions } from './kafka-options.js';
+import { javaCompatiblePartitioner } from './partitioner.js';
+import { platformDefaults } from './platform-defaults.js';
+import type { EventPublisher, PublishOptions, PublishResult } from './publisher.js';
+import { eventKey } from './publisher.js';
+import { SPEC_RETRY_POLICY, type RetryPolicy } from './retry.js';
+
+/** A record to produce as is (no schema), e.g. a dead-letter envelope. */
+export interface RawRecord {
+  readonly topic: string;
+  readonly key?: string;
+  readonly value: string | Buffer;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type KafkaProducer = Producer<string, Buffer, string, string>;
+
+/**
+ * A producer with the specification's settings. Exposed for code that sends
+ * records outside the event schemas (dead letters, benchmarks).
+ */
+export function createKafkaProducer(kafka: KafkaConnectionConfig, clientId: string, retry: RetryPolicy = SPEC_RETRY_POLICY): KafkaProducer {
+  return new Producer({
+    ...kafkaClientOptions(kafka, clientId, retry),
+    acks: ProduceAcks.ALL,
+    idempotent: true,
+    partitioner: javaCompatiblePartitioner,
+    serializers: {
+      key: (key?: string) => (key === undefined ? undefined : Buffer.from(key, 'utf8')),
+      value: (value?: Buffer) => value,
+      headerKey: (key?: string) => (key === undefined ? undefined : Buffer.from(key, 'utf8')),
+      headerValue: (value?: string) => (value === undefined ? undefined : Buffer.from(value, 'utf8')),
+    },
+  });
+}
+
+export class KafkaEventPublisher implements EventPublisher {
+  private readonly producer: KafkaProducer;
+  private closing: Promise<void> | undefined;
+
+  /**
+   * @param kafka connection settings (`ServiceConfig.kafka`)
+   * @param clientId Kafka client id, usually the app id
+   * @param spec the platform spec the topic keys come from. @default the platform defaults
+   */
+  constructor(
+    kafka: KafkaConnectionConfig,
+    clientId: string,
+    private readonly spec: PlatformSpec = platformDefaults(),
+    retry: RetryPolicy = SPEC_RETRY_POLICY,
+  ) {
+    this.producer = createKafkaProducer(kafka, clientId, retry);
+  }
+
+  async publish(topic: string, event: AnyEvent, options: PublishOptions = {}): Promise<PublishResult> {
+    const [result] = await this.publishAll(topic, [event], options);
+    return result!;
+  }
+
+  async publishAll(topic: string, events: readonly AnyEvent[], options: PublishOptions = {}): Promise<PublishResult[]> {
+    for (const event of events) assertValidEvent(topic, event);
+    const keyField = topicKeyField(topic, this.spec);
+    return this.sendRaw(
+      events.map((event) => ({ topic, key: eventKey(event, keyField), value: JSON.stringify(event), headers: options.headers })),
+    );
+  }
+
+  /** Sends records as they are (no validation), with the same guarantees. */
+  async sendRaw(records: readonly RawRecord[]): Promise<PublishResult[]> {
+    if (records.length === 0) return [];
+    try {
+      const result = await this.producer.send({
+        messages: records.map((r) => ({
+          topic: r.topic,
+          key: r.key,
+          value: typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value,
+          headers: r.headers ? { ...r.headers } : undefined,
+        })),
+      });
+      // The client reports one base offset per partition written.
+      return records.map((r) => {
+        const written = result.offsets?.filter((o) => o.topic === r.topic);
+        return written?.length === 1 ? { topic: r.topic, partition: written[0]!.partition } : { topic: r.topic };
+      });
+    } catch (error) {
+      if ((error as { canRetry?: boolean }).canRetry === false) throw error;
+      throw new TransientError(`producing to ${[...new Set(records.map((r) => r.topic))].join(', ')} failed: ${(error as Error).message}`, {
+        code: 'KAFKA_PRODUCE_FAILED',
+        cause: error,
+      });
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.producer.close();
+    return this.closing;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The Prometheus metrics every service exposes on `/metrics`. Names and labels
+ * come from platform/metrics.ts, which the alert rules read too. Each service
+ * gets its own registry, so several services can run in one process (tests).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { METRIC_LABELS, SERVICE_METRICS, type MessageOutcome } from '../../platform/index.js';
+
+/**
+ * Buckets of the handling-time histogram, in seconds: from a sub-millisecond
+ * batch share to the specification's longest retry wait (10 s) and beyond.
+ */
+export const HANDLING_SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export class ServiceMetrics {
+  /** The registry `/metrics` renders. */
+  readonly registry = new Registry();
+  private readonly processedTotal: Counter<string>;
+  private readonly handlingSeconds: Histogram<string>;
+  private readonly consumerLag: Gauge<string>;
+
+  /**
+   * @param service the `service` label: the app id, e.g. `audit-service`
+   * @param options.defaultMetrics also export process metrics (memory, CPU, event loop). @default true
+   */
+  constructor(
+    readonly service: string,
+    options: { defaultMetrics?: boolean } = {},
+  ) {
+    const { service: s, topic, partition, outcome } = METRIC_LABELS;
+    this.processedTotal = new Counter({
+      name: SERVICE_METRICS.messagesProcessed,
+      help: 'Messages the service finished handling, by outcome (success, retry, dead_letter, error).',
+      labelNames: [s, topic, outcome],
+      registers: [this.registry],
+    });
+    this.handlingSeconds = new Histogram({
+      name: SERVICE_METRICS.handlingSeconds,
+      help: 'Time spent handling a message (the whole handler call that completed it), in seconds.',
+      labelNames: [s, topic],
+      buckets: HANDLING_SECONDS_BUCKETS,
+      registers: [this.registry],
+    });
+    this.consumerLag = new Gauge({
+      name: SERVICE_METRICS.consumerLag,
+      help: 'Messages between the high watermark and the committed offset, per assigned partition.',
+      labelNames: [s, topic, partition],
+      registers: [this.registry],
+    });
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts `count` messages of `topic` that ended with `outcome`. */
+  processed(topic: string, outcome: MessageOutcome, count = 1): void {
+    if (count > 0) this.processedTotal.inc({ service: this.service, topic, outcome }, count);
+  }
+
+  /** Records that handling took `seconds`, once per message it completed. */
+  observeHandling(topic: string, seconds: number, messages = 1): void {
+    for (let i = 0; i < messages; i++) this.handlingSeconds.observe({ service: this.service, topic }, seconds);
+  }
+
+  /** Replaces the lag series with `lags` (partitions no longer assigned disappear). */
+  setLag(lags: ReadonlyArray<{ topic: string; partition: number; lag: number }>): void {
+    this.consumerLag.reset();
+    for (const { topic, partition, lag } of lags) {
+      this.consumerLag.set({ service: this.service, topic, partition: String(partition) }, lag);
+    }
+  }
+
+  /** Current value of the processed counter for one topic and outcome (0 when never counted). */
+  async processedCount(topic: string, outcome: MessageOutcome): Promise<number> {
+    const metric = await this.processedTotal.get();
+    return metric.values.find((v) => v.labels.topic === topic && v.labels.outcome === outcome)?.value ?? 0;
+  }
+
+  /** The Prometheus text exposition. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
