@@ -1,0 +1,110 @@
+/**
+ * Passwords and the Kubernetes Secrets that carry them. Every value is a
+ * Pulumi secret from the moment it exists: encrypted in the state, masked in
+ * previews, never in a manifest under dist/.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import * as random from '@pulumi/random';
+import { DATABASE_SECRET, USER_PASSWORD_KEY, redpandaSuperusersSecret, type PlatformSpec } from '../platform/index.js';
+import type { InfraSettings } from './settings.js';
+import { superusersFile, userSecretPlacements, usersWithGeneratedPasswords } from './secret-placement.js';
+
+/**
+ * Generated passwords: alphanumeric only, because they end up in SCRAM
+ * credentials, JAAS config strings and Redpanda's colon-separated users.txt,
+ * where quotes, colons or backslashes would break parsing. 32 characters of
+ * [A-Za-z0-9] are about 190 bits.
+ * @default { length: 32, special: false }
+ */
+export const PASSWORD_POLICY = {
+  length: 32,
+  special: false,
+  upper: true,
+  lower: true,
+  numeric: true,
+  minUpper: 1,
+  minLower: 1,
+  minNumeric: 1,
+} as const;
+
+const LABELS = { 'app.kubernetes.io/managed-by': 'pulumi', 'app.kubernetes.io/part-of': 'todo-events' };
+
+export interface CredentialsArgs {
+  readonly spec: PlatformSpec;
+  readonly settings: InfraSettings;
+  /** The namespaces the Secrets go into. */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Generated passwords and every Secret the manifests reference. */
+export class Credentials extends pulumi.ComponentResource {
+  /** Password per user the program generated (secret outputs). */
+  readonly passwords: Record<string, pulumi.Output<string>> = {};
+  /** Secret name per user that has a Secret. */
+  readonly userSecretNames: Record<string, string> = {};
+  readonly secrets: k8s.core.v1.Secret[] = [];
+
+  constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('todo-events:credentials:Credentials', name, {}, opts);
+    const { spec, settings } = args;
+    const child = { parent: this, dependsOn: args.dependsOn };
+    // Fixed metadata.name: a replacement must delete the old Secret before creating the new one.
+    const secretOpts = { ...child, deleteBeforeReplace: true };
+
+    for (const user of usersWithGeneratedPasswords(spec)) {
+      const password = new random.RandomPassword(`${name}-${user.name}`, PASSWORD_POLICY, { parent: this });
+      // RandomPassword marks `result` secret through the engine; wrapping says so in the program too.
+      this.passwords[user.name] = pulumi.secret(password.result);
+    }
+
+    for (const { user, namespace } of userSecretPlacements(spec)) {
+      this.userSecretNames[user.name] = user.secretName;
+      this.secrets.push(
+        new k8s.core.v1.Secret(
+          `${name}-${namespace}-${user.name}`,
+          {
+            metadata: { name: user.secretName, namespace, labels: { ...LABELS, 'todo-events/kafka-user': user.name } },
+            type: 'Opaque',
+            stringData: { [USER_PASSWORD_KEY]: this.passwords[user.name]!, username: user.name },
+          },
+          secretOpts,
+        ),
+      );
+    }
+
+    if (spec.cluster.flavor === 'redpanda') {
+      const admins = spec.users.filter((u) => u.kind === 'admin');
+      const file = pulumi
+        .all(admins.map((u) => this.passwords[u.name]!))
+        .apply((pw) => superusersFile(admins.map((u, i) => ({ name: u.name, password: pw[i]!, mechanism: spec.cluster.saslMechanism }))));
+      const superusers = redpandaSuperusersSecret(spec.cluster);
+      this.secrets.push(
+        new k8s.core.v1.Secret(
+          `${name}-superusers`,
+          {
+            metadata: { name: superusers.name, namespace: spec.namespaces.kafka, labels: LABELS },
+            type: 'Opaque',
+            stringData: { [superusers.key]: pulumi.secret(file) },
+          },
+          secretOpts,
+        ),
+      );
+    }
+
+    if (settings.databaseUrl) {
+      this.secrets.push(
+        new k8s.core.v1.Secret(
+          `${name}-database`,
+          {
+            metadata: { name: DATABASE_SECRET.name, namespace: spec.namespaces.apps, labels: LABELS },
+            type: 'Opaque',
+            stringData: { [DATABASE_SECRET.key]: pulumi.secret(settings.databaseUrl) },
+          },
+          secretOpts,
+        ),
+      );
+    }
+    this.registerOutputs({ userSecretNames: this.userSecretNames });
+  }
+}

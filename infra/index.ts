@@ -1,0 +1,64 @@
+/**
+ * The Pulumi program: one environment (stack) of the Todo event backbone.
+ *
+ *   pulumi stack select dev && pulumi preview && pulumi up
+ *
+ * Everything comes from the stack's `todo-events:platform` config, resolved
+ * into a PlatformSpec. Invalid config stops here with every problem listed,
+ * before a single resource is registered.
+ */
+import type { Resource } from '@pulumi/pulumi';
+import type * as k8s from '@pulumi/kubernetes';
+import { synthesizeManifests } from '../charts/index.js';
+import { clusterCaSecret } from '../platform/index.js';
+import { applyPlan, phaseSteps, type Prerequisite } from './apply-plan.js';
+import { ClusterCaCopy } from './cluster-ca.js';
+import { Credentials } from './credentials.js';
+import { ExternalKafka } from './external-kafka.js';
+import { applyCharts } from './manifests.js';
+import { Operators } from './operators.js';
+import { withReadinessWait } from './readiness.js';
+import { readInfraSettings, readPlatformSpec } from './settings.js';
+import { platformOutputs } from './stack-outputs.js';
+
+// Pure steps first: anything wrong throws before the first registration.
+const spec = readPlatformSpec();
+const settings = readInfraSettings(spec);
+const charts = synthesizeManifests(spec).map((c) => ({ chart: c.chart, objects: withReadinessWait(c.objects) }));
+const plan = applyPlan(
+  spec,
+  charts.map((c) => c.chart),
+);
+
+const groups = new Map<string, k8s.yaml.v2.ConfigGroup>();
+const prerequisites: Partial<Record<Prerequisite, Resource>> = {};
+
+// Phase 1: namespaces; then what lives in them and what the cluster needs.
+applyCharts('chart', phaseSteps(plan, 0), charts, prerequisites, groups);
+const foundation = [...groups.values()];
+const operators = new Operators('operators', { spec, dependsOn: foundation });
+const credentials = new Credentials('credentials', { spec, settings, dependsOn: foundation });
+prerequisites['cluster-operator'] = operators.releases.cluster;
+prerequisites['dapr-operator'] = operators.releases.dapr;
+prerequisites.credentials = credentials;
+if (spec.cluster.flavor === 'external') {
+  prerequisites['external-kafka'] = new ExternalKafka('kafka', { spec, admin: settings.kafkaAdmin!, passwords: credentials.passwords });
+}
+
+// Phase 2: the cluster (awaited until Ready), its topics and users; then the CA its clients need.
+applyCharts('chart', phaseSteps(plan, 1), charts, prerequisites, groups);
+const cluster = groups.get('kafka-cluster');
+if (clusterCaSecret(spec.cluster) && cluster) {
+  prerequisites['cluster-ca'] = new ClusterCaCopy('cluster-ca', { spec, clusterReady: cluster.resources });
+}
+
+// Phase 3: Dapr components, the services and their monitoring.
+applyCharts('chart', phaseSteps(plan, 2), charts, prerequisites, groups);
+
+const outputs = platformOutputs(spec, credentials.userSecretNames);
+export const bootstrapServers = outputs.bootstrapServers;
+export const securityProtocol = outputs.securityProtocol;
+export const saslMechanism = outputs.saslMechanism;
+export const topics = outputs.topics;
+export const userSecrets = outputs.userSecrets;
+export const namespaces = outputs.namespaces;

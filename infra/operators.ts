@@ -1,0 +1,124 @@
+/**
+ * The operators, installed from their upstream Helm charts at pinned versions.
+ *
+ * `helm.v3.Release` installs a chart as-is (Helm hooks, CRD installation jobs
+ * and all), which is what an upstream operator chart expects; the objects we
+ * render ourselves go through `yaml.v2.ConfigGroup` instead (see manifests.ts).
+ *
+ * CRDs: Helm applies a chart's `crds/` directory on first install only and
+ * never upgrades or deletes them (Strimzi and Dapr ship theirs that way). When
+ * a version bump changes the CRDs, apply the new CRDs first
+ * (`kubectl apply --server-side -f <crds>`), then `pulumi up` the new version.
+ * The Redpanda operator chart installs its CRDs itself when `crds.enabled`.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { DAPR_NAMESPACE, type PlatformSpec } from '../platform/index.js';
+
+/** Where each chart comes from. Versions come from the spec, never from here. */
+export const OPERATOR_CHARTS = {
+  strimzi: { releaseName: 'strimzi-kafka-operator', chart: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator' },
+  redpanda: { releaseName: 'redpanda-operator', chart: 'operator', repo: 'https://charts.redpanda.com' },
+  dapr: { releaseName: 'dapr', chart: 'dapr', repo: 'https://dapr.github.io/helm-charts/' },
+} as const;
+
+/** Which operator a release runs: the cluster's (Strimzi or Redpanda) or Dapr. */
+export type OperatorRole = 'cluster' | 'dapr';
+
+/** Everything a Helm release needs, as plain data. */
+export interface OperatorRelease {
+  readonly role: OperatorRole;
+  /** Helm release name (fixed, so the operator's objects keep their names). */
+  readonly releaseName: string;
+  readonly chart: string;
+  /** Chart repository; absent for OCI references. */
+  readonly repo?: string;
+  /** Pinned chart version from the spec. */
+  readonly version: string;
+  readonly namespace: string;
+  /** Let Helm create the namespace (only for namespaces the manifests do not own). */
+  readonly createNamespace: boolean;
+  readonly values: Record<string, unknown>;
+}
+
+/**
+ * The releases a spec needs: the cluster operator for `strimzi` and
+ * `redpanda` (none for `external`), and Dapr when enabled.
+ *
+ * Both cluster operators run in the Kafka namespace: Strimzi then watches
+ * exactly that namespace (its chart always adds the release namespace, so
+ * `watchNamespaces` stays empty), and `pulumi destroy` removes the operator
+ * only after the objects it guards with finalizers (see manifests.ts ordering).
+ */
+export function operatorReleases(spec: PlatformSpec): OperatorRelease[] {
+  const releases: OperatorRelease[] = [];
+  const { flavor, operatorChartVersion } = spec.cluster;
+  if (flavor === 'strimzi') {
+    releases.push({
+      role: 'cluster',
+      ...OPERATOR_CHARTS.strimzi,
+      version: operatorChartVersion,
+      namespace: spec.namespaces.kafka,
+      createNamespace: false,
+      values: { watchNamespaces: [], watchAnyNamespace: false },
+    });
+  } else if (flavor === 'redpanda') {
+    releases.push({
+      role: 'cluster',
+      ...OPERATOR_CHARTS.redpanda,
+      version: operatorChartVersion,
+      namespace: spec.namespaces.kafka,
+      createNamespace: false,
+      // The operator's own ServiceMonitor needs the Prometheus Operator CRDs; the cluster's lives in the manifests.
+      values: { crds: { enabled: true }, monitoring: { enabled: false } },
+    });
+  }
+  if (spec.dapr.enabled) {
+    releases.push({
+      role: 'dapr',
+      ...OPERATOR_CHARTS.dapr,
+      version: spec.dapr.chartVersion,
+      namespace: DAPR_NAMESPACE,
+      createNamespace: true,
+      values: {},
+    });
+  }
+  return releases;
+}
+
+export interface OperatorsArgs {
+  readonly spec: PlatformSpec;
+  /** What must exist before any operator is installed (the namespaces). */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** The Helm releases of one environment, by role. */
+export class Operators extends pulumi.ComponentResource {
+  readonly releases: Partial<Record<OperatorRole, k8s.helm.v3.Release>> = {};
+
+  constructor(name: string, args: OperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('todo-events:operators:Operators', name, {}, opts);
+    for (const r of operatorReleases(args.spec)) {
+      this.releases[r.role] = new k8s.helm.v3.Release(
+        `${name}-${r.releaseName}`,
+        {
+          name: r.releaseName,
+          chart: r.chart,
+          version: r.version,
+          repositoryOpts: r.repo ? { repo: r.repo } : undefined,
+          namespace: r.namespace,
+          createNamespace: r.createNamespace,
+          values: r.values,
+          // Wait for the operator (and chart jobs such as Redpanda's CRD installer), roll back on failure.
+          atomic: true,
+          cleanupOnFail: true,
+          waitForJobs: true,
+          timeout: 600,
+          maxHistory: 10,
+        },
+        { parent: this, dependsOn: args.dependsOn },
+      );
+    }
+    this.registerOutputs({});
+  }
+}

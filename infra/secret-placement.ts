@@ -1,0 +1,52 @@
+/**
+ * Which Kubernetes Secret goes where. The manifests reference Secrets by name
+ * and never contain them; this decides, from the spec alone, in which
+ * namespaces each one must exist.
+ */
+import type { PlatformSpec, UserSpec } from '../platform/index.js';
+
+/** One user's password Secret in one namespace. */
+export interface UserSecretPlacement {
+  readonly user: UserSpec;
+  readonly namespace: string;
+  /** Why it is there, for reviewers of `pulumi preview`. */
+  readonly reason: 'operator' | 'apps';
+}
+
+/**
+ * - Kafka namespace (`strimzi`, `redpanda`): every user, because the operator
+ *   sets each KafkaUser/User password from `valueFrom.secretKeyRef` there.
+ * - Apps namespace: every user but the admin, for the services, producers,
+ *   Dapr components and the monitoring exporter. The admin is a superuser and
+ *   nothing in the apps namespace may act as one.
+ * - `external`: no admin Secret at all; its credentials stay in Pulumi config
+ *   and only the `@pulumi/kafka` provider uses them.
+ */
+export function userSecretPlacements(spec: PlatformSpec): UserSecretPlacement[] {
+  const placements: UserSecretPlacement[] = [];
+  const operatorManaged = spec.cluster.flavor !== 'external';
+  for (const user of spec.users) {
+    if (operatorManaged) placements.push({ user, namespace: spec.namespaces.kafka, reason: 'operator' });
+    if (user.kind !== 'admin') placements.push({ user, namespace: spec.namespaces.apps, reason: 'apps' });
+  }
+  return placements;
+}
+
+/** Users whose password the program generates (all but an external cluster's admin, which exists already). */
+export function usersWithGeneratedPasswords(spec: PlatformSpec): UserSpec[] {
+  return spec.users.filter((u) => !(spec.cluster.flavor === 'external' && u.kind === 'admin'));
+}
+
+/**
+ * The Redpanda superusers file: one `name:password:MECHANISM` line per
+ * superuser, the format the Redpanda chart writes into `users.txt`. The
+ * generated passwords are alphanumeric, so the `:` separator stays unambiguous.
+ */
+export function superusersFile(entries: readonly { name: string; password: string; mechanism: string }[]): string {
+  for (const e of entries) {
+    if (e.name.includes(':') || e.password.includes(':') || /\s/.test(e.password)) {
+      throw new Error(`superuser "${e.name}": names and passwords in users.txt may not contain ":" or whitespace`);
+    }
+  }
+  return entries.map((e) => `${e.name}:${e.password}:${e.mechanism}`).join('\n') + '\n';
+}

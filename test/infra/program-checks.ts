@@ -1,0 +1,61 @@
+/** Checks every stack's program run must pass, shared by the per-stack test files. */
+import { expect } from '@jest/globals';
+import { byType, fakePassword, isSecretValue, plaintextPaths, unwrapSecrets, type ProgramRun, type Registered } from './harness.js';
+import { secretReferences } from './secret-references.js';
+
+export const SECRET_TYPE = 'kubernetes:core/v1:Secret';
+export const CONFIG_GROUP_TYPE = 'kubernetes:yaml/v2:ConfigGroup';
+export const RELEASE_TYPE = 'kubernetes:helm.sh/v3:Release';
+
+/** `namespace/name` of every Secret the program creates (reads excluded). */
+export function createdSecrets(run: ProgramRun): string[] {
+  return byType(run, SECRET_TYPE)
+    .filter((r) => !r.read)
+    .map((r) => {
+      const metadata = r.inputs.metadata as { namespace: string; name: string };
+      return `${metadata.namespace}/${metadata.name}`;
+    })
+    .sort();
+}
+
+/** The objects a ConfigGroup received, by chart name. */
+export function groupObjects(run: ProgramRun): Map<string, Record<string, unknown>[]> {
+  return new Map(
+    byType(run, CONFIG_GROUP_TYPE).map((g) => [g.name.replace(/^chart-/, ''), unwrapSecrets(g.inputs.objs) as Record<string, unknown>[]]),
+  );
+}
+
+/** Every plaintext the mocks handed out: generated passwords plus the given secret config values. */
+export function sentinels(run: ProgramRun, secretConfigValues: readonly string[]): string[] {
+  return [...byType(run, 'random:index/randomPassword:RandomPassword').map((r) => fakePassword(r.name)), ...secretConfigValues];
+}
+
+/** No sentinel appears outside a secret in any resource input, nor in any stack output. */
+export function expectNoPlaintext(run: ProgramRun, secretValues: readonly string[]): void {
+  const leaks: string[] = [];
+  for (const needle of secretValues) {
+    for (const r of run.resources) leaks.push(...plaintextPaths(r.inputs, needle).map((p) => `${r.type} ${r.name}: ${p}`));
+    leaks.push(...plaintextPaths(run.outputs, needle).map((p) => `stack output ${p}`));
+  }
+  expect(leaks).toEqual([]);
+}
+
+/**
+ * Every Secret a manifest refers to is created by the program in the same
+ * namespace, or is one the operators write themselves (`operatorWritten`).
+ */
+export function expectReferencedSecretsCreated(run: ProgramRun, operatorWritten: readonly string[] = []): void {
+  const created = new Set([...createdSecrets(run), ...operatorWritten]);
+  const objects = [...groupObjects(run).values()].flat();
+  const dangling = secretReferences(objects)
+    .filter((ref) => !created.has(`${ref.namespace}/${ref.name}`))
+    .map((ref) => `${ref.namespace}/${ref.name} (from ${ref.from})`);
+  expect(dangling).toEqual([]);
+}
+
+/** The value of `stringData[key]` of a Secret, asserting it is a secret. */
+export function secretStringData(secret: Registered, key: string): string {
+  const stringData = secret.inputs.stringData;
+  expect(isSecretValue(stringData)).toBe(true);
+  return (unwrapSecrets(stringData) as Record<string, string>)[key]!;
+}

@@ -1,0 +1,132 @@
+/** The Pulumi program for the dev stack (Redpanda, one broker), under mocks. */
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { synthesizeManifests } from '../../charts/index.js';
+import { loadPlatform, type PlatformSpec } from '../../platform/index.js';
+import { AWAIT_ANNOTATIONS } from '../../infra/readiness.js';
+import { byType, dependencyNames, fakePassword, named, REPO_ROOT, runProgramOk, unwrapSecrets, type ProgramRun } from './harness.js';
+import {
+  CONFIG_GROUP_TYPE,
+  RELEASE_TYPE,
+  createdSecrets,
+  expectNoPlaintext,
+  expectReferencedSecretsCreated,
+  groupObjects,
+  secretStringData,
+  sentinels,
+} from './program-checks.js';
+
+const DATABASE_URL = 'postgres://todo:DBPLAINTEXT@db.example:5432/todo';
+let spec: PlatformSpec;
+let run: ProgramRun;
+
+beforeAll(async () => {
+  spec = loadPlatform('dev', REPO_ROOT);
+  run = await runProgramOk('dev', { secrets: { databaseUrl: DATABASE_URL } });
+});
+
+describe('dev stack program', () => {
+  test('installs the Redpanda operator and Dapr from their charts at the versions the spec pins, and nothing else', () => {
+    const releases = byType(run, RELEASE_TYPE)
+      .map((r) => unwrapSecrets(r.inputs) as Record<string, unknown>)
+      .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    const repo = (r: Record<string, unknown>) => (r.repositoryOpts as { repo?: string } | undefined)?.repo;
+    expect(releases.map((r) => [r.name, r.chart, r.version, repo(r), r.namespace])).toEqual([
+      ['dapr', 'dapr', spec.dapr.chartVersion, 'https://dapr.github.io/helm-charts/', 'dapr-system'],
+      ['redpanda-operator', 'operator', spec.cluster.operatorChartVersion, 'https://charts.redpanda.com', 'kafka'],
+    ]);
+    const redpanda = releases.find((r) => r.name === 'redpanda-operator')!;
+    expect(redpanda.values).toEqual({ crds: { enabled: true }, monitoring: { enabled: false } });
+    expect(redpanda.version).toBe('26.2.1');
+  });
+
+  test('applies one ConfigGroup per synthesized chart with exactly its objects, the cluster awaited until Ready', () => {
+    const expected = synthesizeManifests(spec);
+    const groups = groupObjects(run);
+    expect([...groups.keys()].sort()).toEqual(expected.map((c) => c.chart).sort());
+    for (const chart of expected) {
+      const applied = groups.get(chart.chart)!;
+      const withoutAwait = applied.map((o) => {
+        if (o.kind !== 'Redpanda') return o;
+        const metadata = o.metadata as { annotations: Record<string, string> };
+        expect(metadata.annotations).toMatchObject(AWAIT_ANNOTATIONS);
+        const annotations = Object.fromEntries(Object.entries(metadata.annotations).filter(([k]) => !(k in AWAIT_ANNOTATIONS)));
+        const { annotations: _drop, ...rest } = metadata;
+        return { ...o, metadata: Object.keys(annotations).length > 0 ? { ...rest, annotations } : rest };
+      });
+      expect(withoutAwait).toEqual(chart.objects);
+    }
+  });
+
+  test('orders the cluster after its operator and Secrets, topics and users after the cluster, Dapr and services last', () => {
+    const deps = (name: string) => dependencyNames(run, named(run, name));
+    expect(deps('operators-redpanda-operator')).toEqual(['chart-namespaces']);
+    expect(deps('chart-kafka-cluster')).toEqual(
+      expect.arrayContaining(['chart-namespaces', 'operators-redpanda-operator', 'credentials-superusers']),
+    );
+    expect(deps('chart-kafka-topics')).toEqual(['chart-kafka-cluster', 'operators-redpanda-operator']);
+    expect(deps('chart-kafka-users')).toEqual(expect.arrayContaining(['chart-kafka-cluster', 'credentials-kafka-audit-service']));
+    expect(deps('chart-dapr')).toEqual(
+      expect.arrayContaining(['chart-kafka-topics', 'chart-kafka-users', 'operators-dapr', 'credentials-todo-audit-service']),
+    );
+    expect(deps('chart-services')).toEqual(
+      expect.arrayContaining(['chart-dapr', 'chart-kafka-topics', 'chart-kafka-users', 'credentials-database']),
+    );
+  });
+
+  test('leaves the dev topics unprotected', () => {
+    expect(byType(run, CONFIG_GROUP_TYPE).filter((g) => g.protect)).toEqual([]);
+  });
+
+  test('creates every user Secret in the kafka namespace, the non-admin ones in the apps namespace too, plus superusers and database', () => {
+    const users = spec.users.map((u) => u.name);
+    expect(createdSecrets(run)).toEqual(
+      [
+        ...users.map((u) => `kafka/kafka-user-${u}`),
+        ...users.filter((u) => u !== 'platform-admin').map((u) => `todo/kafka-user-${u}`),
+        'kafka/todo-kafka-superusers',
+        'todo/todo-database',
+      ].sort(),
+    );
+  });
+
+  test('gives a user the same generated password in both namespaces, under the key the manifests read', () => {
+    const expected = fakePassword('credentials-audit-service');
+    expect(secretStringData(named(run, 'credentials-kafka-audit-service'), 'password')).toBe(expected);
+    expect(secretStringData(named(run, 'credentials-todo-audit-service'), 'password')).toBe(expected);
+  });
+
+  test('generates alphanumeric 32-character passwords', () => {
+    for (const password of byType(run, 'random:index/randomPassword:RandomPassword')) {
+      expect(password.inputs).toMatchObject({ length: 32, special: false });
+    }
+  });
+
+  test('lists the admin as the only Redpanda superuser, with its password and the cluster mechanism', () => {
+    const file = secretStringData(named(run, 'credentials-superusers'), 'users.txt');
+    expect(file).toBe(`platform-admin:${fakePassword('credentials-platform-admin')}:SCRAM-SHA-512\n`);
+  });
+
+  test('stores the database URL from config in Secret todo-database, key url', () => {
+    expect(secretStringData(named(run, 'credentials-database'), 'url')).toBe(DATABASE_URL);
+  });
+
+  test('keeps every password and the database URL inside Pulumi secrets, in inputs and outputs', () => {
+    expectNoPlaintext(run, sentinels(run, [DATABASE_URL]));
+  });
+
+  test('creates every Secret a manifest references, in the namespace of the reference', () => {
+    expectReferencedSecretsCreated(run);
+  });
+
+  test('exports the bootstrap address, topic names, Secret names and namespaces, none of them secret', () => {
+    expect(run.outputs).toEqual({
+      bootstrapServers: 'todo-kafka.kafka.svc.cluster.local:9093',
+      securityProtocol: 'SASL_PLAINTEXT',
+      saslMechanism: 'SCRAM-SHA-512',
+      topics: ['reminders', 'task-events', 'task-events-dlq', 'task-updates'],
+      userSecrets: Object.fromEntries(spec.users.map((u) => [u.name, u.secretName])),
+      namespaces: { kafka: 'kafka', apps: 'todo' },
+    });
+    expect(Object.values(run.outputSecrecy)).not.toContain(true);
+  });
+});
