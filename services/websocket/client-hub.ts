@@ -1,0 +1,155 @@
+/**
+ * The connected WebSocket clients, grouped by user, and everything that ends
+ * a connection from the server side: slow readers, missed heartbeats, expired
+ * tokens and shutdown.
+ *
+ * Delivery is synchronous: `deliver` queues the message on each of the user's
+ * sockets before it returns, so the order in which the consumer hands over
+ * updates (partition order, hence per-user order) is the order every client
+ * receives them. A socket whose unsent queue exceeds the bound is closed
+ * instead of being waited for: one stalled reader never delays the others.
+ */
+import type { WebSocket } from 'ws';
+
+/**
+ * Close codes the service sends. 4000-4999 are for applications (RFC 6455
+ * §7.4.2); 4401 and 4408 mirror HTTP 401 and 408 so clients can tell "log in
+ * again" from "reconnect".
+ * @see https://www.rfc-editor.org/rfc/rfc6455#section-7.4
+ */
+export const CLOSE_CODES = {
+  /** The token expired while connected: get a new one, then reconnect. */
+  tokenExpired: 4401,
+  /** The client read too slowly; its queue passed the bound. Reconnecting is fine. */
+  slowConsumer: 4408,
+  /** The server is shutting down (RFC 6455 "going away"). */
+  goingAway: 1001,
+} as const;
+
+/** Why the server ended a connection (metric label). */
+export type DisconnectReason = 'slow' | 'heartbeat' | 'expired' | 'shutdown' | 'client';
+
+export interface ClientHubOptions {
+  /** Unsent bytes above which a client is slow. */
+  readonly maxBufferedBytes: number;
+  /** Time a closed slow client gets to finish the closing handshake before it is destroyed. */
+  readonly slowCloseGraceMs: number;
+}
+
+/** Where the hub reports what happens (metrics, logs). */
+export interface ClientHubObserver {
+  connected?(userId: string): void;
+  disconnected?(userId: string, reason: DisconnectReason): void;
+  sent?(count: number): void;
+}
+
+interface Client {
+  readonly socket: WebSocket;
+  readonly userId: string;
+  /** Token expiry, ms since the epoch. */
+  readonly expiresAtMs: number;
+  /** Answered the last ping. */
+  alive: boolean;
+  /** The server already decided to end it (the reason is counted once). */
+  ending: boolean;
+}
+
+export class ClientHub {
+  private readonly byUser = new Map<string, Set<Client>>();
+  private readonly clients = new Map<WebSocket, Client>();
+
+  constructor(
+    private readonly options: ClientHubOptions,
+    private readonly observer: ClientHubObserver = {},
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Connected clients. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Connected clients of one user. */
+  clientsOf(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
+  /** Registers an authenticated socket of `userId` whose token expires at `expiresAtMs`. */
+  add(socket: WebSocket, userId: string, expiresAtMs: number): void {
+    const client: Client = { socket, userId, expiresAtMs, alive: true, ending: false };
+    this.clients.set(socket, client);
+    let sockets = this.byUser.get(userId);
+    if (!sockets) this.byUser.set(userId, (sockets = new Set()));
+    sockets.add(client);
+    socket.on('pong', () => (client.alive = true));
+    socket.once('close', () => this.remove(client, 'client'));
+    // A socket error (reset by peer) is followed by 'close'; without a listener it would crash the process.
+    socket.on('error', () => undefined);
+    this.observer.connected?.(userId);
+  }
+
+  /**
+   * Queues `message` (a serialized update) on every socket of `userId`, in
+   * call order. Returns how many sockets it was queued on.
+   */
+  deliver(userId: string, message: string): number {
+    const sockets = this.byUser.get(userId);
+    if (!sockets) return 0;
+    let sent = 0;
+    for (const client of sockets) {
+      if (client.ending || client.socket.readyState !== client.socket.OPEN) continue;
+      if (client.socket.bufferedAmount > this.options.maxBufferedBytes) {
+        this.end(client, 'slow', CLOSE_CODES.slowConsumer, 'too slow: the unsent queue passed its bound');
+        continue;
+      }
+      client.socket.send(message);
+      sent++;
+    }
+    if (sent > 0) this.observer.sent?.(sent);
+    return sent;
+  }
+
+  /**
+   * One heartbeat: ends clients that did not answer the previous ping or whose
+   * token expired, pings the rest.
+   */
+  heartbeat(): void {
+    const now = this.clock();
+    for (const client of this.clients.values()) {
+      if (client.ending) continue;
+      if (client.expiresAtMs <= now) {
+        this.end(client, 'expired', CLOSE_CODES.tokenExpired, 'token expired');
+      } else if (!client.alive) {
+        client.ending = true;
+        this.observer.disconnected?.(client.userId, 'heartbeat');
+        client.socket.terminate();
+      } else {
+        client.alive = false;
+        client.socket.ping();
+      }
+    }
+  }
+
+  /** Closes every client with 1001 "going away", destroying those that do not finish within the grace period. */
+  closeAll(graceMs: number): void {
+    for (const client of this.clients.values()) {
+      if (!client.ending) this.end(client, 'shutdown', CLOSE_CODES.goingAway, 'server shutting down', graceMs);
+    }
+  }
+
+  private end(client: Client, reason: DisconnectReason, code: number, text: string, graceMs = this.options.slowCloseGraceMs): void {
+    client.ending = true;
+    this.observer.disconnected?.(client.userId, reason);
+    client.socket.close(code, text);
+    // The close frame waits behind the unsent queue; a client that never reads it must not keep the memory.
+    setTimeout(() => client.socket.terminate(), graceMs).unref();
+  }
+
+  private remove(client: Client, reason: DisconnectReason): void {
+    if (!this.clients.delete(client.socket)) return;
+    const sockets = this.byUser.get(client.userId);
+    sockets?.delete(client);
+    if (sockets?.size === 0) this.byUser.delete(client.userId);
+    if (!client.ending) this.observer.disconnected?.(client.userId, reason);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Settings of the websocket service beyond the library's `ServiceConfig`.
+ * The token secret is required; everything else has a default.
+ */
+import { WEBSOCKET_TOKEN_ENV, WEBSOCKET_TOKEN_SECRET } from '../../platform/websocket-token.js';
+import { EnvReader, type Env } from '../lib/env-reader.js';
+import { MIN_SECRET_BYTES } from './token.js';
+
+export const WEBSOCKET_ENV = {
+  /** Shared HMAC secret of the access tokens; from a Kubernetes Secret, never a literal. */
+  tokenSecret: WEBSOCKET_TOKEN_ENV,
+  heartbeatMs: 'WEBSOCKET_HEARTBEAT_MS',
+  maxBufferedBytes: 'WEBSOCKET_MAX_BUFFERED_BYTES',
+  slowCloseGraceMs: 'WEBSOCKET_SLOW_CLOSE_GRACE_MS',
+} as const;
+
+/** Defaults of the optional settings; the `@default` tags below quote them. */
+export const WEBSOCKET_DEFAULTS = {
+  heartbeatMs: 30_000,
+  maxBufferedBytes: 1024 * 1024,
+  slowCloseGraceMs: 5_000,
+} as const;
+
+/** Upgrade path on the service's HTTP port (the one of /healthz and /metrics). */
+export const WEBSOCKET_PATH = '/ws';
+
+export interface WebSocketSettings {
+  /** Never logged. */
+  readonly tokenSecret: string;
+  /**
+   * Ping period; a client that has not answered the previous ping by the next
+   * one is cut off, so a dead peer is dropped within two periods. Token expiry
+   * is checked on the same beat. @default 30000
+   */
+  readonly heartbeatMs: number;
+  /**
+   * Bytes a client may have queued and unsent before it counts as slow and is
+   * disconnected (close code 4408), so one stalled reader cannot grow the
+   * process's memory or delay the others. @default 1048576 (1 MiB)
+   */
+  readonly maxBufferedBytes: number;
+  /**
+   * After a slow client is sent its close frame, how long it has to complete
+   * the closing handshake before its connection is destroyed. @default 5000
+   */
+  readonly slowCloseGraceMs: number;
+}
+
+/** Reads the settings; throws one `ServiceConfigError` listing every problem. */
+export function loadWebSocketSettings(env: Env = process.env): WebSocketSettings {
+  const read = new EnvReader(env);
+  const tokenSecret = read.secret(WEBSOCKET_ENV.tokenSecret, {
+    hint: `set it from Secret ${WEBSOCKET_TOKEN_SECRET.name}, key "${WEBSOCKET_TOKEN_SECRET.key}" (shared with the API that issues the tokens)`,
+  });
+  if (tokenSecret !== undefined && Buffer.byteLength(tokenSecret) < MIN_SECRET_BYTES) {
+    read.problem(
+      WEBSOCKET_ENV.tokenSecret,
+      `is shorter than ${MIN_SECRET_BYTES} bytes; use a random secret of at least ${MIN_SECRET_BYTES} bytes`,
+    );
+  }
+  const heartbeatMs = read.integer(WEBSOCKET_ENV.heartbeatMs, { default: WEBSOCKET_DEFAULTS.heartbeatMs, min: 100, max: 600_000 });
+  const maxBufferedBytes = read.integer(WEBSOCKET_ENV.maxBufferedBytes, {
+    default: WEBSOCKET_DEFAULTS.maxBufferedBytes,
+    min: 1024,
+    max: 256 * 1024 * 1024,
+  });
+  const slowCloseGraceMs = read.integer(WEBSOCKET_ENV.slowCloseGraceMs, {
+    default: WEBSOCKET_DEFAULTS.slowCloseGraceMs,
+    min: 0,
+    max: 60_000,
+  });
+  read.throwIfInvalid('websocket');
+  return { tokenSecret: tokenSecret!, heartbeatMs: heartbeatMs!, maxBufferedBytes: maxBufferedBytes!, slowCloseGraceMs: slowCloseGraceMs! };
+}
