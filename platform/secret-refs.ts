@@ -12,6 +12,13 @@ export interface SecretKeyRef {
 }
 
 /**
+ * Key of the password inside each Kafka user's Secret (`userSecretName()`):
+ * the key Strimzi's and Redpanda's `password.valueFrom.secretKeyRef` and the
+ * Dapr components read.
+ */
+export const USER_PASSWORD_KEY = 'password';
+
+/**
  * PostgreSQL connection string of the services that set `database: true`,
  * in the apps namespace.
  */

@@ -1,0 +1,50 @@
+import type { Construct } from 'constructs';
+import type { ServiceSpec, TopicSpec } from '../../platform/index.js';
+import { CustomResource } from '../support/resource.js';
+import { DAPR_SUBSCRIPTION_API_VERSION } from './api.js';
+
+export interface SubscriptionProps {
+  readonly service: ServiceSpec;
+  readonly topic: TopicSpec;
+  /** The service's own pub/sub component. */
+  readonly pubsubName: string;
+  readonly namespace: string;
+}
+
+/**
+ * The HTTP path the sidecar delivers a topic's events to; the services
+ * library serves the same path.
+ * @default `/events/<topic>`
+ */
+export function eventRoute(topic: string): string {
+  return `/events/${topic}`;
+}
+
+/**
+ * A declarative `Subscription` of one service to one topic through its own
+ * component. Messages the app answers `DROP` to, or that exhaust the
+ * Resiliency retries, go to the service's dead-letter topic instead of
+ * blocking the partition.
+ * @see https://docs.dapr.io/reference/resource-specs/subscription-schema/
+ */
+export class Subscription extends CustomResource {
+  constructor(scope: Construct, id: string, props: SubscriptionProps) {
+    const { service, topic } = props;
+    super(scope, id, {
+      apiVersion: DAPR_SUBSCRIPTION_API_VERSION,
+      kind: 'Subscription',
+      name: `${service.name}-${topic.resourceName}`,
+      namespace: props.namespace,
+      component: 'pubsub',
+      body: {
+        spec: {
+          pubsubname: props.pubsubName,
+          topic: topic.name,
+          routes: { default: eventRoute(topic.name) },
+          deadLetterTopic: service.deadLetterTopic,
+        },
+        scopes: [service.appId],
+      },
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { PlatformSpec } from '../../platform/index.js';
+import { RedpandaCluster } from '../redpanda/redpanda-cluster.js';
+import { KafkaNodePool, nodePoolLayout } from '../strimzi/kafka-node-pool.js';
+import { StrimziKafka } from '../strimzi/kafka.js';
+
+/**
+ * The cluster itself: Strimzi `Kafka` plus node pools, or a `Redpanda`.
+ * External clusters have nothing to render (see `kafkaObjectsApply`).
+ */
+export class KafkaClusterChart extends Chart {
+  constructor(scope: Construct, id: string, spec: PlatformSpec) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const { cluster } = spec;
+    const namespace = spec.namespaces.kafka;
+    if (cluster.flavor === 'strimzi') {
+      new StrimziKafka(this, 'Kafka', {
+        cluster,
+        namespace,
+        exportedTopics: spec.topics.map((t) => t.name),
+        exportedGroups: spec.services.map((s) => s.consumerGroup),
+      });
+      for (const pool of nodePoolLayout(cluster)) {
+        new KafkaNodePool(this, `Pool-${pool.name}`, { cluster, namespace, ...pool });
+      }
+    } else if (cluster.flavor === 'redpanda') {
+      new RedpandaCluster(this, 'Redpanda', { cluster, namespace });
+    }
+  }
+}
+
+/**
+ * Whether the cluster, its topics and its users are Kubernetes objects: true
+ * for the operators; false for `external`, whose topics, SCRAM credentials and
+ * ACLs the Pulumi program drives through @pulumi/kafka from the same spec.
+ */
+export function kafkaObjectsApply(spec: PlatformSpec): boolean {
+  return spec.cluster.flavor !== 'external';
+}

@@ -1,0 +1,22 @@
+import type { Chart } from 'cdk8s';
+import type { PlatformSpec } from '../platform/index.js';
+import { buildPlatformApp } from './platform-app.js';
+
+/** The objects of one chart, as plain JSON-ready data. */
+export interface ChartManifests {
+  /** Chart name from the registry, e.g. `kafka-topics`. */
+  readonly chart: string;
+  /** The chart's Kubernetes objects in apply order; no Secret values, only references. */
+  readonly objects: Record<string, unknown>[];
+}
+
+/**
+ * Every chart's objects for `spec`, in registry order (the order to apply
+ * them in). Deterministic: the same spec gives deep-equal output. The Pulumi
+ * program applies each entry as one ConfigGroup; `npm run synth` writes each
+ * to `dist/<stack>/<chart>.k8s.yaml`.
+ */
+export function synthesizeManifests(spec: PlatformSpec): { chart: string; objects: Record<string, unknown>[] }[] {
+  const app = buildPlatformApp(spec);
+  return app.charts.map((chart: Chart) => ({ chart: chart.node.id, objects: chart.toJson() as Record<string, unknown>[] }));
+}

@@ -1,0 +1,124 @@
+/**
+ * `npm run synth [-- --stack <name> …] [--out <dir>]`: writes every chart of
+ * each stack to `<out>/<stack>/<chart>.k8s.yaml` (all stacks with a
+ * `Pulumi.<stack>.yaml` by default; `<out>` defaults to `dist`, or
+ * `CDK8S_OUTDIR` when run by `cdk8s synth`).
+ *
+ * Every requested stack is loaded and validated before anything is written:
+ * one invalid stack file prints every problem and exits 1 with `dist/`
+ * untouched. Each stack's folder is replaced as a whole (written next to it,
+ * then renamed into place), so a reader never sees half of a synth and a
+ * chart that no longer applies leaves no stale file behind.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { listStacks, loadPlatform, PlatformConfigError, type PlatformSpec } from '../platform/index.js';
+import { synthesizeManifests, type ChartManifests } from './manifests.js';
+import { toYamlDocuments } from './yaml.js';
+
+export interface SynthOptions {
+  /** Stacks to write. @default every stack file in `dir` */
+  readonly stacks?: readonly string[];
+  /** Folder holding the `Pulumi.<stack>.yaml` files. @default the working directory */
+  readonly dir?: string;
+  /** Output folder. @default `dist` under `dir` */
+  readonly out?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface StackManifests {
+  readonly stack: string;
+  readonly charts: ChartManifests[];
+}
+
+/** Loads and validates every stack, then renders each; throws before anything is written. */
+export function renderStacks(stacks: readonly string[], dir: string): StackManifests[] {
+  const specs: PlatformSpec[] = [];
+  const errors: PlatformConfigError[] = [];
+  for (const stack of stacks) {
+    try {
+      specs.push(loadPlatform(stack, dir));
+    } catch (err) {
+      if (!(err instanceof PlatformConfigError)) throw err;
+      errors.push(err);
+    }
+  }
+  if (errors.length > 0) throw new AggregatePlatformError(errors);
+  return specs.map((spec) => ({ stack: spec.stack, charts: synthesizeManifests(spec) }));
+}
+
+/** Several stacks' config errors, reported together. */
+export class AggregatePlatformError extends Error {
+  constructor(readonly errors: readonly PlatformConfigError[]) {
+    super(errors.map((e) => e.message).join('\n'));
+    this.name = 'AggregatePlatformError';
+  }
+}
+
+/** Writes one stack's charts into `<out>/<stack>`, replacing the folder as a whole. */
+export function writeStack(out: string, manifests: StackManifests): string {
+  const target = join(out, manifests.stack);
+  const staging = join(out, `.${manifests.stack}.tmp-${process.pid}`);
+  const previous = join(out, `.${manifests.stack}.old-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  for (const { chart, objects } of manifests.charts) {
+    writeFileSync(join(staging, `${chart}.k8s.yaml`), toYamlDocuments(objects));
+  }
+  if (existsSync(target)) renameSync(target, previous);
+  renameSync(staging, target);
+  rmSync(previous, { recursive: true, force: true });
+  return target;
+}
+
+/** One progress line: `dev: 22 objects in 6 charts (namespaces 2, …) -> dist/dev`. */
+export function summary(manifests: StackManifests, target: string): string {
+  const counts = manifests.charts.map((c) => `${c.chart} ${c.objects.length}`).join(', ');
+  const total = manifests.charts.reduce((sum, c) => sum + c.objects.length, 0);
+  return `${manifests.stack}: ${total} objects in ${manifests.charts.length} charts (${counts}) -> ${target}`;
+}
+
+/** Renders and writes the requested stacks. Throws `AggregatePlatformError` having written nothing. */
+export function synth(options: SynthOptions = {}): StackManifests[] {
+  const dir = resolve(options.dir ?? process.cwd());
+  const stacks = options.stacks && options.stacks.length > 0 ? options.stacks : listStacks(dir);
+  const rendered = renderStacks(stacks, dir);
+  const out = resolve(dir, options.out ?? 'dist');
+  mkdirSync(out, { recursive: true });
+  for (const manifests of rendered) {
+    const target = writeStack(out, manifests);
+    options.log?.(summary(manifests, relative(dir, target) || target));
+  }
+  return rendered;
+}
+
+/** The CLI: exit code 0 on success, 1 on invalid stack files, 2 on bad arguments. */
+export function main(argv: readonly string[]): number {
+  let args;
+  try {
+    args = parseArgs({
+      args: [...argv],
+      options: { stack: { type: 'string', multiple: true, short: 's' }, out: { type: 'string', short: 'o' } },
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\nusage: npm run synth [-- --stack <name> ...] [--out <dir>]`);
+    return 2;
+  }
+  try {
+    synth({ stacks: args.values.stack, out: args.values.out ?? process.env.CDK8S_OUTDIR, log: (line) => console.log(line) });
+    return 0;
+  } catch (err) {
+    if (err instanceof AggregatePlatformError) {
+      console.error(err.message);
+      console.error('Nothing was written.');
+      return 1;
+    }
+    throw err;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exitCode = main(process.argv.slice(2));
+}

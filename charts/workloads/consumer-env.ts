@@ -1,0 +1,54 @@
+import {
+  clusterCaSecret,
+  DATABASE_SECRET,
+  SERVICE_ENV,
+  USER_PASSWORD_KEY,
+  type PlatformSpec,
+  type SecretKeyRef,
+  type ServiceSpec,
+} from '../../platform/index.js';
+import { serviceComponentName } from '../dapr/pubsub-identities.js';
+import { userNamed } from '../support/spec-lookup.js';
+
+/** One environment variable of a service container: a literal or a Secret key. */
+export type EnvEntry = { readonly name: string; readonly value: string } | { readonly name: string; readonly secret: SecretKeyRef };
+
+/** Where a Kafka-mode pod finds the cluster's CA certificate (mounted from the CA Secret copy). */
+export const CLUSTER_CA_MOUNT = '/etc/kafka-ca';
+
+/**
+ * The environment of a service container, names from `SERVICE_ENV`.
+ *
+ * Every service gets its identity, topics and port. Only Kafka-mode services
+ * get Kafka connection settings and the password: in Dapr mode the sidecar
+ * holds the credentials (through its component) and the app never talks to
+ * Kafka. `DATABASE_URL` comes from a Secret when the service needs PostgreSQL.
+ * For in-cluster TLS listeners Node is pointed at the cluster CA through its
+ * own `NODE_EXTRA_CA_CERTS`, so the services need no TLS settings of their own.
+ */
+export function consumerEnv(spec: PlatformSpec, service: ServiceSpec): EnvEntry[] {
+  const { cluster } = spec;
+  const env: EnvEntry[] = [
+    { name: SERVICE_ENV.serviceName, value: service.name },
+    { name: SERVICE_ENV.mode, value: service.mode },
+    { name: SERVICE_ENV.consumerGroup, value: service.consumerGroup },
+    { name: SERVICE_ENV.topics, value: service.consumes.join(',') },
+    { name: SERVICE_ENV.deadLetterTopic, value: service.deadLetterTopic },
+    { name: SERVICE_ENV.port, value: String(service.port) },
+  ];
+  if (service.mode === 'kafka') {
+    env.push(
+      { name: SERVICE_ENV.bootstrapServers, value: cluster.bootstrapServers },
+      { name: SERVICE_ENV.securityProtocol, value: cluster.securityProtocol },
+      { name: SERVICE_ENV.saslMechanism, value: cluster.saslMechanism },
+      { name: SERVICE_ENV.username, value: service.user },
+      { name: SERVICE_ENV.password, secret: { name: userNamed(spec, service.user).secretName, key: USER_PASSWORD_KEY } },
+    );
+    const ca = clusterCaSecret(cluster);
+    if (ca) env.push({ name: 'NODE_EXTRA_CA_CERTS', value: `${CLUSTER_CA_MOUNT}/${ca.copy.key}` });
+  } else {
+    env.push({ name: SERVICE_ENV.daprPubsubName, value: serviceComponentName(spec, service) });
+  }
+  if (service.database) env.push({ name: SERVICE_ENV.databaseUrl, secret: DATABASE_SECRET });
+  return env;
+}

@@ -1,0 +1,49 @@
+import {
+  DAPR_GRACEFUL_SHUTDOWN_SECONDS,
+  DAPR_METRICS_PORT,
+  DAPR_SIDECAR_RESOURCES,
+  METRICS_PATH,
+  type ServiceSpec,
+} from '../../platform/index.js';
+
+/**
+ * Scrape annotations for the app's own metrics (`METRICS_PATH` on the service
+ * port), read by Prometheus setups that discover pods by annotation.
+ */
+export function scrapeAnnotations(service: Pick<ServiceSpec, 'port'>): Record<string, string> {
+  return {
+    'prometheus.io/scrape': 'true',
+    'prometheus.io/port': String(service.port),
+    'prometheus.io/path': METRICS_PATH,
+  };
+}
+
+/**
+ * Annotations that make the Dapr injector add a sidecar: app id and port,
+ * sidecar metrics on `DAPR_METRICS_PORT`, sidecar sizing and drain time, and an
+ * app health check on `/readyz` so the sidecar stops delivering while the app
+ * is not ready. Dapr reads every value as a string.
+ * @see https://docs.dapr.io/reference/arguments-annotations-overview/
+ */
+export function daprAnnotations(service: Pick<ServiceSpec, 'appId' | 'port'>): Record<string, string> {
+  const { requests, limits } = DAPR_SIDECAR_RESOURCES;
+  return {
+    'dapr.io/enabled': 'true',
+    'dapr.io/app-id': service.appId,
+    'dapr.io/app-port': String(service.port),
+    'dapr.io/enable-metrics': 'true',
+    'dapr.io/metrics-port': String(DAPR_METRICS_PORT),
+    'dapr.io/enable-app-health-check': 'true',
+    'dapr.io/app-health-check-path': READINESS_PATH,
+    'dapr.io/sidecar-cpu-request': requests.cpu,
+    'dapr.io/sidecar-cpu-limit': limits.cpu,
+    'dapr.io/sidecar-memory-request': requests.memory,
+    'dapr.io/sidecar-memory-limit': limits.memory,
+    'dapr.io/graceful-shutdown-seconds': String(DAPR_GRACEFUL_SHUTDOWN_SECONDS),
+  };
+}
+
+/** Liveness endpoint of every service: the process is alive. */
+export const LIVENESS_PATH = '/healthz';
+/** Readiness endpoint of every service: connected and able to handle events. */
+export const READINESS_PATH = '/readyz';
