@@ -91,10 +91,10 @@ export class EnvReader {
   }
 
   /** An absolute URL with one of `protocols` (e.g. `['http:', 'https:']`). */
-  url(name: string, options: ReadOptions<string> & { protocols?: readonly string[] } = {}): string | undefined {
+  url(name: string, options: ReadOptions<string> & { protocols?: readonly string[]; hint?: string } = {}): string | undefined {
     const text = this.raw(name);
     const protocols = options.protocols ?? ['http:', 'https:'];
-    if (text === undefined) return this.missing(name, options, `set it to a ${protocols.join('//… or ')}//… URL`);
+    if (text === undefined) return this.missing(name, options, options.hint ?? `set it to a ${protocols.join('//… or ')}//… URL`);
     let url: URL;
     try {
       url = new URL(text);

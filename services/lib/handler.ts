@@ -5,6 +5,7 @@
  * commits, counts and shuts down; the handler only does the business.
  */
 import type { ServiceConfig } from './config.js';
+import type { Env } from './env-reader.js';
 import type { AnyEvent } from './events.js';
 import type { ServiceHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
@@ -62,6 +63,8 @@ export interface ServiceHandler<E extends AnyEvent = AnyEvent> extends EventHand
 /** What a service gets at start-up. */
 export interface ServiceContext {
   readonly config: ServiceConfig;
+  /** The environment the configuration was read from: read service-specific settings here, not from `process.env`. */
+  readonly env: Env;
   readonly log: Logger;
   readonly metrics: ServiceMetrics;
   /** The service's HTTP server: add routes, readiness checks, `upgrade` listeners. */

@@ -4,6 +4,7 @@
  * serialized with their code, canRetry flag and cause; bigint offsets as strings.
  */
 import type { Writable } from 'node:stream';
+import { ServiceError } from './errors.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -36,7 +37,8 @@ export function serializeError(error: unknown, depth = 0): unknown {
   if (extra.code !== undefined) out.code = extra.code;
   if (extra.canRetry !== undefined) out.canRetry = extra.canRetry;
   if (extra.status !== undefined) out.status = extra.status;
-  if (error.stack) out.stack = error.stack;
+  // Service errors are expected outcomes with codes: their stack says nothing the code does not.
+  if (error.stack && !(error instanceof ServiceError)) out.stack = error.stack;
   if (error.cause !== undefined && depth < 3) out.cause = serializeError(error.cause, depth + 1);
   return out;
 }

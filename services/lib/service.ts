@@ -66,7 +66,8 @@ export async function runService<E extends AnyEvent>(
   definition: ServiceDefinition<E>,
   options: RunServiceOptions = {},
 ): Promise<RunningService> {
-  const config = options.config ?? loadServiceConfig(definition.name, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const config = options.config ?? loadServiceConfig(definition.name, env);
   checkTopics(config);
   const log = options.logger ?? createLogger({ bindings: { service: config.appId } });
   const retry = options.retry ?? SPEC_RETRY_POLICY;
@@ -77,6 +78,7 @@ export async function runService<E extends AnyEvent>(
   let publisher: EventPublisher | undefined;
   const context: ServiceContext = {
     config,
+    env,
     log,
     metrics,
     http,

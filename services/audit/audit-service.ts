@@ -1,0 +1,57 @@
+/**
+ * The audit service: consumes `task-events` and records each event exactly
+ * once in PostgreSQL (`audit_events`). Exactly once comes from two halves:
+ * the consumer commits offsets only after the batch is written (nothing is
+ * lost), and `event_id` is unique (a redelivered batch inserts nothing new).
+ */
+import {
+  createPgPool,
+  type EventContext,
+  type ReceivedEvent,
+  type ServiceDefinition,
+  type ServiceHandler,
+  type TaskEvent,
+} from '../lib/index.js';
+import { AuditStore, type AuditRow } from './audit-store.js';
+
+function toRow(event: TaskEvent, context: EventContext): AuditRow {
+  return {
+    eventId: event.event_id,
+    eventType: event.event_type,
+    userId: event.user_id,
+    taskId: event.task_id,
+    occurredAt: event.timestamp,
+    payload: event,
+    topic: context.topic,
+    partition: context.partition,
+    offset: context.offset,
+  };
+}
+
+export const auditService: ServiceDefinition<TaskEvent> = {
+  name: 'audit',
+  async start({ config, log }): Promise<ServiceHandler<TaskEvent>> {
+    // loadServiceConfig requires DATABASE_URL for services whose spec says `database: true`.
+    const pool = createPgPool(config.databaseUrl!, config.appId);
+    const store = new AuditStore(pool);
+    await store.migrate();
+    log.info({ table: 'audit_events' }, 'audit schema ready');
+    let healthy = true;
+    const write = async (rows: AuditRow[]) => {
+      try {
+        const inserted = await store.insert(rows);
+        healthy = true;
+        if (inserted < rows.length) log.debug({ skipped: rows.length - inserted }, 'events already recorded were skipped');
+      } catch (error) {
+        healthy = !(error as { canRetry?: boolean }).canRetry;
+        throw error;
+      }
+    };
+    return {
+      handle: (event, context) => write([toRow(event, context)]),
+      handleBatch: (events: readonly ReceivedEvent<TaskEvent>[]) => write(events.map(({ event, context }) => toRow(event, context))),
+      isReady: () => healthy,
+      close: () => pool.end(),
+    };
+  },
+};
