@@ -30,9 +30,12 @@ export interface BrokerConfigInput {
   readonly dataDir: string;
   /** Superuser besides ANONYMOUS. @default ADMIN_USER */
   readonly adminUser?: string;
-  /** KRaft node id; the controller quorum is this one node. @default 1 */
+  /** KRaft node id; the controller quorum is this one node. @default LOCAL_NODE_ID */
   readonly nodeId?: number;
 }
+
+/** KRaft node id of the one local node (broker and controller). */
+export const LOCAL_NODE_ID = 1;
 
 /** Loopback only: nothing outside this machine can reach the broker. */
 const HOST = '127.0.0.1';
@@ -40,7 +43,7 @@ const HOST = '127.0.0.1';
 /** The broker's properties, in a fixed order. */
 export function brokerProperties(input: BrokerConfigInput): Record<string, string> {
   const { ports } = input;
-  const nodeId = input.nodeId ?? 1;
+  const nodeId = input.nodeId ?? LOCAL_NODE_ID;
   const sasl = LISTENERS.sasl.toLowerCase();
   const jaas = Object.fromEntries(
     SCRAM_MECHANISMS.map((m) => [

@@ -6,6 +6,9 @@
 import type { Admin } from '@platformatic/kafka';
 import { topicConfig, type PlatformSpec, type TopicSpec } from '../../platform/index.js';
 
+/** Brokers in the local cluster: the upper bound of replication. */
+export const LOCAL_BROKERS = 1;
+
 /** A topic as the local broker creates it. */
 export interface LocalTopic {
   readonly name: string;
@@ -22,7 +25,7 @@ export interface LocalTopic {
  * above the broker count cannot be created; `min.insync.replicas` above the
  * replication factor would refuse every `acks=all` write.
  */
-export function localTopic(topic: TopicSpec, brokers = 1): LocalTopic {
+export function localTopic(topic: TopicSpec, brokers = LOCAL_BROKERS): LocalTopic {
   const configs = { ...topicConfig(topic) };
   const adjustments: string[] = [];
   const replicationFactor = Math.min(topic.replicationFactor, brokers);
@@ -38,7 +41,7 @@ export function localTopic(topic: TopicSpec, brokers = 1): LocalTopic {
 }
 
 /** Every topic of the spec, planned for the local broker. */
-export function localTopics(spec: PlatformSpec, brokers = 1): LocalTopic[] {
+export function localTopics(spec: PlatformSpec, brokers = LOCAL_BROKERS): LocalTopic[] {
   return spec.topics.map((topic) => localTopic(topic, brokers));
 }
 
