@@ -15,12 +15,12 @@ import { clusterCaSecret, type PlatformSpec } from '../platform/index.js';
 export interface ClusterCaCopyArgs {
   readonly spec: PlatformSpec;
   /**
-   * An output that resolves once the cluster is ready (the cluster
-   * ConfigGroup's `resources`). Until then the source Secret may not exist,
-   * so the read waits for it; during the first preview it stays unknown and
-   * the read is skipped instead of failing.
+   * The cluster's ConfigGroup, which completes once the cluster is Ready
+   * (readiness.ts). Until then the operator's CA Secret may not exist, so the
+   * read waits for the group's `resources`; in the first preview they are
+   * unknown and the read is skipped instead of failing on a missing Secret.
    */
-  readonly clusterReady: pulumi.Output<unknown>;
+  readonly cluster: k8s.yaml.v2.ConfigGroup;
 }
 
 /** Copies `clusterCaSecret(spec.cluster).source` to `.copy`. Only for TLS listeners of operator-run clusters. */
@@ -32,8 +32,8 @@ export class ClusterCaCopy extends pulumi.ComponentResource {
     const ca = clusterCaSecret(args.spec.cluster);
     if (!ca)
       throw new Error(`cluster "${args.spec.cluster.name}" (${args.spec.cluster.flavor}, tls ${args.spec.cluster.tls}) has no CA to copy`);
-    const sourceId = args.clusterReady.apply(() => `${args.spec.namespaces.kafka}/${ca.source.name}`);
-    const source = k8s.core.v1.Secret.get(`${name}-source`, sourceId, { parent: this });
+    const sourceId = args.cluster.resources.apply(() => `${args.spec.namespaces.kafka}/${ca.source.name}`);
+    const source = k8s.core.v1.Secret.get(`${name}-source`, sourceId, { parent: this, dependsOn: [args.cluster] });
     const certificate = source.data.apply((data) => {
       const value = data?.[ca.source.key];
       if (!value) throw new Error(`Secret ${args.spec.namespaces.kafka}/${ca.source.name} has no key "${ca.source.key}"`);

@@ -49,7 +49,7 @@ if (spec.cluster.flavor === 'external') {
 applyCharts('chart', phaseSteps(plan, 1), charts, prerequisites, groups);
 const cluster = groups.get('kafka-cluster');
 if (clusterCaSecret(spec.cluster) && cluster) {
-  prerequisites['cluster-ca'] = new ClusterCaCopy('cluster-ca', { spec, clusterReady: cluster.resources });
+  prerequisites['cluster-ca'] = new ClusterCaCopy('cluster-ca', { spec, cluster });
 }
 
 // Phase 3: Dapr components, the services and their monitoring.

@@ -23,6 +23,8 @@ export interface Registered {
   /** URN of the parent ('' for none). */
   readonly parent: string;
   readonly custom: boolean;
+  /** Provider reference (`<provider urn>::<provider id>`), '' for the default provider. */
+  readonly provider: string;
   /** True for `Resource.get` reads. */
   readonly read: boolean;
   readonly protect: boolean;
@@ -89,6 +91,7 @@ interface MonitorRequest {
   getParent(): string;
   getObject(): unknown;
   getProperties?(): unknown;
+  getProvider(): string;
 }
 
 interface RegisterRequest extends MonitorRequest {
@@ -169,6 +172,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
           name: req.getName(),
           parent: req.getParent(),
           custom: read || (r.getCustom?.() ?? false),
+          provider: req.getProvider(),
           read,
           protect: r.getProtect?.() ?? false,
           retainOnDelete: r.getRetainondelete?.() ?? false,

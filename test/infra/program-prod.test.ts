@@ -1,0 +1,163 @@
+/** The Pulumi program for the prod stack (external cluster, SASL_SSL SCRAM-SHA-256), under mocks. */
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { loadPlatform, topicConfig, type PlatformSpec } from '../../platform/index.js';
+import {
+  byType,
+  dependencyNames,
+  fakePassword,
+  isSecretValue,
+  named,
+  REPO_ROOT,
+  runProgramOk,
+  unwrapSecrets,
+  type ProgramRun,
+} from './harness.js';
+import {
+  CONFIG_GROUP_TYPE,
+  RELEASE_TYPE,
+  createdSecrets,
+  expectNoPlaintext,
+  expectReferencedSecretsCreated,
+  sentinels,
+} from './program-checks.js';
+
+const ADMIN_USERNAME = 'cloud-admin';
+const ADMIN_PASSWORD = 'ADMINPLAINTEXTPASSWORD';
+const DATABASE_URL = 'postgres://todo:PRODDBPLAINTEXT@db.prod:5432/todo';
+const TOPIC = 'kafka:index/topic:Topic';
+const ACL = 'kafka:index/acl:Acl';
+const SCRAM = 'kafka:index/userScramCredential:UserScramCredential';
+
+let spec: PlatformSpec;
+let run: ProgramRun;
+
+beforeAll(async () => {
+  spec = loadPlatform('prod', REPO_ROOT);
+  run = await runProgramOk('prod', {
+    config: { kafkaAdminUsername: ADMIN_USERNAME },
+    secrets: { kafkaAdminPassword: ADMIN_PASSWORD, databaseUrl: DATABASE_URL },
+  });
+});
+
+describe('prod stack program', () => {
+  test('installs Dapr but no cluster operator: the cluster is external', () => {
+    expect(byType(run, RELEASE_TYPE).map((r) => r.name)).toEqual(['operators-dapr']);
+    expect(
+      byType(run, CONFIG_GROUP_TYPE)
+        .map((g) => g.name)
+        .sort(),
+    ).toEqual(['chart-dapr', 'chart-namespaces', 'chart-services']);
+  });
+
+  test('reaches the cluster over TLS with the admin credentials from config and the provider spelling of SCRAM-SHA-256', () => {
+    const provider = named(run, 'kafka-provider');
+    expect(provider.type).toBe('pulumi:providers:kafka');
+    expect(unwrapSecrets(provider.inputs)).toMatchObject({
+      bootstrapServers: JSON.stringify([spec.cluster.bootstrapServers]),
+      saslUsername: ADMIN_USERNAME,
+      saslPassword: ADMIN_PASSWORD,
+      saslMechanism: 'scram-sha256',
+      tlsEnabled: 'true',
+    });
+  });
+
+  test('creates every topic with its partitions, replication factor and exactly the shared topic config', () => {
+    const topics = byType(run, TOPIC);
+    expect(topics.map((t) => t.name).sort()).toEqual(spec.topics.map((t) => `kafka-${t.name}`).sort());
+    for (const topic of spec.topics) {
+      expect(named(run, `kafka-${topic.name}`).inputs).toEqual({
+        name: topic.name,
+        partitions: topic.partitions,
+        replicationFactor: topic.replicationFactor,
+        config: topicConfig(topic),
+      });
+    }
+    expect(named(run, 'kafka-task-events').inputs).toMatchObject({
+      partitions: 3,
+      replicationFactor: 3,
+      config: { 'retention.ms': '604800000' },
+    });
+  });
+
+  test('protects every production topic, so a replacement (fewer partitions, a rename) fails instead of deleting data', () => {
+    expect(byType(run, TOPIC).map((t) => [t.name, t.protect])).toEqual(spec.topics.map((t) => [`kafka-${t.name}`, true]));
+  });
+
+  test('creates a SCRAM-SHA-256 credential with a generated, secret password for each user except the admin', () => {
+    const credentials = byType(run, SCRAM);
+    const users = spec.users.filter((u) => u.kind !== 'admin').map((u) => u.name);
+    expect(credentials.map((c) => c.inputs.username).sort()).toEqual(users.sort());
+    for (const c of credentials) {
+      expect(c.inputs.scramMechanism).toBe('SCRAM-SHA-256');
+      expect(isSecretValue(c.inputs.password)).toBe(true);
+      expect(unwrapSecrets(c.inputs.password)).toBe(fakePassword(`credentials-${String(c.inputs.username)}`));
+    }
+  });
+
+  test("grants exactly the spec's ACLs: one Allow binding per user, ACL entry and operation", () => {
+    const expected = spec.users.flatMap((u) =>
+      u.acls.flatMap((acl) =>
+        acl.operations.map((op) => `User:${u.name} ${acl.resourceType} ${acl.patternType} ${acl.name} ${op}`.toLowerCase()),
+      ),
+    );
+    const acls = byType(run, ACL).map((a) => a.inputs as Record<string, string>);
+    expect(
+      acls
+        .map((a) =>
+          `${a.aclPrincipal} ${a.aclResourceType} ${a.resourcePatternTypeFilter} ${a.aclResourceName} ${a.aclOperation}`.toLowerCase(),
+        )
+        .sort(),
+    ).toEqual(expected.sort());
+    expect(new Set(acls.map((a) => `${a.aclPermissionType} ${a.aclHost}`))).toEqual(new Set(['Allow *']));
+    expect(acls).toContainEqual({
+      aclPrincipal: 'User:audit-service',
+      aclHost: '*',
+      aclOperation: 'Read',
+      aclPermissionType: 'Allow',
+      aclResourceType: 'Topic',
+      aclResourceName: 'task-events',
+      resourcePatternTypeFilter: 'Literal',
+    });
+    expect(acls.filter((a) => a.aclPrincipal === `User:${ADMIN_USERNAME}` || a.aclPrincipal === 'User:platform-admin')).toEqual([]);
+  });
+
+  test('uses the explicit provider for every Kafka resource', () => {
+    const provider = named(run, 'kafka-provider');
+    const resources = [...byType(run, TOPIC), ...byType(run, ACL), ...byType(run, SCRAM)];
+    expect(resources.length).toBeGreaterThan(0);
+    expect(new Set(resources.map((r) => r.provider))).toEqual(new Set([`${provider.urn}::kafka-provider-id`]));
+    expect(new Set(resources.map((r) => r.parent))).toEqual(new Set([named(run, 'kafka').urn]));
+  });
+
+  test('starts the Dapr components and the services after the topics, credentials and ACLs exist', () => {
+    for (const group of ['chart-dapr', 'chart-services']) {
+      expect(dependencyNames(run, named(run, group))).toEqual(
+        expect.arrayContaining(['kafka-task-events', 'kafka-audit-service', 'kafka-audit-service-topic-literal-task-events-Read']),
+      );
+    }
+  });
+
+  test('puts user Secrets only in the apps namespace and never stores the admin password in Kubernetes', () => {
+    const users = spec.users.filter((u) => u.kind !== 'admin').map((u) => u.name);
+    expect(createdSecrets(run)).toEqual([...users.map((u) => `todo/kafka-user-${u}`), 'todo/todo-database'].sort());
+  });
+
+  test('creates every Secret a manifest references', () => {
+    expectReferencedSecretsCreated(run);
+  });
+
+  test('keeps the admin password, generated passwords and database URL inside Pulumi secrets', () => {
+    expectNoPlaintext(run, sentinels(run, [ADMIN_PASSWORD, DATABASE_URL]));
+  });
+
+  test('exports the external bootstrap address and the apps Secret names, nothing secret', () => {
+    expect(run.outputs).toMatchObject({
+      bootstrapServers: spec.cluster.bootstrapServers,
+      securityProtocol: 'SASL_SSL',
+      saslMechanism: 'SCRAM-SHA-256',
+      topics: spec.topics.map((t) => t.name),
+    });
+    expect(Object.keys(run.outputs.userSecrets as object)).not.toContain('platform-admin');
+    expect(Object.values(run.outputSecrecy)).not.toContain(true);
+  });
+});
