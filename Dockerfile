@@ -31,10 +31,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 
 # --- runtime: shared by every service target ---
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production \
-    # A small young generation: about 20 MiB less resident memory per service
-    # (measured 119 -> 99 MiB idle) for slightly more frequent scavenges.
-    NODE_OPTIONS=--max-semi-space-size=4
+# A small young generation: about 20 MiB less resident memory per service
+# (measured 119 -> 99 MiB idle) for slightly more frequent scavenges.
+ENV NODE_ENV=production NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 # package.json carries "type": "module", which the compiled ES modules need.
 COPY --chown=root:root package.json ./
