@@ -8,12 +8,13 @@
  * key `task-events` with FNV-1a instead of the Java client's murmur2
  * (NOTES §5) and break per-user order.
  */
-import pg from 'pg';
-import { PermanentError, ServiceConfigError } from '../lib/errors.js';
+import type pg from 'pg';
+import { PermanentError, ServiceConfigError, ServiceError } from '../lib/errors.js';
 import type { TaskEvent } from '../lib/events.js';
 import type { EventContext, ServiceContext, ServiceDefinition, ServiceHandler } from '../lib/handler.js';
 import type { Logger } from '../lib/logger.js';
 import { KafkaEventPublisher } from '../lib/kafka-publisher.js';
+import { createPgPool, pgError } from '../lib/postgres.js';
 import type { EventPublisher } from '../lib/publisher.js';
 import { RecurringTaskMetrics } from './metrics.js';
 import { nextOccurrenceOf } from './occurrence.js';
@@ -41,10 +42,15 @@ export class RecurringTaskHandler {
     if (context && context.topic !== TOPICS.taskEvents) {
       throw new PermanentError(`recurring-task consumes ${TOPICS.taskEvents} only, got an event from ${context.topic}`);
     }
-    if (event.event_type === 'completed') await this.completed(event);
-    const plan = planReminders(event, this.clock());
-    const { changed } = await applyReminderPlan(this.pool, plan);
-    if (changed > 0) this.log.debug({ task_id: event.task_id, user_id: event.user_id, plan: plan.kind, changed }, 'reminders updated');
+    try {
+      if (event.event_type === 'completed') await this.completed(event);
+      const plan = planReminders(event, this.clock());
+      const { changed } = await applyReminderPlan(this.pool, plan);
+      if (changed > 0) this.log.debug({ task_id: event.task_id, user_id: event.user_id, plan: plan.kind, changed }, 'reminders updated');
+    } catch (error) {
+      // Our own errors say whether to retry; a driver error is judged by its SQLSTATE.
+      throw error instanceof ServiceError ? error : pgError(error, `handling ${event.event_type} of task ${event.task_id}`);
+    }
   }
 
   private async completed(event: TaskEvent): Promise<void> {
@@ -81,14 +87,12 @@ function directPublisher(context: ServiceContext): { publisher: EventPublisher; 
 export const recurringTaskService: ServiceDefinition<TaskEvent> = {
   name: 'recurring-task',
   async start(context: ServiceContext): Promise<ServiceHandler<TaskEvent>> {
-    const settings = loadRecurringTaskSettings();
+    const settings = loadRecurringTaskSettings(context.env);
     const { config, log } = context;
     if (config.databaseUrl === null)
       throw new ServiceConfigError(config.name, ['DATABASE_URL: is not set; recurring-task keeps its schedule in PostgreSQL']);
     const { publisher, owned } = directPublisher(context);
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: settings.poolSize, application_name: config.appId });
-    // An idle client losing its connection must not crash the process; the next query reconnects.
-    pool.on('error', (err) => log.warn({ err }, 'idle database connection lost'));
+    const pool = createPgPool(config.databaseUrl, config.appId, { max: settings.poolSize });
     try {
       await migrate(pool);
     } catch (error) {

@@ -21,7 +21,7 @@ export const SHUTDOWN_CLOSE_GRACE_MS = 2_000;
 export const websocketService: ServiceDefinition<TaskUpdateEvent> = {
   name: 'websocket',
   async start(context: ServiceContext): Promise<ServiceHandler<TaskUpdateEvent>> {
-    const settings = loadWebSocketSettings();
+    const settings = loadWebSocketSettings(context.env);
     const { log } = context;
     const metrics = new WebSocketMetrics(context.metrics);
     const hub = new ClientHub({ maxBufferedBytes: settings.maxBufferedBytes, slowCloseGraceMs: settings.slowCloseGraceMs }, metrics);

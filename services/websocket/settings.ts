@@ -47,7 +47,7 @@ export interface WebSocketSettings {
 }
 
 /** Reads the settings; throws one `ServiceConfigError` listing every problem. */
-export function loadWebSocketSettings(env: Env = process.env): WebSocketSettings {
+export function loadWebSocketSettings(env: Env): WebSocketSettings {
   const read = new EnvReader(env);
   const tokenSecret = read.secret(WEBSOCKET_ENV.tokenSecret, {
     hint: `set it from Secret ${WEBSOCKET_TOKEN_SECRET.name}, key "${WEBSOCKET_TOKEN_SECRET.key}" (shared with the API that issues the tokens)`,
