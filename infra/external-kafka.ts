@@ -10,6 +10,9 @@
  * which the program does not read. The guard is `protect` (prod sets
  * `protectTopics`): a replacement deletes the old topic, and Pulumi refuses to
  * delete a protected resource, so the update stops with an error instead.
+ * `retainOnDelete` would additionally keep a topic's data when it leaves the
+ * spec; it stays off so that every topic on the cluster remains one the spec
+ * knows about (an unprotected, forgotten topic is easy to overlook).
  */
 import * as kafka from '@pulumi/kafka';
 import * as pulumi from '@pulumi/pulumi';
