@@ -51,6 +51,12 @@ describeWithBroker('reminder schedule in PostgreSQL', () => {
       event_id: string;
       stamped: boolean;
     }>;
+  /** Marks reminders as the scheduler would after publishing them. */
+  const markSent = (taskId: number, type?: string) =>
+    pool.query(
+      `UPDATE reminder_schedule SET state = 'sent', sent_at = now() WHERE user_id = $1 AND task_id = $2 AND ($3::text IS NULL OR reminder_type = $3)`,
+      [user, taskId, type ?? null],
+    );
   const states = async (taskId: number) => (await rows(taskId)).map((r) => `${r.reminder_type}:${r.state}`);
 
   beforeAll(async () => {
@@ -111,10 +117,7 @@ describeWithBroker('reminder schedule in PostgreSQL', () => {
   test('completing or deleting a task cancels its pending reminders and leaves sent ones alone', async () => {
     const completedTask = nextTask++;
     await apply(taskEvent(completedTask, 'created', '2001-06-01T00:00:00Z'));
-    await pool.query(`UPDATE reminder_schedule SET state = 'sent' WHERE user_id = $1 AND task_id = $2 AND reminder_type = '1_day_before'`, [
-      user,
-      completedTask,
-    ]);
+    await markSent(completedTask, '1_day_before');
     await apply(taskEvent(completedTask, 'completed', '2001-06-02T00:00:00Z', { completed: true }));
     expect(await states(completedTask)).toEqual(['1_day_before:sent', '1_hour_before:cancelled']);
 
@@ -137,7 +140,7 @@ describeWithBroker('reminder schedule in PostgreSQL', () => {
     const task = nextTask++;
     const created = taskEvent(task, 'created', '2001-06-01T00:00:00Z');
     await apply(created);
-    await pool.query(`UPDATE reminder_schedule SET state = 'sent', sent_at = now() WHERE user_id = $1 AND task_id = $2`, [user, task]);
+    await markSent(task);
     expect((await apply(created)).changed).toBe(0);
     expect(await states(task)).toEqual(['1_day_before:sent', '1_hour_before:sent']);
   });
@@ -146,10 +149,7 @@ describeWithBroker('reminder schedule in PostgreSQL', () => {
     const task = nextTask++;
     const created = taskEvent(task, 'created', '2001-06-01T00:00:00Z');
     await apply(created);
-    await pool.query(
-      `UPDATE reminder_schedule SET state = 'sent', sent_at = now() WHERE user_id = $1 AND task_id = $2 AND reminder_type = '1_day_before'`,
-      [user, task],
-    );
+    await markSent(task, '1_day_before');
     await apply(taskEvent(task, 'updated', '2001-06-03T00:00:00Z', { title: 'Water the cactus' }));
     expect((await rows(task)).map((r) => [r.reminder_type, r.state, r.title, r.event_id, r.stamped])).toEqual([
       ['1_day_before', 'sent', 'Water the cactus', reminderEventId(created.event_id, '1_day_before'), true],
@@ -166,7 +166,7 @@ describeWithBroker('reminder schedule in PostgreSQL', () => {
   test('a due date moved after a reminder was sent re-arms it for the new date', async () => {
     const task = nextTask++;
     await apply(taskEvent(task, 'created', '2001-06-01T00:00:00Z'));
-    await pool.query(`UPDATE reminder_schedule SET state = 'sent', sent_at = now() WHERE user_id = $1 AND task_id = $2`, [user, task]);
+    await markSent(task);
     await apply(taskEvent(task, 'updated', '2001-06-10T00:00:00Z', { due_date: '2001-06-15T18:00:00Z' }), '2001-06-10T00:00:00Z');
     expect((await rows(task)).map((r) => [r.state, r.stamped])).toEqual([
       ['pending', false],
