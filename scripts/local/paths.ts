@@ -3,6 +3,7 @@
  * tree (ignored by git, removed by `local:down`), downloaded jars in a cache
  * outside the tree so a fresh clone or `git clean` does not fetch them again.
  */
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,4 +47,15 @@ export const LOCAL_PATHS = {
 /** Path of a user's env file. */
 export function userEnvFile(user: string): string {
   return join(LOCAL_PATHS.usersDir, `${user}.env`);
+}
+
+/**
+ * Creates `.local` searchable by others (0755): PostgreSQL runs as another
+ * user when this runs as root and must reach its directory inside. What is
+ * secret inside (env files, data) has its own 0700/0600 modes.
+ */
+export function ensureLocalDir(): void {
+  mkdirSync(LOCAL_DIR, { recursive: true, mode: 0o755 });
+  const mode = statSync(LOCAL_DIR).mode & 0o777;
+  if ((mode & 0o001) === 0) chmodSync(LOCAL_DIR, mode | 0o055);
 }

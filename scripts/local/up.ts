@@ -15,7 +15,7 @@ import { LocalEnvError } from './errors.js';
 import { brokerAnswers, formatBroker, runningBrokerPid, startBroker, waitForBroker } from './kafka-broker.js';
 import { ensureKafkaJars, KAFKA_DIST } from './kafka-dist.js';
 import { elapsed, step } from './log.js';
-import { LOCAL_PATHS, userEnvFile } from './paths.js';
+import { ensureLocalDir, LOCAL_PATHS, userEnvFile } from './paths.js';
 import { generatePassword } from './passwords.js';
 import { freePorts } from './ports.js';
 import { ensurePostgresBinaries, runningPostgresPid, startPostgres } from './postgres.js';
@@ -107,6 +107,7 @@ async function up(stack: string): Promise<void> {
     await stopAll();
   }
   step(`stack ${stack}: ${spec.topics.length} topics, ${spec.users.length} users`);
+  ensureLocalDir();
   const [libDir, pgBinDir] = await Promise.all([ensureKafkaJars(), ensurePostgresBinaries()]);
   const [plaintext, sasl, controller, pgPort] = (await freePorts(4)) as [number, number, number, number];
   const passwords = new Map(spec.users.map((user) => [user.name, generatePassword()]));
