@@ -1,0 +1,111 @@
+import { describeConfig, loadServiceConfig } from '../../../services/lib/config.js';
+import { ServiceConfigError } from '../../../services/lib/errors.js';
+
+const broker = {
+  KAFKA_BOOTSTRAP_SERVERS: 'broker-0:9093, broker-1:9093',
+  KAFKA_USERNAME: 'audit-service',
+  KAFKA_PASSWORD: 's3cret',
+  DATABASE_URL: 'postgres://audit:pw@db:5432/todo',
+};
+
+describe('loadServiceConfig', () => {
+  it('fills what the environment leaves out from the service entry of the platform spec', () => {
+    const config = loadServiceConfig('audit', broker);
+    expect(config).toEqual({
+      name: 'audit',
+      appId: 'audit-service',
+      mode: 'kafka',
+      kafka: {
+        bootstrapServers: ['broker-0:9093', 'broker-1:9093'],
+        securityProtocol: 'SASL_PLAINTEXT',
+        saslMechanism: 'SCRAM-SHA-512',
+        username: 'audit-service',
+        password: 's3cret',
+      },
+      consumerGroup: 'audit-service',
+      topics: ['task-events'],
+      deadLetterTopic: 'task-events-dlq',
+      port: 8080,
+      dapr: { pubsubName: 'kafka-pubsub', httpPort: 3500 },
+      databaseUrl: 'postgres://audit:pw@db:5432/todo',
+    });
+  });
+
+  it('takes every variable the Deployment renderer writes', () => {
+    const config = loadServiceConfig('notification', {
+      ...broker,
+      KAFKA_MODE: 'kafka',
+      KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-256',
+      KAFKA_CONSUMER_GROUP: 'g',
+      KAFKA_TOPICS: 'reminders',
+      KAFKA_DLQ_TOPIC: 'reminders-dlq',
+      PORT: '9000',
+      DAPR_PUBSUB_NAME: 'other',
+      DAPR_HTTP_PORT: '3600',
+    });
+    expect([
+      config.mode,
+      config.kafka?.securityProtocol,
+      config.kafka?.saslMechanism,
+      config.consumerGroup,
+      config.deadLetterTopic,
+    ]).toEqual(['kafka', 'SASL_SSL', 'SCRAM-SHA-256', 'g', 'reminders-dlq']);
+    expect([config.port, config.dapr]).toEqual([9000, { pubsubName: 'other', httpPort: 3600 }]);
+  });
+
+  it('needs no broker in dapr mode (the sidecar talks to Kafka) and no database where the spec says none', () => {
+    const config = loadServiceConfig('notification', {});
+    expect([config.mode, config.kafka, config.databaseUrl]).toEqual(['dapr', null, null]);
+  });
+
+  it('reports every missing or malformed variable in one error', () => {
+    let error: ServiceConfigError | undefined;
+    try {
+      loadServiceConfig('audit', {
+        KAFKA_BOOTSTRAP_SERVERS: 'broker-0',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_MODE: 'sidecar',
+        PORT: '80800',
+        DATABASE_URL: 'mysql://x',
+      });
+    } catch (e) {
+      error = e as ServiceConfigError;
+    }
+    expect(error).toBeInstanceOf(ServiceConfigError);
+    expect(error!.problems).toEqual([
+      'KAFKA_MODE: "sidecar" is not allowed; set it to one of kafka, dapr',
+      'KAFKA_BOOTSTRAP_SERVERS: "broker-0" is not host:port; write each broker as host:port',
+      'KAFKA_SASL_MECHANISM: "scram-sha-512" is not allowed; did you mean SCRAM-SHA-512?',
+      "KAFKA_USERNAME: is not set; set it to the service's Kafka user (audit-service)",
+      'KAFKA_PASSWORD: is not set; set it from Secret key "password"',
+      'PORT: "80800" is not a whole number from 0 to 65535; set it to one',
+      'DATABASE_URL: is not a postgres:// or postgresql:// connection string',
+    ]);
+    expect(error!.message.startsWith('configuration of service audit has 7 problems:\n  - KAFKA_MODE:')).toBe(true);
+  });
+
+  it('asks for the brokers in kafka mode and for the database where the spec needs one', () => {
+    expect(() => loadServiceConfig('audit', {})).toThrow(
+      'configuration of service audit has 2 problems:\n' +
+        '  - KAFKA_BOOTSTRAP_SERVERS: is not set; set it to the brokers, e.g. "broker-0:9093,broker-1:9093" (kafka mode needs them)\n' +
+        '  - DATABASE_URL: is not set; set it to a postgres:// connection string (the service keeps its state in PostgreSQL)',
+    );
+  });
+
+  it('names the services of the spec when the name is unknown', () => {
+    expect(() => loadServiceConfig('mailer', {})).toThrow(
+      'unknown service "mailer"; the platform spec defines audit, notification, recurring-task, websocket',
+    );
+  });
+});
+
+describe('describeConfig', () => {
+  it('never shows the Kafka password or the database password', () => {
+    const text = JSON.stringify(describeConfig(loadServiceConfig('audit', broker)));
+    expect(text).not.toContain('s3cret');
+    expect(text).not.toContain(':pw@');
+    expect(text).toContain('"password":"(set)"');
+    expect(text).toContain('"databaseUrl":"postgres://audit:***@db:5432/todo"');
+  });
+});

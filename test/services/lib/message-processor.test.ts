@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { DeadLetterEnvelope, RawMessage } from '../../../services/lib/dead-letter.js';
+import { PermanentError, TransientError } from '../../../services/lib/errors.js';
+import type { TaskEvent } from '../../../services/lib/events.js';
+import type { EventHandler, ReceivedEvent } from '../../../services/lib/handler.js';
+import { createLogger } from '../../../services/lib/logger.js';
+import { MessageProcessor } from '../../../services/lib/message-processor.js';
+import { ServiceMetrics } from '../../../services/lib/metrics.js';
+
+const quiet = createLogger({ stream: { write: () => true } });
+
+function taskEvent(title: string): TaskEvent {
+  return {
+    event_id: randomUUID(),
+    event_type: 'created',
+    timestamp: '2024-01-15T10:30:00Z',
+    user_id: 'user-1',
+    task_id: 1,
+    task_data: { title, completed: false },
+  };
+}
+
+let offset = 0n;
+function raw(value: string | TaskEvent): RawMessage {
+  return {
+    topic: 'task-events',
+    partition: 0,
+    offset: offset++,
+    key: 'user-1',
+    headers: {},
+    value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+    timestamp: null,
+  };
+}
+
+function setup(handler: EventHandler, signal = new AbortController().signal) {
+  const metrics = new ServiceMetrics('test-service', { defaultMetrics: false });
+  const letters: DeadLetterEnvelope[] = [];
+  const processor = new MessageProcessor({
+    service: 'test-service',
+    handler,
+    retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 2 },
+    metrics,
+    log: quiet,
+    signal,
+    deadLetter: async (batch) => void letters.push(...batch),
+  });
+  const count = (outcome: 'success' | 'retry' | 'dead_letter' | 'error') => metrics.processedCount('task-events', outcome);
+  return { processor, letters, count };
+}
+
+describe('MessageProcessor', () => {
+  it('hands a batch of valid events to handleBatch in one call and completes all of them', async () => {
+    const calls: string[][] = [];
+    const { processor, letters, count } = setup({
+      handle: async () => {},
+      handleBatch: async (events) => void calls.push(events.map((e) => (e.event as TaskEvent).task_data.title)),
+    });
+    const outcome = await processor.process([raw(taskEvent('a')), raw(taskEvent('b')), raw(taskEvent('c'))]);
+    expect(outcome).toEqual({ completed: 3, succeeded: 3, deadLettered: 0 });
+    expect(calls).toEqual([['a', 'b', 'c']]);
+    expect([letters.length, await count('success')]).toEqual([0, 3]);
+  });
+
+  it('dead-letters a message that is not JSON or breaks the schema without calling the handler', async () => {
+    const handled: string[] = [];
+    const { processor, letters, count } = setup({ handle: async (e) => void handled.push((e as TaskEvent).task_data.title) });
+    const outcome = await processor.process([raw('{oops'), raw({ ...taskEvent('x'), user_id: '' }), raw(taskEvent('ok'))]);
+    expect(outcome).toEqual({ completed: 3, succeeded: 1, deadLettered: 2 });
+    expect(handled).toEqual(['ok']);
+    expect(letters.map((l) => [l.error.code, l.attempts, l.original_message.value?.slice(0, 5)])).toEqual([
+      ['MESSAGE_MALFORMED', 0, '{oops'],
+      ['EVENT_INVALID', 0, '{"eve'],
+    ]);
+    expect(letters[1]!.error.message).toBe('invalid task-events event: user_id: must be a non-empty string, got ""');
+    expect([await count('dead_letter'), await count('success')]).toEqual([2, 1]);
+  });
+
+  it('isolates the event a failing batch trips on, dead-letters it after its retries and keeps the rest', async () => {
+    const poison = taskEvent('poison');
+    const written: string[] = [];
+    const { processor, letters, count } = setup({
+      handle: async () => {},
+      handleBatch: async (events: readonly ReceivedEvent[]) => {
+        if (events.some((e) => e.event.event_id === poison.event_id)) throw new TransientError('deadlock', { code: 'POSTGRES_40P01' });
+        written.push(...events.map((e) => (e.event as TaskEvent).task_data.title));
+      },
+    });
+    const outcome = await processor.process([raw(taskEvent('a')), raw(poison), raw(taskEvent('c'))]);
+    expect(outcome).toEqual({ completed: 3, succeeded: 2, deadLettered: 1 });
+    expect(written).toEqual(['a', 'c']);
+    expect(letters.map((l) => [l.error.code, l.attempts, l.source.offset])).toEqual([['POSTGRES_40P01', 3, letters[0]!.source.offset]]);
+    // 3 batch attempts (2 retries × 3 events), then 3 attempts of the poison alone (2 retries).
+    expect(await count('retry')).toBe(2 * 3 + 2);
+  });
+
+  it('dead-letters at once, after one attempt, when the handler throws a non-retryable error', async () => {
+    let calls = 0;
+    const { processor, letters } = setup({
+      handle: async () => {
+        calls++;
+        throw new PermanentError('webhook answered 410', { code: 'WEBHOOK_410' });
+      },
+    });
+    await processor.process([raw(taskEvent('a'))]);
+    expect(calls).toBe(1);
+    expect(letters.map((l) => [l.error, l.attempts])).toEqual([[{ code: 'WEBHOOK_410', message: 'webhook answered 410' }, 1]]);
+  });
+
+  it('keeps handling in order after a poison message (the consumer keeps going)', async () => {
+    const seen: string[] = [];
+    const { processor } = setup({
+      handle: async (event) => {
+        const title = (event as TaskEvent).task_data.title;
+        if (title === 'bad') throw new Error('handler bug');
+        seen.push(title);
+      },
+    });
+    await processor.process([raw(taskEvent('1')), raw(taskEvent('bad')), raw(taskEvent('2')), raw(taskEvent('3'))]);
+    expect(seen).toEqual(['1', '2', '3']);
+  });
+
+  it('stops at shutdown during retries and reports only the finished prefix, so the rest is redelivered', async () => {
+    const controller = new AbortController();
+    const metrics = new ServiceMetrics('test-service', { defaultMetrics: false });
+    const letters: DeadLetterEnvelope[] = [];
+    const processor = new MessageProcessor({
+      service: 'test-service',
+      handler: {
+        handle: async (event) => {
+          if ((event as TaskEvent).task_data.title === 'slow') {
+            controller.abort();
+            throw new TransientError('database restarting');
+          }
+        },
+      },
+      retry: { attempts: 3, initialDelayMs: 60_000, maxDelayMs: 60_000 },
+      metrics,
+      log: quiet,
+      signal: controller.signal,
+      deadLetter: async (batch) => void letters.push(...batch),
+    });
+    const outcome = await processor.process([raw('not json'), raw(taskEvent('ok')), raw(taskEvent('slow')), raw(taskEvent('after'))]);
+    expect(outcome).toEqual({ completed: 2, succeeded: 1, deadLettered: 1 });
+    expect(letters.map((l) => l.error.code)).toEqual(['MESSAGE_MALFORMED']);
+  });
+
+  it('fails the batch and counts an error when the dead letter cannot be written', async () => {
+    const metrics = new ServiceMetrics('test-service', { defaultMetrics: false });
+    const processor = new MessageProcessor({
+      service: 'test-service',
+      handler: { handle: async () => {} },
+      retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 },
+      metrics,
+      log: quiet,
+      signal: new AbortController().signal,
+      deadLetter: async () => {
+        throw new TransientError('dead-letter topic unavailable');
+      },
+    });
+    await expect(processor.process([raw('garbage')])).rejects.toThrow('dead-letter topic unavailable');
+    expect(await metrics.processedCount('task-events', 'error')).toBe(1);
+  });
+});
