@@ -1,0 +1,185 @@
+/**
+ * The Dapr HTTP contract, checked the way the sidecar uses it: a CloudEvent
+ * POSTed to the subscription route, and the exact JSON answer back.
+ * No daprd is needed (none is available from a package registry): this test
+ * sends what the sidecar sends.
+ * @see https://docs.dapr.io/reference/api/pubsub_api/#provide-routes-for-dapr-to-deliver-topic-events
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PermanentError, TransientError } from '../../services/lib/errors.js';
+import type { ReminderEvent } from '../../services/lib/events.js';
+import { createLogger } from '../../services/lib/logger.js';
+import { runService, type RunningService } from '../../services/lib/service.js';
+import { notificationService } from '../../services/notification/index.js';
+
+const quiet = createLogger({ stream: { write: () => true } });
+
+const reminder = (title: string): ReminderEvent => ({
+  event_id: randomUUID(),
+  timestamp: '2024-01-15T10:30:00Z',
+  task_id: 123,
+  user_id: 'user-uuid',
+  title,
+  due_at: '2024-01-20T18:00:00Z',
+  remind_at: '2024-01-20T17:00:00Z',
+  reminder_type: '1_hour_before',
+});
+
+/** What daprd 1.18 POSTs for a message published as application/json. */
+function cloudEvent(data: unknown, topic = 'reminders'): string {
+  return JSON.stringify({
+    id: randomUUID(),
+    source: 'recurring-task-service',
+    type: 'com.dapr.event.sent',
+    specversion: '1.0',
+    datacontenttype: 'application/json',
+    data,
+    topic,
+    pubsubname: 'kafka-pubsub',
+    traceid: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    tracestate: '',
+  });
+}
+
+async function deliver(service: RunningService, body: string, path = '/events/reminders'): Promise<{ status: number; text: string }> {
+  const response = await fetch(`http://127.0.0.1:${service.port}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cloudevents+json' },
+    body,
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+const SUCCESS = { status: 200, text: '{"status":"SUCCESS"}' };
+const RETRY = { status: 200, text: '{"status":"RETRY"}' };
+const DROP = { status: 200, text: '{"status":"DROP"}' };
+
+describe('Dapr subscription contract of a service in dapr mode', () => {
+  let service: RunningService;
+  const handled: string[] = [];
+
+  beforeAll(async () => {
+    service = await runService(
+      {
+        name: 'notification',
+        start: async () => ({
+          handle: async (event: ReminderEvent) => {
+            if (event.title === 'flaky') throw new TransientError('database restarting');
+            if (event.title === 'never') throw new PermanentError('user deleted');
+            if (event.title === 'bug') throw new Error('undefined is not a function');
+            handled.push(event.title);
+          },
+        }),
+      },
+      { env: { KAFKA_MODE: 'dapr', PORT: '0' }, logger: quiet },
+    );
+  });
+  afterAll(() => service.close());
+
+  it('answers {"status":"SUCCESS"} once the event in data is handled', async () => {
+    expect(await deliver(service, cloudEvent(reminder('Buy groceries')))).toEqual(SUCCESS);
+    expect(handled).toEqual(['Buy groceries']);
+  });
+
+  it('answers {"status":"RETRY"} when handling fails with an error that may heal', async () => {
+    expect(await deliver(service, cloudEvent(reminder('flaky')))).toEqual(RETRY);
+    expect(await deliver(service, cloudEvent(reminder('bug')))).toEqual(RETRY);
+  });
+
+  it('answers {"status":"DROP"} for a permanent failure, so the sidecar dead-letters it', async () => {
+    expect(await deliver(service, cloudEvent(reminder('never')))).toEqual(DROP);
+  });
+
+  it('answers {"status":"DROP"} for an event that breaks the schema, a payload that is not JSON and a body that is not a CloudEvent', async () => {
+    expect(await deliver(service, cloudEvent({ ...reminder('x'), reminder_type: 'soon' }))).toEqual(DROP);
+    expect(await deliver(service, cloudEvent('plain text, not an event'))).toEqual(DROP);
+    expect(await deliver(service, '{not json')).toEqual(DROP);
+  });
+
+  it('reads data_base64 and raw (non-CloudEvent) payloads too', async () => {
+    const base64 = JSON.stringify({
+      specversion: '1.0',
+      id: '1',
+      source: 's',
+      type: 't',
+      data_base64: Buffer.from(JSON.stringify(reminder('b64'))).toString('base64'),
+    });
+    expect(await deliver(service, base64)).toEqual(SUCCESS);
+    expect(await deliver(service, JSON.stringify(reminder('raw')))).toEqual(SUCCESS);
+    expect(handled.slice(-2)).toEqual(['b64', 'raw']);
+  });
+
+  it('counts each answer: SUCCESS as success, RETRY as retry, DROP as dead_letter', async () => {
+    expect(await service.metrics.processedCount('reminders', 'success')).toBe(3);
+    expect(await service.metrics.processedCount('reminders', 'retry')).toBe(2);
+    expect(await service.metrics.processedCount('reminders', 'dead_letter')).toBe(4);
+  });
+
+  it('serves GET /dapr/subscribe as an empty list (subscriptions are declarative) and 404 for topics it does not consume', async () => {
+    const subscribe = await fetch(`http://127.0.0.1:${service.port}/dapr/subscribe`);
+    expect([subscribe.status, await subscribe.text()]).toEqual([200, '[]']);
+    expect((await deliver(service, cloudEvent(reminder('x')), '/events/task-events')).status).toBe(404);
+  });
+
+  it('is ready without any Kafka connection in dapr mode', async () => {
+    expect((await fetch(`http://127.0.0.1:${service.port}/readyz`)).status).toBe(200);
+  });
+});
+
+describe('Dapr contract of the notification service with its webhook', () => {
+  let webhook: Server;
+  let service: RunningService;
+  const calls: Array<{ key: string | undefined; title: string }> = [];
+  const statusFor = new Map<string, number>();
+
+  beforeAll(async () => {
+    webhook = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (c: Buffer) => chunks.push(c));
+      request.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as ReminderEvent;
+        calls.push({ key: request.headers['idempotency-key'] as string | undefined, title: body.title });
+        response.writeHead(statusFor.get(body.title) ?? 200);
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/notify`;
+    service = await runService(notificationService(), { env: { KAFKA_MODE: 'dapr', PORT: '0', NOTIFY_WEBHOOK_URL: url }, logger: quiet });
+  });
+  afterAll(async () => {
+    await service.close();
+    await new Promise<void>((resolve) => webhook.close(() => resolve()));
+  });
+
+  it('delivers a reminder to the webhook with its event id as Idempotency-Key and answers SUCCESS', async () => {
+    const event = reminder('Buy groceries');
+    expect(await deliver(service, cloudEvent(event))).toEqual(SUCCESS);
+    expect(calls).toEqual([{ key: event.event_id, title: 'Buy groceries' }]);
+  });
+
+  it('does not call the webhook again when the sidecar redelivers the same reminder', async () => {
+    const event = reminder('Water plants');
+    expect(await deliver(service, cloudEvent(event))).toEqual(SUCCESS);
+    expect(await deliver(service, cloudEvent(event))).toEqual(SUCCESS);
+    expect(calls.filter((c) => c.key === event.event_id)).toHaveLength(1);
+  });
+
+  it('answers RETRY when the webhook answers 503 and DROP when it answers 404', async () => {
+    statusFor.set('down', 503).set('gone', 404);
+    expect(await deliver(service, cloudEvent(reminder('down')))).toEqual(RETRY);
+    expect(await deliver(service, cloudEvent(reminder('gone')))).toEqual(DROP);
+  });
+
+  it('delivers a retried reminder once the webhook recovers', async () => {
+    const event = reminder('down later up');
+    statusFor.set('down later up', 500);
+    expect(await deliver(service, cloudEvent(event))).toEqual(RETRY);
+    statusFor.delete('down later up');
+    expect(await deliver(service, cloudEvent(event))).toEqual(SUCCESS);
+    expect(calls.filter((c) => c.key === event.event_id)).toHaveLength(2);
+  });
+});
