@@ -50,6 +50,13 @@ export const METRICS_PATH = '/metrics';
 /** Port of the Dapr sidecar's Prometheus endpoint (`dapr.io/metrics-port`). */
 export const DAPR_METRICS_PORT = 9090;
 
+/**
+ * HTTP path of the Dapr sidecar's Prometheus endpoint: daprd serves its
+ * metrics on `/` (and so on any path below it).
+ * @see https://github.com/dapr/dapr/blob/master/pkg/metrics/exporter.go
+ */
+export const DAPR_METRICS_PATH = '/';
+
 /** Metrics of the Dapr sidecar (daprd) for pub/sub. */
 export const DAPR_METRICS = {
   /**

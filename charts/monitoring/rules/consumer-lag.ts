@@ -29,7 +29,7 @@ export function consumerLagHighRules(spec: PlatformSpec): AlertingRule[] {
       labels: { consumergroup: service.consumerGroup },
       summary: 'Consumer group {{ $labels.consumergroup }} is falling behind',
       description:
-        `Consumer group {{ $labels.consumergroup }} (${service.appId}, reading ${service.consumes.join(', ')}) is ` +
+        `Consumer group {{ $labels.consumergroup }} (service ${service.name}, reading ${service.consumes.join(', ')}) is ` +
         `{{ printf "%.0f" $value }} messages behind, above its threshold of ${service.lagThreshold}, ` +
         `and the lag has not shrunk for ${forMinutes} minutes.`,
       runbookBaseUrl,

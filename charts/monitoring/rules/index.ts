@@ -14,10 +14,11 @@ import { RECORDED } from './recorded.js';
 import { redpandaOffsetSeries, redpandaRecordingRules } from './redpanda-metrics.js';
 import type { RecordingRule, Rule, RuleGroup } from './rule.js';
 import { metricScope } from './scope.js';
+import { thresholdRecordingRules } from './thresholds.js';
 import { trafficRules } from './traffic.js';
 
 export * from './rule.js';
-export { RECORDED, RATE_WINDOW, VOLUME_WINDOW } from './recorded.js';
+export { RECORDED, THRESHOLDS, RATE_WINDOW, VOLUME_WINDOW } from './recorded.js';
 export { SKEW_MIN_MESSAGES_PER_SECOND } from './partition-skew.js';
 export { KAFKA_EXPORTER_METRICS } from './kafka-exporter-metrics.js';
 export { REDPANDA_METRICS, REDPANDA_USER_TOPICS_NAMESPACE } from './redpanda-metrics.js';
@@ -41,6 +42,7 @@ export function prometheusRuleGroups(spec: PlatformSpec): RuleGroup[] {
   const offsetSeries = (topic: string) => (redpanda ? redpandaOffsetSeries(scope, topic) : kafkaExporterOffsetSeries(scope, topic));
   const groups: [string, (Rule | undefined)[]][] = [
     ['todo-events-kafka-metrics', [...recording, ...TOPIC_RATE_RULES]],
+    ['todo-events-thresholds', thresholdRecordingRules(spec)],
     ['todo-events-consumers', [...consumerLagHighRules(spec), consumerStalledRule(spec)]],
     ['todo-events-traffic', trafficRules(spec, offsetSeries)],
     ['todo-events-errors', [serviceErrorRatioRule(spec), daprErrorRatioRule(spec)]],

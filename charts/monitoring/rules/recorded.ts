@@ -39,3 +39,19 @@ export const RECORDED = {
   /** Brokers that are up and serving `{}`. */
   brokersUp: 'todo_events:brokers_up:count',
 } as const;
+
+/**
+ * The spec's thresholds as series, so dashboards draw them from Prometheus
+ * instead of embedding numbers: a threshold changed in a stack file then
+ * changes the rules object alone.
+ */
+export const THRESHOLDS = {
+  /** Lag threshold of a consumer group `{consumergroup}`. */
+  groupLag: 'todo_events:consumergroup_lag:threshold',
+  /** Expected messages per second of a topic `{topic}`, present only during its active hours. */
+  topicRate: 'todo_events:topic_messages:expected_rate',
+  /** Error ratio above which a service/topic alerts `{}`. */
+  errorRatio: 'todo_events:error_ratio:threshold',
+  /** Deviation from the topic mean above which a partition alerts `{}`. */
+  partitionSkew: 'todo_events:partition_skew:threshold',
+} as const;

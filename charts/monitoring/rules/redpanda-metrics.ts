@@ -2,7 +2,7 @@
  * Redpanda's public metrics (`/public_metrics`, scraped through the chart's
  * ServiceMonitor), translated into `RECORDED`. The consumer-group series exist
  * only when the cluster property `enable_consumer_group_metrics` lists
- * `REDPANDA_CONSUMER_GROUP_METRICS` (platform/metrics.ts). Redpanda prefixes
+ * `CONSUMER_GROUP_METRICS` (charts/redpanda/redpanda-cluster.ts). Redpanda prefixes
  * its own labels (`redpanda_topic`, `redpanda_group`, …); the rules copy them
  * to kafka_exporter's names.
  * @see https://docs.redpanda.com/current/reference/public-metrics-reference/

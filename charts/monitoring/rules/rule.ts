@@ -12,6 +12,8 @@ export type Severity = 'critical' | 'warning';
 export interface RecordingRule {
   readonly record: string;
   readonly expr: string;
+  /** Labels set on the recorded series (to tell apart rules recording one name). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface AlertingRule {

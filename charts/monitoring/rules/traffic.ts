@@ -47,6 +47,8 @@ export function trafficRules(spec: PlatformSpec, offsetSeries: (topic: string) =
       expr: during === undefined ? `${rate} < ${num(expected)}` : `${rate} < ${num(expected)}\nand on ()\n${during}`,
       forMinutes,
       severity: 'warning',
+      // Also on the expression's result; stating it keeps the per-topic rules distinct (promtool lints duplicates).
+      labels: { topic: topic.name },
       summary: 'Topic {{ $labels.topic }} carries less traffic than expected',
       description:
         `Topic {{ $labels.topic }} carries {{ printf "%.2f" $value }} messages per second; ${num(expected)} or more ` +
