@@ -132,6 +132,11 @@ export class KafkaConsumerRunner {
       fallbackMode: 'earliest',
     });
     this.stream = stream;
+    // Keep the stream in pull mode for its whole life. @platformatic/kafka skips a fetch while
+    // `readableFlowing` is null, which Node sets when readBatch removes its last 'readable'
+    // listener between two batches; the skipped fetch never pushes, so Node never calls _read
+    // again and the partition stalls after a message or two.
+    stream.on('readable', () => {});
     let streamError: unknown;
     stream.on('error', (err) => {
       streamError = err;
