@@ -4,13 +4,14 @@
  * users its operator acts on, Dapr components before the services using them).
  * Adding a chart is one entry here.
  */
-import { App, type Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { PlatformSpec } from '../platform/index.js';
 import { DaprChart } from './dapr/dapr-chart.js';
 import { KafkaClusterChart, kafkaObjectsApply } from './kafka/kafka-cluster-chart.js';
 import { KafkaTopicsChart } from './kafka/kafka-topics-chart.js';
 import { KafkaUsersChart } from './kafka/kafka-users-chart.js';
+import { MonitoringChart, monitoringApplies } from './monitoring/monitoring-chart.js';
 import { NamespacesChart } from './namespaces/namespaces-chart.js';
 import { ServicesChart } from './workloads/services-chart.js';
 
@@ -31,6 +32,7 @@ export const CHARTS: readonly ChartDefinition[] = [
   { name: 'kafka-users', appliesTo: kafkaObjectsApply, build: (s, n, spec) => new KafkaUsersChart(s, n, spec) },
   { name: 'dapr', appliesTo: (spec) => spec.dapr.enabled, build: (s, n, spec) => new DaprChart(s, n, spec) },
   { name: 'services', appliesTo: always, build: (s, n, spec) => new ServicesChart(s, n, spec) },
+  { name: 'monitoring', appliesTo: monitoringApplies, build: (s, n, spec) => new MonitoringChart(s, n, spec) },
 ];
 
 /**
