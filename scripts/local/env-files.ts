@@ -7,6 +7,10 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SERVICE_ENV } from '../../platform/index.js';
+// One parser for these files: the services read them too (`npm run service`).
+import { parseEnvFile } from '../../services/lib/local-environment.js';
+
+export { parseEnvFile };
 
 /** Variables of `.local/env` beyond the per-user ones. */
 export const LOCAL_ENV = {
@@ -41,20 +45,6 @@ export function renderEnvFile(comment: string, vars: Readonly<Record<string, str
     return `${key}=${value}`;
   });
   return `# ${comment}\n${lines.join('\n')}\n`;
-}
-
-/** Parses `KEY=value` lines; ignores blank lines and `#` comments, strips one pair of surrounding quotes. */
-export function parseEnvFile(text: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!match) continue;
-    const value = match[2]!;
-    vars[match[1]!] = /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
-  }
-  return vars;
 }
 
 /** Writes an env file readable by its owner only. */

@@ -10,7 +10,7 @@ import { loadPlatform } from '../../platform/index.js';
 import { describeWithBroker, localStack, readLocalEnv } from '../support/local-env.js';
 import { accessIntents, maySee, type AccessIntent } from './access-intent.js';
 import { deleteAllRecords } from './probe-records.js';
-import { brokerView, UserProbes } from './user-probes.js';
+import { openBrokerView, UserProbes, type BrokerView } from './user-probes.js';
 
 const spec = loadPlatform(localStack());
 const topics = spec.topics.map((t) => t.name);
@@ -29,16 +29,18 @@ const probeTopic = (user: string) => `acl-test-created-by-${user}`;
 
 describeWithBroker('ACLs on the local broker: each user may do exactly what its application needs (SASL listener)', () => {
   const probes = new Map<string, UserProbes>();
+  let view: BrokerView & { close(): Promise<void> };
   const probe = (user: string) => probes.get(user)!;
 
   beforeAll(async () => {
     const env = readLocalEnv();
-    const view = await brokerView(env.plaintextBootstrapServers, topics);
+    view = await openBrokerView(env.plaintextBootstrapServers, topics);
     for (const intent of intents) probes.set(intent.user, new UserProbes(env.userEnv(intent.user), view));
   });
 
   afterAll(async () => {
     await Promise.all([...probes.values()].map((p) => p.close()));
+    await view.close();
     // Clean up after a wrongly allowed create, so a failure does not leak into the next run.
     const env = readLocalEnv();
     const admin = new Admin({ clientId: 'acl-test-cleanup', bootstrapBrokers: [env.plaintextBootstrapServers] });

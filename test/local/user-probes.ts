@@ -9,6 +9,7 @@ import {
   ConfigResourceTypes,
   Consumer,
   IncrementalAlterConfigOperationTypes,
+  ListOffsetTimestamps,
   Producer,
   stringDeserializers,
   stringSerializers,
@@ -16,10 +17,12 @@ import {
 import { kafkaClientConfig, type KafkaUserEnv } from '../support/local-env.js';
 import { outcomeOf, type Outcome } from './kafka-outcome.js';
 
-/** Topic ids and the broker's node id, looked up by the admin (a denied user cannot see them). */
+/** What only the superuser can look up for the probes: node id, topic ids, log start offsets. */
 export interface BrokerView {
   readonly nodeId: number;
   readonly topicIds: ReadonlyMap<string, string>;
+  /** First offset still in partition 0 (records may have been deleted). */
+  logStart(topic: string): Promise<bigint>;
 }
 
 /** Client options shared by the probes: no retries, so a refusal is reported at once. */
@@ -49,13 +52,14 @@ export class UserProbes {
   }
 
   /**
-   * Fetch partition 0 from offset 0 (Kafka checks topic Read). A fresh
+   * Fetch partition 0 from its first offset (Kafka checks topic Read). A fresh
    * consumer each time: a client keeps an incremental fetch session per
    * broker, and a refused topic in it would taint the next probe.
    */
   async fetch(topic: string): Promise<Outcome> {
     const topicId = this.view.topicIds.get(topic);
     if (!topicId) throw new Error(`no topic id for ${topic}`);
+    const fetchOffset = await this.view.logStart(topic);
     // Fetch needs no group; the group id is never used by `fetch`.
     const fetcher = new Consumer({
       ...this.options('fetcher'),
@@ -70,7 +74,7 @@ export class UserProbes {
           topics: [
             {
               topicId,
-              partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, partitionMaxBytes: 65536 }],
+              partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, partitionMaxBytes: 65536 }],
             },
           ],
         }),
@@ -180,15 +184,27 @@ export class UserProbes {
   }
 }
 
-/** Node id and topic ids, as the superuser sees them on the PLAINTEXT listener. */
-export async function brokerView(plaintextBootstrap: string, topics: readonly string[]): Promise<BrokerView> {
+/**
+ * The superuser's view on the PLAINTEXT listener, open for a whole suite;
+ * `close` it in `afterAll`.
+ */
+export async function openBrokerView(
+  plaintextBootstrap: string,
+  topics: readonly string[],
+): Promise<BrokerView & { close(): Promise<void> }> {
   const admin = new Admin({ clientId: 'acl-test-view', bootstrapBrokers: [plaintextBootstrap] });
-  try {
-    const metadata = await admin.metadata({ topics: [...topics] });
-    const [nodeId] = metadata.brokers.keys();
-    if (nodeId === undefined) throw new Error('the broker reported no node');
-    return { nodeId, topicIds: new Map(topics.map((t) => [t, metadata.topics.get(t)?.id ?? ''])) };
-  } finally {
-    await admin.close();
-  }
+  const metadata = await admin.metadata({ topics: [...topics] });
+  const [nodeId] = metadata.brokers.keys();
+  if (nodeId === undefined) throw new Error('the broker reported no node');
+  return {
+    nodeId,
+    topicIds: new Map(topics.map((t) => [t, metadata.topics.get(t)?.id ?? ''])),
+    async logStart(topic) {
+      const [listed] = await admin.listOffsets({
+        topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp: ListOffsetTimestamps.EARLIEST }] }],
+      });
+      return listed!.partitions[0]!.offset;
+    },
+    close: () => admin.close(),
+  };
 }
