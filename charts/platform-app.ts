@@ -4,7 +4,7 @@
  * users its operator acts on, Dapr components before the services using them).
  * Adding a chart is one entry here.
  */
-import { ApiObject, App, Chart } from 'cdk8s';
+import { App, type Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { PlatformSpec } from '../platform/index.js';
 import { DaprChart } from './dapr/dapr-chart.js';
