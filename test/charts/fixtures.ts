@@ -22,21 +22,39 @@ export type K8sObject = {
 
 export type Manifests = { chart: string; objects: K8sObject[] }[];
 
+/**
+ * The charts these tests cover, in registry order. Other charts (monitoring)
+ * have tests of their own; the properties every object must have (schemas,
+ * no plain-text secrets) are checked over `fullStackManifests`.
+ */
+export const PLATFORM_CHARTS = ['namespaces', 'kafka-cluster', 'kafka-topics', 'kafka-users', 'dapr', 'services'];
+
 const cache = new Map<string, Manifests>();
 
 export function stackSpec(stack: string): PlatformSpec {
   return loadPlatform(stack, REPO_ROOT);
 }
 
+/** The `PLATFORM_CHARTS` synthesized for `spec`. */
 export function manifestsOf(spec: PlatformSpec): Manifests {
+  return (synthesizeManifests(spec) as Manifests).filter((m) => PLATFORM_CHARTS.includes(m.chart));
+}
+
+/** Every chart synthesized for `spec`. */
+export function fullManifestsOf(spec: PlatformSpec): Manifests {
   return synthesizeManifests(spec) as Manifests;
 }
 
-/** The synthesized charts of a repository stack (cached: specs are immutable data). */
-export function stackManifests(stack: string): Manifests {
+/** Every synthesized chart of a repository stack (cached: specs are immutable data). */
+export function fullStackManifests(stack: string): Manifests {
   let manifests = cache.get(stack);
-  if (!manifests) cache.set(stack, (manifests = manifestsOf(stackSpec(stack))));
+  if (!manifests) cache.set(stack, (manifests = synthesizeManifests(stackSpec(stack)) as Manifests));
   return manifests;
+}
+
+/** The `PLATFORM_CHARTS` of a repository stack. */
+export function stackManifests(stack: string): Manifests {
+  return fullStackManifests(stack).filter((m) => PLATFORM_CHARTS.includes(m.chart));
 }
 
 export function chartObjects(manifests: Manifests, chart: string): K8sObject[] {

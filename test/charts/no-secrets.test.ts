@@ -1,4 +1,4 @@
-import { allObjects, manifestsOf, stackManifests, STACKS, VARIANT_CONFIGS, variantSpec, type K8sObject } from './fixtures.js';
+import { allObjects, fullManifestsOf, fullStackManifests, STACKS, VARIANT_CONFIGS, variantSpec, type K8sObject } from './fixtures.js';
 
 /** Names under which a credential could be written in plain text. */
 const SECRET_NAME = /password|passwd|secret|jaas|token|credential/i;
@@ -24,8 +24,8 @@ export function plainTextSecrets(value: unknown, path = ''): string[] {
 }
 
 const everyObject = (): [string, K8sObject[]][] => [
-  ...STACKS.map((stack) => [stack, allObjects(stackManifests(stack))] as [string, K8sObject[]]),
-  ...Object.keys(VARIANT_CONFIGS).map((name) => [name, allObjects(manifestsOf(variantSpec(name)))] as [string, K8sObject[]]),
+  ...STACKS.map((stack) => [stack, allObjects(fullStackManifests(stack))] as [string, K8sObject[]]),
+  ...Object.keys(VARIANT_CONFIGS).map((name) => [name, allObjects(fullManifestsOf(variantSpec(name)))] as [string, K8sObject[]]),
 ];
 
 describe('synthesized manifests', () => {

@@ -69,13 +69,18 @@ describe('npm run synth', () => {
     expect(result.status).toBe(0);
     expect(result.stdout.trim().split('\n')).toEqual([
       expect.stringMatching(
-        /^dev: 35 objects in 6 charts \(namespaces 2, kafka-cluster 1, kafka-topics 4, kafka-users 6, dapr 6, services 16\) -> dist\/dev$/,
+        /^dev: \d+ objects in \d+ charts \(namespaces 2, kafka-cluster 1, kafka-topics 4, kafka-users 6, dapr 6, services 16\b.*\) -> dist\/dev$/,
       ),
-      expect.stringMatching(/^prod: \d+ objects in 3 charts \(namespaces 2, dapr 6, services 16\) -> dist\/prod$/),
-      expect.stringMatching(/^staging: \d+ objects in 6 charts .* -> dist\/staging$/),
+      expect.stringMatching(/^prod: \d+ objects in \d+ charts \(namespaces 2, dapr 6, services 16\b.*\) -> dist\/prod$/),
+      expect.stringMatching(
+        /^staging: \d+ objects in \d+ charts \(namespaces 2, kafka-cluster 3, kafka-topics 4, kafka-users 7, .*\) -> dist\/staging$/,
+      ),
     ]);
     expect(readdirSync(join(work, 'dist')).sort()).toEqual(['dev', 'prod', 'staging']);
-    expect(readdirSync(join(work, 'dist', 'prod')).sort()).toEqual(['dapr.k8s.yaml', 'namespaces.k8s.yaml', 'services.k8s.yaml']);
+    expect(readdirSync(join(work, 'dist', 'prod'))).toEqual(
+      expect.arrayContaining(['dapr.k8s.yaml', 'namespaces.k8s.yaml', 'services.k8s.yaml']),
+    );
+    expect(readdirSync(join(work, 'dist', 'prod'))).not.toContain('kafka-topics.k8s.yaml');
   });
 
   it('writes byte-identical output from run to run', () => {
@@ -83,7 +88,7 @@ describe('npm run synth', () => {
     const first = tree(join(work, 'dist'));
     synth({ dir: work, out: 'again' });
     expect(tree(join(work, 'again'))).toEqual(first);
-    expect(Object.keys(first)).toHaveLength(15);
+    expect(Object.keys(first).length).toBeGreaterThanOrEqual(15);
   });
 
   it('writes only the stacks asked for, replacing their folders as a whole', () => {
