@@ -99,13 +99,9 @@ function writeEnvFiles(spec: PlatformSpec, endpoints: LocalEndpoints): void {
   );
 }
 
-async function up(stack: string): Promise<void> {
-  const spec = loadPlatform(stack);
-  if (await alreadyRunning(stack)) return;
-  if (runningBrokerPid() !== undefined || runningPostgresPid() !== undefined || existsSync(LOCAL_PATHS.envFile)) {
-    step('a previous run is partly up; stopping it first');
-    await stopAll();
-  }
+/** Starts everything from scratch; the caller cleans up when it throws. */
+async function start(spec: PlatformSpec): Promise<void> {
+  const stack = spec.stack;
   step(`stack ${stack}: ${spec.topics.length} topics, ${spec.users.length} users`);
   ensureLocalDir();
   const [libDir, pgBinDir] = await Promise.all([ensureKafkaJars(), ensurePostgresBinaries()]);
@@ -138,8 +134,15 @@ async function up(stack: string): Promise<void> {
 
 async function main(): Promise<void> {
   const { stack } = parseUpArgs(process.argv.slice(2));
+  const spec = loadPlatform(stack);
+  // Throws, touching nothing, when another stack's environment is up.
+  if (await alreadyRunning(stack)) return;
+  if (runningBrokerPid() !== undefined || runningPostgresPid() !== undefined || existsSync(LOCAL_PATHS.envFile)) {
+    step('a previous run is partly up; stopping it first');
+    await stopAll();
+  }
   try {
-    await up(stack);
+    await start(spec);
   } catch (err) {
     // Leave nothing half-started behind: the next local:up starts clean.
     await stopAll().catch(() => undefined);
