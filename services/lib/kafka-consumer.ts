@@ -9,6 +9,7 @@
  */
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { ServiceConfig, KafkaConnectionConfig } from './config.js';
+import { TransientError } from './errors.js';
 import type { RawMessage } from './dead-letter.js';
 import { kafkaClientOptions } from './kafka-options.js';
 import type { Logger } from './logger.js';
@@ -30,6 +31,12 @@ export interface KafkaConsumerTuning {
   readonly highWaterMark: number;
   /** How often the lag gauge is refreshed, in ms. @default 10000 */
   readonly lagIntervalMs: number;
+  /**
+   * Longest wait for an offset commit, in ms. A commit that does not land by
+   * then ends the session: the batch is redelivered instead of the consumer
+   * waiting forever. @default 30000
+   */
+  readonly commitTimeoutMs: number;
 }
 
 export const DEFAULT_CONSUMER_TUNING: KafkaConsumerTuning = {
@@ -39,6 +46,7 @@ export const DEFAULT_CONSUMER_TUNING: KafkaConsumerTuning = {
   heartbeatIntervalMs: 3_000,
   highWaterMark: 2048,
   lagIntervalMs: 10_000,
+  commitTimeoutMs: 30_000,
 };
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -149,7 +157,9 @@ export class KafkaConsumerRunner {
       const batch = await readBatch(stream, this.tuning.maxBatch, signal);
       if (batch === null) break;
       const outcome = await processor.process(batch.map(toRawMessage));
-      await commitPrefix(batch, outcome.completed);
+      log.debug({ messages: batch.length, ...outcome }, 'batch processed');
+      await commitPrefix(batch, outcome.completed, this.tuning.commitTimeoutMs);
+      log.debug({ messages: outcome.completed }, 'batch committed');
       if (outcome.completed < batch.length) break;
     }
     if (streamError !== undefined && !signal.aborted) throw streamError;
@@ -204,10 +214,22 @@ export function toRawMessage(message: KafkaMessage): RawMessage {
 }
 
 /** Commits, per partition, the offset after the last of the first `completed` messages. */
-async function commitPrefix(batch: readonly KafkaMessage[], completed: number): Promise<void> {
+async function commitPrefix(batch: readonly KafkaMessage[], completed: number, timeoutMs: number): Promise<void> {
   const last = new Map<string, KafkaMessage>();
   for (const message of batch.slice(0, completed)) last.set(`${message.topic}:${message.partition}`, message);
-  await Promise.all([...last.values()].map((message) => message.commit()));
+  if (last.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TransientError(`offset commit did not complete within ${timeoutMs} ms`, { code: 'KAFKA_COMMIT_TIMEOUT' })),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([Promise.all([...last.values()].map((message) => message.commit())), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

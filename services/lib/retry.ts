@@ -1,16 +1,16 @@
 /**
  * The specification's retry rule: 3 attempts, exponential backoff from 1 s up
  * to 10 s (`stop_after_attempt(3)`, `wait_exponential(min=1, max=10)`). The
- * numbers live in the platform spec (`dapr.retry`), which also feeds Dapr's
+ * numbers live in the platform spec (`retry`), which also feeds Dapr's
  * Resiliency policy, so both paths retry alike.
  */
-import type { DaprSpec } from '../../platform/index.js';
+import type { RetrySpec } from '../../platform/index.js';
 import { canRetry } from './errors.js';
 import { platformDefaults } from './platform-defaults.js';
 
 /** How often and how patiently an operation is tried. */
 export interface RetryPolicy {
-  /** Total attempts, the first included. @default 3 (`dapr.retry.maxRetries`) */
+  /** Total attempts, the first included. @default 3 (`retry.maxAttempts`) */
   readonly attempts: number;
   /** Wait before the second attempt, in ms; doubles each time. @default 1000 */
   readonly initialDelayMs: number;
@@ -18,16 +18,13 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-/**
- * The policy of a platform spec's `dapr.retry`. `maxRetries` is read as the
- * specification's attempt count (3), see `DaprSpec.retry`.
- */
-export function retryPolicyFromSpec(retry: DaprSpec['retry']): RetryPolicy {
-  return { attempts: retry.maxRetries, initialDelayMs: retry.initialIntervalMs, maxDelayMs: retry.maxIntervalMs };
+/** The policy of a platform spec's `retry`. */
+export function retryPolicyFromSpec(retry: RetrySpec): RetryPolicy {
+  return { attempts: retry.maxAttempts, initialDelayMs: retry.initialIntervalMs, maxDelayMs: retry.maxIntervalMs };
 }
 
 /** The specification's policy, from the platform defaults. */
-export const SPEC_RETRY_POLICY: RetryPolicy = retryPolicyFromSpec(platformDefaults().dapr.retry);
+export const SPEC_RETRY_POLICY: RetryPolicy = retryPolicyFromSpec(platformDefaults().retry);
 
 /** Wait before attempt `attempt + 1` (attempt counts from 1): initial × 2^(attempt−1), capped. */
 export function backoffDelayMs(policy: RetryPolicy, attempt: number): number {
