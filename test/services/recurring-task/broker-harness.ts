@@ -89,8 +89,9 @@ export async function startService<E extends AnyEvent>(
   extraEnv: Record<string, string> = {},
 ): Promise<{ service: RunningService; lines: Array<Record<string, unknown>> }> {
   const spec = defaultServiceSpec(definition.name);
-  await moveGroupToEnd(spec.consumerGroup, spec.consumes);
   const { env } = localServiceEnvironment(definition.name, { PORT: '0', ...extraEnv });
+  // A Dapr-mode instance joins no group (the sidecar would consume).
+  if (env.KAFKA_MODE !== 'dapr') await moveGroupToEnd(spec.consumerGroup, spec.consumes);
   const { log, lines } = memoryLogger();
   const service = await runService(definition, { env, logger: log, retry: TEST_RETRY, tuning: { maxWaitMs: 100 } });
   return { service, lines };
