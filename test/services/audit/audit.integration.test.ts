@@ -200,7 +200,7 @@ describeWithBroker('audit service on the local broker', () => {
     });
 
     it('writes a message that is not JSON to the dead-letter topic with the reason and where it came from', () => {
-      const letter = watcher.records.find((r) => r.raw.includes(marker))!.value as DeadLetterEnvelope;
+      const letter = watcher.records.find((r) => r.raw.includes(marker))!.value as unknown as DeadLetterEnvelope;
       expect(letter.original_message).toEqual({ value: `not json ${marker}`, value_encoding: 'utf8', key: user, headers: {} });
       expect(letter.error.code).toBe('MESSAGE_MALFORMED');
       expect(letter.error.message).toMatch(/^message on task-events is not JSON: /);
@@ -214,7 +214,7 @@ describeWithBroker('audit service on the local broker', () => {
     });
 
     it('writes an event that breaks the schema to the dead-letter topic with every problem', () => {
-      const letter = watcher.records.find((r) => r.raw.includes(invalid.event_id))!.value as DeadLetterEnvelope;
+      const letter = watcher.records.find((r) => r.raw.includes(invalid.event_id))!.value as unknown as DeadLetterEnvelope;
       expect(letter.error).toEqual({
         code: 'EVENT_INVALID',
         message:
