@@ -81,11 +81,11 @@ export const PLATFORM_SHAPE: Shape = object({
     'a service name',
   ),
   producers: map(object({ produces: list(str) }), 'a producer name'),
+  retry: object({ maxAttempts: int, initialIntervalMs: int, maxIntervalMs: int }),
   dapr: object({
     enabled: bool,
     chartVersion: str,
     pubsubName: str,
-    retry: object({ maxRetries: int, initialIntervalMs: int, maxIntervalMs: int }),
     maxMessageBytes: int,
     initialOffset: oneOf('newest', 'oldest'),
   }),

@@ -12,6 +12,7 @@ import type {
   MonitoringSpec,
   NamespacesSpec,
   Resources,
+  RetrySpec,
   SaslMechanism,
   ServiceMode,
 } from './types.js';
@@ -96,6 +97,7 @@ export interface PlatformConfig {
   images?: { registry?: string; tag?: string };
   services?: Record<string, ServiceConfig | null>;
   producers?: Record<string, ProducerConfig | null>;
-  dapr?: Partial<Omit<DaprSpec, 'retry'>> & { retry?: Partial<DaprSpec['retry']> };
+  retry?: Partial<RetrySpec>;
+  dapr?: Partial<DaprSpec>;
   monitoring?: Partial<MonitoringSpec>;
 }

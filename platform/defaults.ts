@@ -101,11 +101,11 @@ export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
   producers: {
     'todo-api': { produces: ['task-events', 'task-updates'] },
   },
+  retry: { maxAttempts: 3, initialIntervalMs: 1000, maxIntervalMs: 10000 },
   dapr: {
     enabled: true,
     chartVersion: DAPR_CHART_VERSION,
     pubsubName: 'kafka-pubsub',
-    retry: { maxRetries: 3, initialIntervalMs: 1000, maxIntervalMs: 10000 },
     maxMessageBytes: 1048576,
     initialOffset: 'oldest',
   },

@@ -28,6 +28,7 @@ import type {
   NamespacesSpec,
   PlatformSpec,
   ProducerSpec,
+  RetrySpec,
   ServiceSpec,
   TopicSpec,
   UserSpec,
@@ -147,7 +148,8 @@ export function resolvePlatform(stack: string, stackConfig: PlatformConfig): Pla
   const namespaces: NamespacesSpec = { kafka: 'kafka', apps: 'todo', ...config.namespaces };
   const cluster = resolveCluster(config, namespaces);
   const monitoring = { ...DEFAULTS.monitoring, ...config.monitoring } as MonitoringSpec;
-  const dapr = deepMerge(DEFAULTS.dapr, config.dapr) as DaprSpec;
+  const dapr = { ...DEFAULTS.dapr, ...config.dapr } as DaprSpec;
+  const retry = { ...DEFAULTS.retry, ...config.retry } as RetrySpec;
   const topics = entries(config.topics)
     .map(([key, t]) => resolveTopic(key, t, config, cluster))
     .sort(byName);
@@ -165,6 +167,7 @@ export function resolvePlatform(stack: string, stackConfig: PlatformConfig): Pla
     services,
     producers,
     users: resolveUsers(services, producers),
+    retry,
     dapr,
     monitoring,
   };

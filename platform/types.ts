@@ -139,15 +139,23 @@ export interface DaprSpec {
   readonly chartVersion: string;
   /** Name of the pub/sub component the producing app publishes through. */
   readonly pubsubName: string;
-  /** Retry policy for deliveries: the specification's 3 attempts, exponential, 1 s to 10 s. */
-  readonly retry: {
-    readonly maxRetries: number;
-    readonly initialIntervalMs: number;
-    readonly maxIntervalMs: number;
-  };
   /** Largest message the component accepts, in bytes. */
   readonly maxMessageBytes: number;
   readonly initialOffset: 'newest' | 'oldest';
+}
+
+/**
+ * The specification's retry rule for handling and publishing (tenacity's
+ * `stop_after_attempt(3)`, `wait_exponential(min=1, max=10)`): the services
+ * apply it directly, Dapr's Resiliency policy as `maxRetries = maxAttempts - 1`.
+ */
+export interface RetrySpec {
+  /** Total attempts, the first included. */
+  readonly maxAttempts: number;
+  /** Wait before the second attempt; doubles each time. Dapr cannot set it (its back-off starts at 500 ms). */
+  readonly initialIntervalMs: number;
+  /** Upper bound of any wait. */
+  readonly maxIntervalMs: number;
 }
 
 export interface MonitoringSpec {
@@ -185,6 +193,7 @@ export interface PlatformSpec {
   readonly producers: readonly ProducerSpec[];
   /** Derived from services and producers: one per service, producer, plus admin and monitoring. */
   readonly users: readonly UserSpec[];
+  readonly retry: RetrySpec;
   readonly dapr: DaprSpec;
   readonly monitoring: MonitoringSpec;
 }

@@ -289,14 +289,14 @@ function checkSettings(config: PlatformConfig, report: Report): void {
       );
     }
   }
-  const retry = config.dapr?.retry ?? {};
+  const retry = config.retry ?? {};
   for (const [key, value] of Object.entries(retry)) {
-    if (isInt(value) && value < (key === 'maxRetries' ? 0 : 1))
-      report(`dapr.retry.${key}`, `${value} is not allowed`, 'write a positive number');
+    if (isInt(value) && value < 1)
+      report(`retry.${key}`, `${value} is not allowed`, 'write a positive number');
   }
   if (isInt(retry.initialIntervalMs) && isInt(retry.maxIntervalMs) && retry.initialIntervalMs > retry.maxIntervalMs) {
     report(
-      'dapr.retry.maxIntervalMs',
+      'retry.maxIntervalMs',
       `${retry.maxIntervalMs} is below initialIntervalMs ${retry.initialIntervalMs}`,
       'make the maximum at least the initial interval',
     );

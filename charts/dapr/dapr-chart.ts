@@ -33,7 +33,7 @@ export class DaprChart extends Chart {
     }
     new Resiliency(this, 'Resiliency', {
       name: spec.dapr.pubsubName,
-      retry: spec.dapr.retry,
+      retry: spec.retry,
       componentNames: identities.map((i) => i.componentName),
       namespace,
     });

@@ -1,12 +1,12 @@
 import type { Construct } from 'constructs';
-import type { DaprSpec } from '../../platform/index.js';
+import type { RetrySpec } from '../../platform/index.js';
 import { CustomResource } from '../support/resource.js';
 import { DAPR_RESILIENCY_API_VERSION, goDuration } from './api.js';
 
 export interface ResiliencyProps {
   /** `metadata.name` of the policy. */
   readonly name: string;
-  readonly retry: DaprSpec['retry'];
+  readonly retry: RetrySpec;
   /** Components the policy applies to, inbound (deliveries to the app) and outbound (publishes, dead-lettering). */
   readonly componentNames: readonly string[];
   readonly namespace: string;
@@ -20,7 +20,7 @@ export const PUBSUB_RETRY_POLICY = 'pubsubRetry';
  * Dapr `Resiliency`. Dapr's retry policy has no initial-interval field (the
  * CRD prunes one), so `retry.initialIntervalMs` cannot be rendered: Dapr's
  * exponential back-off starts from 500 ms ± 50 % and grows 1.5× per attempt,
- * capped at `maxInterval`. `maxRetries` and `maxInterval` come from the spec.
+ * capped at `maxInterval`. `maxRetries` and `maxInterval` come from the spec's `retry`.
  * @see https://docs.dapr.io/operations/resiliency/policies/retries/retries-overview/
  */
 export class Resiliency extends CustomResource {
@@ -40,7 +40,8 @@ export class Resiliency extends CustomResource {
               [PUBSUB_RETRY_POLICY]: {
                 policy: 'exponential',
                 maxInterval: goDuration(props.retry.maxIntervalMs),
-                maxRetries: props.retry.maxRetries,
+                // Dapr counts retries after the first delivery; the spec counts attempts.
+                maxRetries: props.retry.maxAttempts - 1,
               },
             },
           },

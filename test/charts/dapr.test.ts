@@ -133,11 +133,11 @@ describe('Dapr subscriptions', () => {
 });
 
 describe('the Dapr resiliency policy', () => {
-  it('retries 3 times with exponential back-off capped at 10 s on every component, both directions', () => {
+  it('makes 3 attempts (2 retries) with exponential back-off capped at 10 s on every component, both directions', () => {
     const resiliency = findObject(stackManifests('dev'), 'Resiliency', 'kafka-pubsub');
     const retry = { retry: 'pubsubRetry' };
     expect(resiliency.spec).toEqual({
-      policies: { retries: { pubsubRetry: { policy: 'exponential', maxInterval: '10s', maxRetries: 3 } } },
+      policies: { retries: { pubsubRetry: { policy: 'exponential', maxInterval: '10s', maxRetries: 2 } } },
       targets: {
         components: {
           'kafka-pubsub': { inbound: retry, outbound: retry },
@@ -150,7 +150,7 @@ describe('the Dapr resiliency policy', () => {
 
   it('follows the spec retry settings', () => {
     const spec = stackSpec('dev');
-    const changed = { ...spec, dapr: { ...spec.dapr, retry: { maxRetries: 5, initialIntervalMs: 500, maxIntervalMs: 2500 } } };
+    const changed = { ...spec, retry: { maxAttempts: 6, initialIntervalMs: 500, maxIntervalMs: 2500 } };
     const policy = (findObject(manifestsOf(changed), 'Resiliency', 'kafka-pubsub').spec as { policies: { retries: unknown } }).policies
       .retries;
     expect(policy).toEqual({ pubsubRetry: { policy: 'exponential', maxInterval: '2500ms', maxRetries: 5 } });
