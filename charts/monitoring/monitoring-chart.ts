@@ -38,6 +38,10 @@ export class MonitoringChart extends Chart {
     scrapeNetworkPolicy(this, spec);
     if (flavor === 'external') new KafkaExporter(this, 'kafka-exporter', { spec });
     if (flavor !== 'redpanda') new RedpandaConsole(this, 'redpanda-console', { spec });
-    new DashboardConfigMap(this, 'dashboard', { name: DASHBOARD_CONFIG_MAP, namespace: spec.namespaces.kafka, dashboard: backboneDashboard(spec) });
+    new DashboardConfigMap(this, 'dashboard', {
+      name: DASHBOARD_CONFIG_MAP,
+      namespace: spec.namespaces.kafka,
+      dashboard: backboneDashboard(spec),
+    });
   }
 }

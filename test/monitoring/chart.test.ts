@@ -21,7 +21,12 @@ const objectsOf = (stack: string) => monitoringObjects(stackSpec(stack));
 const label = (o: K8sObject) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
 
 type Container = { name: string; image: string; args?: string[]; env: Record<string, unknown>[]; securityContext: Record<string, unknown> };
-type PodSpec = { containers: Container[]; securityContext: Record<string, unknown>; volumes: Record<string, unknown>[]; automountServiceAccountToken: boolean };
+type PodSpec = {
+  containers: Container[];
+  securityContext: Record<string, unknown>;
+  volumes: Record<string, unknown>[];
+  automountServiceAccountToken: boolean;
+};
 const podSpec = (deployment: K8sObject) => (deployment.spec as { template: { spec: PodSpec } }).template.spec;
 
 describe('the monitoring chart', () => {
@@ -47,7 +52,9 @@ describe('the monitoring chart', () => {
         expect(['critical', 'warning']).toContain(alert.labels.severity);
         expect(alert.annotations.summary.length).toBeGreaterThan(10);
         expect(alert.annotations.description).toContain('$value');
-        expect(alert.annotations.runbook_url).toBe(`https://github.com/todo-app/todo-event-backbone/blob/main/docs/runbooks/${alert.alert}.md`);
+        expect(alert.annotations.runbook_url).toBe(
+          `https://github.com/todo-app/todo-event-backbone/blob/main/docs/runbooks/${alert.alert}.md`,
+        );
         expect(alert.for).toMatch(/^[1-9][0-9]*m$/);
       }
     }
@@ -69,7 +76,9 @@ describe('the monitoring chart', () => {
       podMetricsEndpoints: [{ portNumber: 8080, path: '/metrics' }],
     });
     expect(objectOf(objects, 'PodMonitor', 'todo-events-dapr-sidecars').spec).toEqual({
-      selector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['notification-service', 'websocket-service'] }] },
+      selector: {
+        matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['notification-service', 'websocket-service'] }],
+      },
       namespaceSelector: { matchNames: ['todo'] },
       podMetricsEndpoints: [{ portNumber: 9090, path: '/' }],
     });
@@ -221,13 +230,19 @@ describe('the dashboard', () => {
 
   it('draws thresholds from their recorded series instead of numbers from the stack file', () => {
     const { json } = dashboardOf('staging');
-    expect(exprs(json)).toEqual(expect.arrayContaining([THRESHOLDS.groupLag, THRESHOLDS.topicRate, THRESHOLDS.errorRatio, THRESHOLDS.partitionSkew]));
+    expect(exprs(json)).toEqual(
+      expect.arrayContaining([THRESHOLDS.groupLag, THRESHOLDS.topicRate, THRESHOLDS.errorRatio, THRESHOLDS.partitionSkew]),
+    );
     expect(exprs(json).filter((e) => /\b1000\b|0\.01\b|0\.2\b/.test(e))).toEqual([]);
   });
 
   it('plots only series the rules record or the services and sidecars export', () => {
     const { json } = dashboardOf('prod');
-    const recorded = new Set(prometheusRuleGroups(stackSpec('prod')).flatMap((g) => g.rules.filter((r) => !isAlertingRule(r)).map((r) => (r as { record: string }).record)));
+    const recorded = new Set(
+      prometheusRuleGroups(stackSpec('prod')).flatMap((g) =>
+        g.rules.filter((r) => !isAlertingRule(r)).map((r) => (r as { record: string }).record),
+      ),
+    );
     // Series names: identifiers not followed by "(" once strings, matchers, grouping clauses and ranges are gone.
     const seriesNames = (expr: string) =>
       expr
@@ -238,7 +253,13 @@ describe('the dashboard', () => {
         .replace(/\[[^\]]*\]/g, '')
         .match(/\b[a-zA-Z_:][a-zA-Z0-9_:]*\b(?!\s*\()/g) ?? [];
     const found = exprs(json).flatMap(seriesNames);
-    expect(found).toEqual(expect.arrayContaining(['todo_events:consumergroup_lag:sum', 'todo_events_messages_processed_total', 'dapr_component_pubsub_ingress_count']));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'todo_events:consumergroup_lag:sum',
+        'todo_events_messages_processed_total',
+        'dapr_component_pubsub_ingress_count',
+      ]),
+    );
     const unknown = found.filter((m) => !recorded.has(m) && !m.startsWith('todo_events_') && !m.startsWith('dapr_'));
     expect([...new Set(unknown)]).toEqual([]);
   });
@@ -254,12 +275,18 @@ describeWithCrds('every monitoring object', () => {
       'dev with declared traffic',
       () =>
         monitoringObjects(
-          stackSpecWith('dev', [['topics', 'task-events', 'expectedMessagesPerSecond'], 1], [['topics', 'task-events', 'activeHoursUtc'], { from: 22, to: 6 }]),
+          stackSpecWith(
+            'dev',
+            [['topics', 'task-events', 'expectedMessagesPerSecond'], 1],
+            [['topics', 'task-events', 'activeHoursUtc'], { from: 22, to: 6 }],
+          ),
         ),
     ],
   ];
   it.each(variants)('of %s validates against the upstream CRDs or the Kubernetes schema', (_name, objects) => {
-    const problems = objects().flatMap((o) => (isCoreObject(o) ? validateCoreObject(o) : schemas().validate(o)).map((p) => `${label(o)}: ${p}`));
+    const problems = objects().flatMap((o) =>
+      (isCoreObject(o) ? validateCoreObject(o) : schemas().validate(o)).map((p) => `${label(o)}: ${p}`),
+    );
     expect(problems).toEqual([]);
   });
 

@@ -26,11 +26,36 @@ const RULE = 'monitoring/PrometheusRule/kafka/todo-events-alerts';
 
 describe('a threshold changed in a stack file', () => {
   it.each<[string, string, ConfigEdit, string]>([
-    ['staging', 'the expected rate of task-events', [['topics', 'task-events', 'expectedMessagesPerSecond'], 2.5], 'todo_events:topic_messages:rate5m{topic="task-events"} < 2.5'],
-    ['prod', 'the expected rate of task-events', [['topics', 'task-events', 'expectedMessagesPerSecond'], 3], 'todo_events:topic_messages:rate5m{topic="task-events"} < 3'],
-    ['dev', 'a first expected rate, on reminders', [['topics', 'reminders', 'expectedMessagesPerSecond'], 0.2], 'todo_events:topic_messages:rate5m{topic="reminders"} < 0.2'],
-    ['staging', "the audit service's lag threshold", [['services', 'audit', 'lagThreshold'], 5000], 'todo_events:consumergroup_lag:sum{consumergroup="audit-service"} > 5000'],
-    ['dev', "the websocket service's lag threshold", [['services', 'websocket', 'lagThreshold'], 250], 'todo_events:consumergroup_lag:sum{consumergroup="websocket-service"} > 250'],
+    [
+      'staging',
+      'the expected rate of task-events',
+      [['topics', 'task-events', 'expectedMessagesPerSecond'], 2.5],
+      'todo_events:topic_messages:rate5m{topic="task-events"} < 2.5',
+    ],
+    [
+      'prod',
+      'the expected rate of task-events',
+      [['topics', 'task-events', 'expectedMessagesPerSecond'], 3],
+      'todo_events:topic_messages:rate5m{topic="task-events"} < 3',
+    ],
+    [
+      'dev',
+      'a first expected rate, on reminders',
+      [['topics', 'reminders', 'expectedMessagesPerSecond'], 0.2],
+      'todo_events:topic_messages:rate5m{topic="reminders"} < 0.2',
+    ],
+    [
+      'staging',
+      "the audit service's lag threshold",
+      [['services', 'audit', 'lagThreshold'], 5000],
+      'todo_events:consumergroup_lag:sum{consumergroup="audit-service"} > 5000',
+    ],
+    [
+      'dev',
+      "the websocket service's lag threshold",
+      [['services', 'websocket', 'lagThreshold'], 250],
+      'todo_events:consumergroup_lag:sum{consumergroup="websocket-service"} > 250',
+    ],
   ])('of %s (%s) changes the synthesized PrometheusRule and nothing else', (stack, _what, edit, newExpr) => {
     const before = stackSpec(stack);
     const after = stackSpecWith(stack, edit);
@@ -43,7 +68,10 @@ describe('a threshold changed in a stack file', () => {
   it('is told apart from a change that does touch other objects', () => {
     // A sanity check of the diff itself: adding a consumed topic changes the service, its ACLs and more.
     const before = stackSpec('staging');
-    const after = stackSpecWith('staging', [['services', 'audit', 'consumes'], ['task-events', 'task-updates']]);
+    const after = stackSpecWith('staging', [
+      ['services', 'audit', 'consumes'],
+      ['task-events', 'task-updates'],
+    ]);
     expect(changedObjects(before, after).length).toBeGreaterThan(1);
   });
 });

@@ -91,8 +91,16 @@ describeWithPromtool('the alert rules under promtool', () => {
         [['monitoring', 'errorMinMessagesPerHour'], 100000],
       ],
       ['the partition skew ratio raised to 40%', 'PartitionSkewHigh', [['monitoring', 'partitionSkewRatio'], 0.4]],
-      ['the expected rate of task-events lowered to 0.4 msg/s', 'TopicTrafficLow', [['topics', 'task-events', 'expectedMessagesPerSecond'], 0.4]],
-      ['the active hours of task-events moved to 00:00-06:00 UTC', 'TopicTrafficLow', [['topics', 'task-events', 'activeHoursUtc'], { from: 0, to: 6 }]],
+      [
+        'the expected rate of task-events lowered to 0.4 msg/s',
+        'TopicTrafficLow',
+        [['topics', 'task-events', 'expectedMessagesPerSecond'], 0.4],
+      ],
+      [
+        'the active hours of task-events moved to 00:00-06:00 UTC',
+        'TopicTrafficLow',
+        [['topics', 'task-events', 'activeHoursUtc'], { from: 0, to: 6 }],
+      ],
       ['the for window stretched to 40 minutes', 'ConsumerStalled', [['monitoring', 'forMinutes'], 40]],
     ])('fail once %s', (_change, alert, edit) => {
       const result = failsOn(deployedRuleGroups(stackSpecWith('staging', edit)), alert);

@@ -53,3 +53,4 @@ export function prometheusRuleGroups(spec: PlatformSpec): RuleGroup[] {
     .map(([name, rules]) => ({ name, rules: rules.filter((r): r is Rule => r !== undefined) }))
     .filter((group) => group.rules.length > 0);
 }
+export { ALERT_CATALOGUE, alertTableMarkdown, type AlertDoc } from './catalogue.js';

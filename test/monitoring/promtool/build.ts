@@ -28,7 +28,9 @@ export function expectedAnnotations(groups: readonly RuleGroup[], alert: string,
     throw new Error(`expected exactly one ${alert} rule matching ${JSON.stringify(expected.labels)}, found ${candidates.length}`);
   }
   const rule = candidates[0]!;
-  return Object.fromEntries(Object.entries(rule.annotations).map(([key, text]) => [key, fillTemplate(text, expected.labels, expected.value)]));
+  return Object.fromEntries(
+    Object.entries(rule.annotations).map(([key, text]) => [key, fillTemplate(text, expected.labels, expected.value)]),
+  );
 }
 
 export interface PromtoolTestFile {

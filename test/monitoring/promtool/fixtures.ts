@@ -39,7 +39,9 @@ function kafkaExporterFixtures(spec: PlatformSpec): FlavorFixtures {
       series('kafka_consumergroup_current_offset', { namespace, consumergroup, topic, partition }, committed),
       series('kafka_consumergroup_lag', { namespace, consumergroup, topic, partition }, lag(logEnd, committed)),
     ],
-    partitionOffsets: (topic, partition, logEnd) => [series('kafka_topic_partition_current_offset', { namespace, topic, partition }, logEnd)],
+    partitionOffsets: (topic, partition, logEnd) => [
+      series('kafka_topic_partition_current_offset', { namespace, topic, partition }, logEnd),
+    ],
     offsetSeriesLabels: (topic) => ({ namespace, topic }),
     underReplicated: (topic, count) => [
       series('kafka_topic_partition_under_replicated_partition', { namespace, topic, partition: '0' }, count),

@@ -52,7 +52,10 @@ function consumerLagScenarios({ spec, fx }: Context): Scenario[] {
     {
       name: `ConsumerLagHigh fires for ${group} when a lag of 1500 keeps growing`,
       series: fx.groupLag(group, topic, '0', ramp(1500, 10, 31)),
-      checks: [{ atMinute: 1, alert: 'ConsumerLagHigh', fires: [] }, { atMinute: 25, alert: 'ConsumerLagHigh', fires: [firing('1750')] }],
+      checks: [
+        { atMinute: 1, alert: 'ConsumerLagHigh', fires: [] },
+        { atMinute: 25, alert: 'ConsumerLagHigh', fires: [firing('1750')] },
+      ],
     },
     {
       name: `ConsumerLagHigh fires for ${group} when a lag of 1500 stays where it is`,
@@ -138,7 +141,9 @@ function settledMinute(from: number, to: number, active: boolean, settle: number
 
 /** Offsets of `topic` carrying `rate` msg/s spread evenly over its partitions for `minutes`. */
 function topicTraffic(fx: FlavorFixtures, topic: TopicSpec, rate: number, minutes: number): InputSeries[] {
-  return Array.from({ length: topic.partitions }, (_, p) => fx.partitionOffsets(topic.name, String(p), perSecond(rate / topic.partitions, minutes))).flat();
+  return Array.from({ length: topic.partitions }, (_, p) =>
+    fx.partitionOffsets(topic.name, String(p), perSecond(rate / topic.partitions, minutes)),
+  ).flat();
 }
 
 function trafficScenarios({ spec, fx }: Context): Scenario[] {
@@ -203,7 +208,11 @@ function errorRatioScenarios({ spec }: Context): Scenario[] {
   const audit = serviceNamed(spec, 'audit');
   const topic = audit.consumes[0]!;
   const counter = (outcome: string, perMinute: number, minutes: number) =>
-    series(SERVICE_METRICS.messagesProcessed, { service: audit.appId, topic, outcome, namespace: spec.namespaces.apps }, ramp(0, perMinute, minutes + 1));
+    series(
+      SERVICE_METRICS.messagesProcessed,
+      { service: audit.appId, topic, outcome, namespace: spec.namespaces.apps },
+      ramp(0, perMinute, minutes + 1),
+    );
   return [
     {
       name: `ServiceErrorRatioHigh stays silent when 0.5% of the messages ${audit.appId} handles fail`,
@@ -252,7 +261,13 @@ function daprScenarios({ spec }: Context): Scenario[] {
     {
       name: `DaprDeliveryErrorRatioHigh fires when 5% of the deliveries to ${dapr.appId} are retried`,
       series: [ingress(dapr, 'success', 950), ingress(dapr, 'retry', 50)],
-      checks: [{ atMinute: 30, alert: 'DaprDeliveryErrorRatioHigh', fires: [{ labels: { app_id: dapr.appId, topic, severity: 'warning' }, value: '5%' }] }],
+      checks: [
+        {
+          atMinute: 30,
+          alert: 'DaprDeliveryErrorRatioHigh',
+          fires: [{ labels: { app_id: dapr.appId, topic, severity: 'warning' }, value: '5%' }],
+        },
+      ],
     },
     {
       name: `DaprDeliveryErrorRatioHigh stays silent when 0.5% of the deliveries to ${dapr.appId} are dropped`,
@@ -271,7 +286,9 @@ function daprScenarios({ spec }: Context): Scenario[] {
 function skewedTraffic(fx: FlavorFixtures, topic: TopicSpec, mean: number, skew: number, minutes: number): InputSeries[] {
   const first = mean * (1 + skew);
   const others = topic.partitions > 1 ? (mean * topic.partitions - first) / (topic.partitions - 1) : first;
-  return Array.from({ length: topic.partitions }, (_, p) => fx.partitionOffsets(topic.name, String(p), perSecond(p === 0 ? first : others, minutes))).flat();
+  return Array.from({ length: topic.partitions }, (_, p) =>
+    fx.partitionOffsets(topic.name, String(p), perSecond(p === 0 ? first : others, minutes)),
+  ).flat();
 }
 
 function partitionSkewScenarios({ spec, fx }: Context): Scenario[] {
@@ -317,8 +334,16 @@ function partitionSkewScenarios({ spec, fx }: Context): Scenario[] {
 function clusterHealthScenarios({ spec, fx }: Context): Scenario[] {
   const topic = spec.topics.find((t) => t.partitions > 1) ?? spec.topics[0]!;
   const brokers = spec.cluster.brokers;
-  const healthy = [...fx.leaders(topic.name, topic.partitions, 0, 40), ...fx.underReplicated(topic.name, steady(0, 41)), ...fx.brokers(brokers, 40)];
-  const at30 = (alert: string, labels: Record<string, string>, value: string): AlertCheck => ({ atMinute: 30, alert, fires: [{ labels, value }] });
+  const healthy = [
+    ...fx.leaders(topic.name, topic.partitions, 0, 40),
+    ...fx.underReplicated(topic.name, steady(0, 41)),
+    ...fx.brokers(brokers, 40),
+  ];
+  const at30 = (alert: string, labels: Record<string, string>, value: string): AlertCheck => ({
+    atMinute: 30,
+    alert,
+    fires: [{ labels, value }],
+  });
   const scenarios: Scenario[] = [
     {
       name: 'Cluster health alerts stay silent for a healthy cluster',
@@ -333,7 +358,11 @@ function clusterHealthScenarios({ spec, fx }: Context): Scenario[] {
     },
     {
       name: `KafkaUnderReplicatedPartitions fires for ${topic.name} with one partition behind`,
-      series: [...fx.leaders(topic.name, topic.partitions, 0, 40), ...fx.underReplicated(topic.name, steady(1, 41)), ...fx.brokers(brokers, 40)],
+      series: [
+        ...fx.leaders(topic.name, topic.partitions, 0, 40),
+        ...fx.underReplicated(topic.name, steady(1, 41)),
+        ...fx.brokers(brokers, 40),
+      ],
       checks: [at30('KafkaUnderReplicatedPartitions', { topic: topic.name, severity: 'warning' }, '1')],
     },
     {

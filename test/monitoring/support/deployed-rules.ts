@@ -7,10 +7,11 @@ import type { PlatformSpec } from '../../../platform/index.js';
 import { MonitoringChart } from '../../../charts/monitoring/index.js';
 import type { RuleGroup } from '../../../charts/monitoring/rules/index.js';
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Record<
-  string,
-  unknown
->;
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+} & Record<string, unknown>;
 
 export function monitoringObjects(spec: PlatformSpec): K8sObject[] {
   return Testing.synth(new MonitoringChart(Testing.app(), 'monitoring', spec)) as K8sObject[];
