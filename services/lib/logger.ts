@@ -39,7 +39,10 @@ export function serializeError(error: unknown, depth = 0): unknown {
   if (extra.status !== undefined) out.status = extra.status;
   // Service errors are expected outcomes with codes: their stack says nothing the code does not.
   if (error.stack && !(error instanceof ServiceError)) out.stack = error.stack;
-  if (error.cause !== undefined && depth < 3) out.cause = serializeError(error.cause, depth + 1);
+  if (error.cause !== undefined && depth < 6) out.cause = serializeError(error.cause, depth + 1);
+  // Clients report retried failures as one AggregateError: its members say what actually went wrong.
+  const members = (error as { errors?: unknown }).errors;
+  if (Array.isArray(members) && depth < 6) out.errors = members.slice(0, 3).map((e: unknown) => serializeError(e, depth + 1));
   return out;
 }
 

@@ -1,0 +1,144 @@
+/**
+ * The direct-Kafka consumer runner on the local broker: a handler that
+ * throws is retried per the policy and its event dead-lettered with the
+ * reason while the partition keeps moving; offsets are committed only for
+ * what was handled; close is graceful and idempotent; a wrong password is
+ * refused.
+ */
+import { randomUUID } from 'node:crypto';
+import { Admin } from '@platformatic/kafka';
+import type { DeadLetterEnvelope } from '../../../services/lib/dead-letter.js';
+import { PermanentError, TransientError } from '../../../services/lib/errors.js';
+import type { TaskEvent } from '../../../services/lib/events.js';
+import type { ServiceDefinition } from '../../../services/lib/handler.js';
+import { runService, type RunningService } from '../../../services/lib/service.js';
+import { describeWithBroker, readLocalEnv } from '../../support/local-env.js';
+import {
+  endOffsets,
+  memoryLogger,
+  publisherAs,
+  setGroupOffsets,
+  serviceEnv,
+  startInGroup,
+  taskEvent,
+  TEST_RETRY,
+  TopicWatcher,
+  uniqueGroup,
+  until,
+  untilService,
+} from './broker-support.js';
+
+describeWithBroker('consumer runner on the local broker', () => {
+  describe('a handler that throws', () => {
+    const group = uniqueGroup('runner');
+    const marker = randomUUID().slice(0, 8);
+    const user = `user-${randomUUID()}`;
+    const titles = ['ok-1', 'transient', 'ok-2', 'permanent', 'ok-3', 'bug', 'ok-4'];
+    const events = titles.map((title, i) => taskEvent(user, 500 + i, 'created', `${title} ${marker}`));
+    const calls = new Map<string, number>();
+    const handled: string[] = [];
+    const definition: ServiceDefinition<TaskEvent> = {
+      name: 'audit',
+      start: async () => ({
+        handle: async (event) => {
+          const title = event.task_data.title.split(' ')[0]!;
+          calls.set(title, (calls.get(title) ?? 0) + 1);
+          if (title === 'transient') throw new TransientError('lock timeout', { code: 'POSTGRES_55P03' });
+          if (title === 'permanent') throw new PermanentError('task belongs to a deleted user', { code: 'USER_DELETED' });
+          if (title === 'bug') throw new TypeError("Cannot read properties of undefined (reading 'id')");
+          handled.push(title);
+        },
+      }),
+    };
+    let started: Awaited<ReturnType<typeof startInGroup>>;
+    let watcher: TopicWatcher;
+
+    beforeAll(async () => {
+      await setGroupOffsets(group, await endOffsets(['task-events']));
+      watcher = await TopicWatcher.start(['task-events-dlq'], (v) => JSON.stringify(v).includes(marker));
+      started = await startInGroup(definition, group);
+      const publisher = publisherAs('todo-api');
+      await publisher.publishAll('task-events', events);
+      await publisher.close();
+      await untilService(started, () => handled.length === 4 && watcher.records.length === 3, 'four events handled and three dead letters');
+    }, 60_000);
+    afterAll(async () => {
+      await watcher?.close();
+      await started?.service.close();
+    });
+
+    it('handles the events behind each failure, in order: the partition keeps moving', () => {
+      expect(handled).toEqual(['ok-1', 'ok-2', 'ok-3', 'ok-4']);
+    });
+
+    it('tries a retryable failure 3 times and a permanent one once', () => {
+      expect(Object.fromEntries(calls)).toEqual({ 'ok-1': 1, transient: 3, 'ok-2': 1, permanent: 1, 'ok-3': 1, bug: 3, 'ok-4': 1 });
+    });
+
+    it('dead-letters each failed event with its error, attempts, source and original bytes', () => {
+      const letters = watcher.records.map((r) => r.value as unknown as DeadLetterEnvelope);
+      expect(letters.map((l) => [JSON.parse(l.original_message.value!).task_data.title.split(' ')[0], l.error, l.attempts])).toEqual([
+        ['transient', { code: 'POSTGRES_55P03', message: 'lock timeout' }, 3],
+        ['permanent', { code: 'USER_DELETED', message: 'task belongs to a deleted user' }, 1],
+        ['bug', { code: 'HANDLER_ERROR', message: "Cannot read properties of undefined (reading 'id')" }, 3],
+      ]);
+      for (const letter of letters) {
+        expect(letter.source.topic).toBe('task-events');
+        expect(letter.original_message.key).toBe(user);
+        expect(letter.service).toBe('audit-service');
+      }
+      // Dead letters keep the user's key: the dead-letter topic preserves per-user order too.
+      expect(watcher.records.every((r) => r.key === user)).toBe(true);
+    });
+
+    it('counts 4 successes, 4 retries and 3 dead letters', async () => {
+      const count = (outcome: 'success' | 'retry' | 'dead_letter') => started.service.metrics.processedCount('task-events', outcome);
+      expect([await count('success'), await count('retry'), await count('dead_letter')]).toEqual([4, 4, 3]);
+    });
+
+    it('commits the offset after the last handled event, and closes gracefully and idempotently', async () => {
+      const last = Math.max(...watcher.records.map((r) => (r.value as unknown as DeadLetterEnvelope).source.offset!));
+      const partition = (watcher.records[0]!.value as unknown as DeadLetterEnvelope).source.partition!;
+      await Promise.all([started.service.close(), started.service.close()]);
+      const admin = new Admin({ clientId: `test-${marker}`, bootstrapBrokers: [readLocalEnv().plaintextBootstrapServers] });
+      try {
+        const [committed] = await admin.listConsumerGroupOffsets({ groups: [group] });
+        const offset = committed!.topics
+          .find((t) => t.name === 'task-events')!
+          .partitions.find((p) => p.partitionIndex === partition)!.committedOffset;
+        // 'ok-4' follows the last dead letter ('bug') on the same partition.
+        expect(offset).toBe(BigInt(last) + 2n);
+      } finally {
+        await admin.close();
+      }
+    });
+  });
+
+  describe('authentication', () => {
+    let service: RunningService | undefined;
+    afterAll(() => service?.close());
+
+    it('refuses a wrong SASL password: the service stays not ready and logs an authentication error', async () => {
+      const { log, lines } = memoryLogger();
+      service = await runService(
+        { name: 'audit', start: async () => ({ handle: async () => {} }) },
+        {
+          env: serviceEnv(uniqueGroup('badpass'), { KAFKA_PASSWORD: 'wrong-password' }),
+          logger: log,
+          retry: TEST_RETRY,
+          tuning: { maxWaitMs: 100 },
+        },
+      );
+      await until(
+        () => lines.some((l) => l.msg === 'consumer session failed; resuming from committed offsets'),
+        'a failed session',
+        20_000,
+      );
+      const failure = lines.find((l) => l.msg === 'consumer session failed; resuming from committed offsets')!;
+      expect(JSON.stringify(failure.err)).toMatch(/SASL authentication failed|Authentication failed/);
+      expect(service.isReady()).toBe(false);
+      const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`);
+      expect([ready.status, await ready.json()]).toEqual([503, { status: 'not ready', failing: ['kafka'] }]);
+    });
+  });
+});
