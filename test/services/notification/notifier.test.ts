@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ServiceConfigError } from '../../../services/lib/errors.js';
+import type { ReminderEvent } from '../../../services/lib/events.js';
+import { HttpWebhookNotifier, loadNotificationSettings, MemoryDeliveryLog } from '../../../services/notification/index.js';
+
+const reminder = (): ReminderEvent => ({
+  event_id: randomUUID(),
+  timestamp: '2024-01-15T10:30:00Z',
+  task_id: 123,
+  user_id: 'user-uuid',
+  title: 'Buy groceries',
+  due_at: '2024-01-20T18:00:00Z',
+  remind_at: '2024-01-20T17:00:00Z',
+  reminder_type: '1_hour_before',
+});
+
+describe('HttpWebhookNotifier', () => {
+  let server: Server;
+  let url: string;
+  let answer: { status: number; delayMs?: number } = { status: 200 };
+  let authorization: string | undefined;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      authorization = request.headers.authorization;
+      request.resume();
+      request.on('end', () => setTimeout(() => response.writeHead(answer.status).end('body'), answer.delayMs ?? 0));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const notify = (options: { timeoutMs?: number; headers?: Record<string, string> } = {}) =>
+    new HttpWebhookNotifier({ url, ...options }).notify(reminder(), new AbortController().signal);
+
+  it('resolves on 2xx and sends the configured authorization header', async () => {
+    answer = { status: 204 };
+    await expect(notify({ headers: { authorization: 'Bearer t0ken' } })).resolves.toBeUndefined();
+    expect(authorization).toBe('Bearer t0ken');
+  });
+
+  it.each([
+    [500, 'WEBHOOK_500', true],
+    [503, 'WEBHOOK_503', true],
+    [429, 'WEBHOOK_429', true],
+    [408, 'WEBHOOK_408', true],
+    [400, 'WEBHOOK_400', false],
+    [404, 'WEBHOOK_404', false],
+    [410, 'WEBHOOK_410', false],
+  ])('turns a %p answer into %p with canRetry %p', async (status, code, retryable) => {
+    answer = { status };
+    await expect(notify()).rejects.toMatchObject({ code, canRetry: retryable, message: `webhook answered ${status}: body` });
+  });
+
+  it('gives up waiting after the timeout with a retryable WEBHOOK_TIMEOUT', async () => {
+    answer = { status: 200, delayMs: 500 };
+    await expect(notify({ timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'WEBHOOK_TIMEOUT',
+      canRetry: true,
+      message: 'webhook did not answer within 100 ms',
+    });
+  });
+
+  it('reports an unreachable webhook as retryable', async () => {
+    const notifier = new HttpWebhookNotifier({ url: 'http://127.0.0.1:1/hook', timeoutMs: 1000 });
+    await expect(notifier.notify(reminder(), new AbortController().signal)).rejects.toMatchObject({
+      code: 'WEBHOOK_UNREACHABLE',
+      canRetry: true,
+    });
+  });
+});
+
+describe('notification settings', () => {
+  it('default to the webhook notifier and need its URL, suggesting the log notifier for development', () => {
+    expect(() => loadNotificationSettings({}, 'notification')).toThrow(
+      new ServiceConfigError('notification', [
+        "NOTIFY_WEBHOOK_URL: is not set; set it to the webhook's http(s) URL, or set NOTIFIER=log to log reminders during development",
+      ]),
+    );
+  });
+
+  it('report every malformed setting at once', () => {
+    let error: ServiceConfigError | undefined;
+    try {
+      loadNotificationSettings({ NOTIFIER: 'Webhook', NOTIFY_WEBHOOK_URL: 'ftp://x', NOTIFY_WEBHOOK_TIMEOUT_MS: '10' }, 'notification');
+    } catch (e) {
+      error = e as ServiceConfigError;
+    }
+    expect(error!.problems).toEqual([
+      'NOTIFIER: "Webhook" is not allowed; did you mean webhook?',
+      'NOTIFY_WEBHOOK_URL: has protocol ftp:; use http: or https:',
+      'NOTIFY_WEBHOOK_TIMEOUT_MS: "10" is not a whole number from 100 to 60000; set it to one',
+    ]);
+  });
+
+  it('need no URL for the log notifier', () => {
+    expect(loadNotificationSettings({ NOTIFIER: 'log' }, 'notification')).toEqual({
+      notifier: 'log',
+      webhookUrl: null,
+      webhookTimeoutMs: 5000,
+      webhookAuthorization: null,
+    });
+  });
+});
+
+describe('MemoryDeliveryLog', () => {
+  it('remembers delivered ids up to its capacity, forgetting the oldest first', async () => {
+    const log = new MemoryDeliveryLog(2);
+    const [a, b, c] = [reminder(), reminder(), reminder()];
+    for (const r of [a, b, c]) await log.record(r);
+    expect([await log.wasDelivered(a.event_id), await log.wasDelivered(b.event_id), await log.wasDelivered(c.event_id)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+});
