@@ -16,30 +16,36 @@ export class WebhookServer {
   readonly calls: WebhookCall[] = [];
   /** Status to answer for a reminder title (200 when absent). */
   readonly statusFor = new Map<string, number>();
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private readonly server: Server;
+  private address = '';
 
-  static async start(): Promise<WebhookServer> {
-    let self: WebhookServer | undefined;
-    const server = createServer((request, response) => {
+  private constructor() {
+    this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const reminder = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReminderEvent;
-        self!.calls.push({
+        this.calls.push({
           idempotencyKey: request.headers['idempotency-key'] as string | undefined,
           contentType: request.headers['content-type'],
           reminder,
         });
-        response.writeHead(self!.statusFor.get(reminder.title) ?? 200, { 'content-type': 'text/plain' });
+        response.writeHead(this.statusFor.get(reminder.title) ?? 200, { 'content-type': 'text/plain' });
         response.end('thanks');
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    self = new WebhookServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/reminders`);
-    return self;
+  }
+
+  static async start(): Promise<WebhookServer> {
+    const webhook = new WebhookServer();
+    await new Promise<void>((resolve) => webhook.server.listen(0, '127.0.0.1', resolve));
+    webhook.address = `http://127.0.0.1:${(webhook.server.address() as AddressInfo).port}/reminders`;
+    return webhook;
+  }
+
+  /** The URL to configure as `NOTIFY_WEBHOOK_URL`. */
+  get url(): string {
+    return this.address;
   }
 
   /** Calls for reminders whose title contains `marker`. */
