@@ -6,11 +6,11 @@
  */
 import type { AnyEvent } from './events.js';
 
-/** Where a published event landed (Kafka publisher only; Dapr does not say). */
+/** Where a published event landed. */
 export interface PublishResult {
   readonly topic: string;
+  /** Set by the Kafka publisher when the request wrote to one partition; the Dapr sidecar does not say. */
   readonly partition?: number;
-  readonly offset?: bigint;
 }
 
 export interface PublishOptions {
