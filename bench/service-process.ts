@@ -1,0 +1,131 @@
+/**
+ * An event service running as a child process the way its container runs it:
+ * the compiled JavaScript (`npm run build:services`, here into a scratch
+ * directory) started with `node build/services/run.js <name>` and the runtime
+ * environment of the Dockerfile's `runtime` stage. Its memory is its own, so
+ * the kernel's high-water mark of its resident set (`VmHWM`) is the peak RSS
+ * the Deployment must fit.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** Where the bench compiles the services to (git-ignored). */
+export const BENCH_BUILD_DIR = join(process.cwd(), '.local', 'bench', 'build');
+
+/** Compiles the services and the platform spec as the image build does, into `BENCH_BUILD_DIR`. */
+export function buildServices(): void {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'services/tsconfig.build.json', '--outDir', BENCH_BUILD_DIR], {
+    stdio: 'inherit',
+  });
+}
+
+/**
+ * The `ENV` settings of the Dockerfile's `runtime` stage (e.g. `NODE_OPTIONS`),
+ * read from the Dockerfile itself so the bench measures what the image runs.
+ */
+export function containerRuntimeEnv(dockerfile = 'Dockerfile'): Record<string, string> {
+  const env: Record<string, string> = {};
+  let inRuntime = false;
+  for (const line of readFileSync(dockerfile, 'utf8').split('\n')) {
+    if (/^FROM\s/i.test(line)) inRuntime = /\sAS\s+runtime\s*$/i.test(line);
+    const match = inRuntime ? /^ENV\s+(.+)$/i.exec(line) : null;
+    if (!match) continue;
+    for (const pair of match[1]!.trim().split(/\s+/)) {
+      const [key, ...value] = pair.split('=');
+      if (key && value.length > 0) env[key] = value.join('=');
+    }
+  }
+  return env;
+}
+
+/** Memory of a process from `/proc/<pid>/status`, in MiB. */
+export function processMemoryMiB(pid: number): { rss: number; peakRss: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kib('VmRSS') / 1024, peakRss: kib('VmHWM') / 1024 };
+}
+
+export class ServiceProcess {
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+    readonly port: number,
+    private readonly exited: Promise<number | null>,
+  ) {}
+
+  /**
+   * Starts service `name` and resolves once its HTTP server listens and
+   * `/readyz` answers 200 (its consumer joined the group).
+   * @param env variables over the bench's environment (run.ts adds `.local/env` and the service's user file)
+   */
+  static async start(name: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServiceProcess> {
+    // Extra V8 flags for a diagnosis (e.g. BENCH_SERVICE_NODE_ARGS=--trace-gc), after the image's NODE_OPTIONS.
+    const extraArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...extraArgs, join(BENCH_BUILD_DIR, 'services', 'run.js'), name], {
+      env: {
+        ...process.env,
+        ...containerRuntimeEnv(),
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs} ms`)), timeoutMs);
+      void exited.then((code) => reject(new Error(`${name} exited with code ${code} before it started`)));
+      const lines = createInterface({ input: child.stdout! });
+      lines.on('line', (line) => {
+        let entry: { msg?: string; port?: number; level?: string };
+        try {
+          entry = JSON.parse(line);
+        } catch {
+          // Not a log line: V8 tracing and the like (e.g. BENCH_SERVICE_NODE_ARGS=--trace-gc with BENCH_VERBOSE=1).
+          if (process.env.BENCH_VERBOSE === '1') process.stderr.write(`[${name}] ${line}\n`);
+          return;
+        }
+        if (entry.level === 'error' || entry.level === 'warn') process.stderr.write(`[${name}] ${line}\n`);
+        if (entry.msg === 'service started' && typeof entry.port === 'number') {
+          clearTimeout(timer);
+          resolve(entry.port);
+        }
+      });
+    });
+    const service = new ServiceProcess(name, child, port, exited);
+    await service.waitUntilReady(timeoutMs);
+    return service;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  memoryMiB(): { rss: number; peakRss: number } {
+    return processMemoryMiB(this.pid);
+  }
+
+  private async waitUntilReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const ready = await fetch(`http://127.0.0.1:${this.port}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ready) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${this.name} was not ready within ${timeoutMs} ms`);
+  }
+
+  /** SIGTERM (graceful shutdown), SIGKILL if it has not exited within `graceMs`. Idempotent. */
+  async stop(graceMs = 30_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Publish-to-client latency of the websocket service: `clients` WebSocket
+ * clients (one per user) stay connected while the API user publishes
+ * `task-updates` at `eventsPerSecond`, spread evenly over the users. Each
+ * update's latency runs from just before its produce request (acks=all) to
+ * its arrival at the client: broker, consumer, service and socket together.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { WebSocket } from 'ws';
+import type { TaskUpdateEvent } from '../services/lib/events.js';
+import { signToken } from '../services/websocket/token.js';
+import { moveGroupToEnd, publisherAs } from '../test/services/recurring-task/broker-harness.js';
+import { ServiceProcess } from './service-process.js';
+import { percentile, progress, sleep } from './stats.js';
+
+export interface WebSocketLatencyOptions {
+  /** @default 1000 */
+  readonly clients: number;
+  /** @default 1000 */
+  readonly eventsPerSecond: number;
+  /** Seconds of load before measuring (connections, JIT, fetch sessions settle). @default 5 */
+  readonly warmupSeconds: number;
+  /** Seconds measured. @default 20 */
+  readonly measureSeconds: number;
+}
+
+export const WEBSOCKET_LATENCY_DEFAULTS: WebSocketLatencyOptions = {
+  clients: 1000,
+  eventsPerSecond: 1000,
+  warmupSeconds: 5,
+  measureSeconds: 20,
+};
+
+export interface WebSocketLatencyResult {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** Updates published during the measured window. */
+  readonly published: number;
+  /** Of those, delivered to their client. */
+  readonly delivered: number;
+  /** Updates per second actually published in the measured window. */
+  readonly achievedRate: number;
+  readonly peakRssMiB: number;
+  /** When (ms into the measured window) the slowest updates were sent, and their latency: spikes that line up point at a pause. */
+  readonly slowest: ReadonlyArray<{ readonly atMs: number; readonly latencyMs: number }>;
+}
+
+/** Ticks per second of the publishing loop; each tick publishes `rate / TICKS` updates in one request. */
+const TICKS_PER_SECOND = 100;
+
+async function connectAll(port: number, users: readonly string[], secret: string, onMessage: (data: Buffer) => void): Promise<WebSocket[]> {
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const sockets: WebSocket[] = [];
+  // In groups of 100, so the service accepts them without a thundering herd.
+  for (let i = 0; i < users.length; i += 100) {
+    const group = users.slice(i, i + 100).map(
+      (user) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const socket = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${signToken({ sub: user, exp }, secret)}`);
+          socket.once('open', () => resolve(socket));
+          socket.once('error', reject);
+          socket.on('message', (data: Buffer) => onMessage(data));
+        }),
+    );
+    sockets.push(...(await Promise.all(group)));
+  }
+  return sockets;
+}
+
+export async function measureWebSocketLatency(
+  options: WebSocketLatencyOptions = WEBSOCKET_LATENCY_DEFAULTS,
+): Promise<WebSocketLatencyResult> {
+  const run = randomUUID().slice(0, 8);
+  const users = Array.from({ length: options.clients }, (_, i) => `bench-ws-${run}-${i}`);
+  const secret = randomBytes(32).toString('hex');
+  const total = (options.warmupSeconds + options.measureSeconds) * options.eventsPerSecond;
+  const sentAt = new Float64Array(total).fill(Number.NaN);
+  const latency = new Float64Array(total).fill(Number.NaN);
+
+  await moveGroupToEnd('websocket-service', ['task-updates']);
+  const service = await ServiceProcess.start('websocket', { WEBSOCKET_TOKEN_SECRET: secret });
+  const api = publisherAs('todo-api');
+  let sockets: WebSocket[] = [];
+  try {
+    progress(`websocket: connecting ${options.clients} clients`);
+    sockets = await connectAll(service.port, users, secret, (data) => {
+      const seq = (JSON.parse(data.toString()) as TaskUpdateEvent).task.id - 1;
+      latency[seq] = performance.now() - sentAt[seq]!;
+    });
+    progress(`websocket: ${options.eventsPerSecond} updates/s for ${options.warmupSeconds + options.measureSeconds} s`);
+    const perTick = Math.round(options.eventsPerSecond / TICKS_PER_SECOND);
+    const started = performance.now();
+    const inFlight: Promise<unknown>[] = [];
+    let measureStart = Number.NaN;
+    let measureEnd = Number.NaN;
+    for (let seq = 0, tick = 0; seq < total; tick++) {
+      await sleep(started + (tick * 1000) / TICKS_PER_SECOND - performance.now());
+      const batch: TaskUpdateEvent[] = [];
+      for (let i = 0; i < perTick && seq < total; i++, seq++) {
+        batch.push({
+          event_id: randomUUID(),
+          timestamp: new Date().toISOString(),
+          user_id: users[seq % users.length]!,
+          update_type: 'updated',
+          task: { id: seq + 1, title: `bench update ${seq}`, completed: false, priority: 'high' },
+        });
+      }
+      const now = performance.now();
+      for (const update of batch) sentAt[update.task.id - 1] = now;
+      if (Number.isNaN(measureStart) && seq > options.warmupSeconds * options.eventsPerSecond) measureStart = now;
+      // Requests overlap like a real API's; a slow one does not delay the schedule.
+      inFlight.push(api.publishAll('task-updates', batch));
+      if (inFlight.length >= 200) await Promise.all(inFlight.splice(0));
+    }
+    measureEnd = performance.now();
+    await Promise.all(inFlight);
+    // Bounded wait for the last deliveries.
+    for (let i = 0; i < 50 && latency.slice(-options.eventsPerSecond).some(Number.isNaN); i++) await sleep(100);
+
+    const first = options.warmupSeconds * options.eventsPerSecond;
+    const measured = latency.subarray(first);
+    const delivered = measured.filter((v) => !Number.isNaN(v));
+    const slowest = [...measured.keys()]
+      .filter((i) => !Number.isNaN(measured[i]!))
+      .sort((a, b) => measured[b]! - measured[a]!)
+      .slice(0, 10)
+      .map((i) => ({ atMs: Math.round(sentAt[first + i]! - measureStart), latencyMs: Math.round(measured[i]!) }));
+    return {
+      p50Ms: percentile(delivered, 50),
+      p99Ms: percentile(delivered, 99),
+      maxMs: percentile(delivered, 100),
+      published: measured.length,
+      delivered: delivered.length,
+      achievedRate: (measured.length / (measureEnd - measureStart)) * 1000,
+      peakRssMiB: service.memoryMiB().peakRss,
+      slowest,
+    };
+  } finally {
+    for (const socket of sockets) socket.terminate();
+    await api.close();
+    await service.stop();
+  }
+}
