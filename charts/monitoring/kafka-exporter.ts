@@ -3,7 +3,7 @@ import type { PlatformSpec, Resources, SaslMechanism } from '../../platform/inde
 import { exactNamesRegex } from '../strimzi/kafka.js';
 import { hardenedDeployment, passwordEnv } from './hardened-pod.js';
 import { caFile, monitoringClient } from './monitoring-client.js';
-import { exporterName } from './targets.js';
+import { exporterName, exporterNamespace } from './targets.js';
 
 /** The kafka_exporter image, pinned (the version Strimzi 1.x ships as well). */
 export const KAFKA_EXPORTER_IMAGE = 'danielqsj/kafka-exporter:v1.9.0';
@@ -66,7 +66,7 @@ export interface KafkaExporterProps {
 
 /**
  * kafka_exporter for an `external` cluster, which has no operator to run one:
- * a Deployment in the Kafka namespace reading offsets and consumer groups
+ * a Deployment in the apps namespace reading offsets and consumer groups
  * with the monitoring user, restricted to the spec's topics and groups (like
  * Strimzi's `kafkaExporter` in charts/strimzi/kafka.ts).
  * @see https://github.com/danielqsj/kafka_exporter
@@ -82,7 +82,7 @@ export class KafkaExporter extends Construct {
     const client = monitoringClient(spec);
     hardenedDeployment(this, 'Deployment', {
       name,
-      namespace: spec.namespaces.kafka,
+      namespace: exporterNamespace(spec),
       image: KAFKA_EXPORTER_IMAGE,
       args: kafkaExporterArgs(spec),
       env: [passwordEnv('KAFKA_PASSWORD', client)],

@@ -1,8 +1,10 @@
 /**
  * How the exporter and the console reach the cluster: as the read-only
  * monitoring user (`MONITORING_USER`, whose ACLs only read and describe),
- * with its password from its Secret in the Kafka namespace, over TLS when the
- * listener has it, trusting the operator's CA for in-cluster listeners.
+ * over TLS when the listener has it, trusting the operator's CA for
+ * in-cluster listeners. Both run in the apps namespace, where the Pulumi
+ * program puts every non-admin user's Secret and the CA copy for every
+ * flavor (infra/secret-placement.ts), like the services that share it.
  */
 import {
   clusterCaSecret,
@@ -15,13 +17,13 @@ import {
 
 export interface MonitoringClient {
   readonly username: string;
-  /** The password's Secret key, in the Kafka namespace. */
+  /** The password's Secret key, in the apps namespace. */
   readonly password: SecretKeyRef;
   /** `host:port` addresses, as `cluster.bootstrapServers` lists them. */
   readonly bootstrapServers: readonly string[];
   readonly saslMechanism: SaslMechanism;
   readonly tls: boolean;
-  /** The CA to trust, in the Kafka namespace; undefined without TLS or for public CAs (external clusters). */
+  /** The CA to trust (the copy in the apps namespace); undefined without TLS or for public CAs (external clusters). */
   readonly ca?: SecretKeyRef;
 }
 
@@ -43,7 +45,7 @@ export function monitoringClient(spec: PlatformSpec): MonitoringClient {
     bootstrapServers: cluster.bootstrapServers.split(',').map((s) => s.trim()),
     saslMechanism: cluster.saslMechanism,
     tls: cluster.tls,
-    ca: clusterCaSecret(cluster)?.source,
+    ca: clusterCaSecret(cluster)?.copy,
   };
 }
 

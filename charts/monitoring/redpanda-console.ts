@@ -56,7 +56,7 @@ export interface RedpandaConsoleProps {
  * runs the one built into its chart): topics, messages, consumer-group lag
  * and brokers, seen as the read-only monitoring user, so browsing can never
  * change or delete anything. A ClusterIP Service only: reach it with
- * `kubectl port-forward svc/redpanda-console 8080 -n <kafka namespace>` or
+ * `kubectl port-forward svc/redpanda-console 8080 -n <apps namespace>` or
  * put an authenticating ingress in front of it.
  * @see https://docs.redpanda.com/current/console/
  */
@@ -67,7 +67,8 @@ export class RedpandaConsole extends Construct {
     if (spec.cluster.flavor === 'redpanda') {
       throw new Error('RedpandaConsole is for Strimzi and external clusters; the Redpanda chart runs its own console (console.enabled)');
     }
-    const namespace = spec.namespaces.kafka;
+    // With the monitoring user's Secret and the CA copy (see monitoring-client.ts).
+    const namespace = spec.namespaces.apps;
     hardenedDeployment(this, 'Deployment', {
       name: REDPANDA_CONSOLE_NAME,
       namespace,

@@ -11,7 +11,7 @@ import { resource } from '../support/resource.js';
 import { MONITORING_COMPONENT } from './api.js';
 import { KAFKA_EXPORTER_PORT } from './kafka-exporter.js';
 import { PodMonitor } from './pod-monitor.js';
-import { exporterName } from './targets.js';
+import { exporterName, exporterNamespace } from './targets.js';
 
 /** `metadata.name` of the services' PodMonitor. */
 export const SERVICES_POD_MONITOR = 'todo-events-services';
@@ -73,7 +73,7 @@ export function exporterPodMonitor(scope: Construct, spec: PlatformSpec): PodMon
   const strimzi = spec.cluster.flavor === 'strimzi';
   return new PodMonitor(scope, 'exporter-pod-monitor', {
     name,
-    namespace: spec.namespaces.kafka,
+    namespace: exporterNamespace(spec),
     selector: {
       matchLabels: strimzi ? { [STRIMZI_CLUSTER_LABEL]: spec.cluster.name, 'strimzi.io/name': name } : { [NAME_LABEL]: name },
     },

@@ -15,13 +15,22 @@ export function exporterName(spec: PlatformSpec): string | undefined {
 }
 
 /**
+ * Where the exporter runs: Strimzi's in the Kafka namespace, next to its
+ * cluster; ours in the apps namespace, where the Pulumi program places the
+ * monitoring user's Secret and the cluster CA copy (infra/secret-placement.ts).
+ */
+export function exporterNamespace(spec: PlatformSpec): string {
+  return spec.cluster.flavor === 'external' ? spec.namespaces.apps : spec.namespaces.kafka;
+}
+
+/**
  * The `job` label of the exporter's samples: a PodMonitor without `jobLabel`
  * labels its targets `<namespace>/<name>`, and ours is named like the exporter.
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMonitorSpec
  */
 export function exporterJob(spec: PlatformSpec): string | undefined {
   const name = exporterName(spec);
-  return name === undefined ? undefined : `${spec.namespaces.kafka}/${name}`;
+  return name === undefined ? undefined : `${exporterNamespace(spec)}/${name}`;
 }
 
 /**

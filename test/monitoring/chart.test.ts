@@ -98,6 +98,19 @@ describe('the monitoring chart', () => {
     ]);
   });
 
+  it('scrapes the external cluster’s exporter in the apps namespace, under the job its alerts watch', () => {
+    const spec = stackSpec('prod');
+    const monitor = objectOf(monitoringObjects(spec), 'PodMonitor', 'todo-kafka-kafka-exporter');
+    expect(monitor.spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'todo-kafka-kafka-exporter' } },
+      namespaceSelector: { matchNames: ['todo'] },
+      podMetricsEndpoints: [{ portNumber: 9308, path: '/metrics' }],
+    });
+    const exprs = prometheusRuleGroups(spec).flatMap((g) => g.rules.map((r) => r.expr));
+    expect(exprs).toContain('(sum(up{job="todo/todo-kafka-kafka-exporter"}) or vector(0)) < 1');
+    expect(exprs).toContain('max(kafka_brokers{namespace="todo"})');
+  });
+
   it("scrapes Strimzi's kafka_exporter as the job the exporter alert watches", () => {
     const spec = stackSpec('staging');
     const monitor = objectOf(monitoringObjects(spec), 'PodMonitor', 'todo-kafka-kafka-exporter');
@@ -122,7 +135,8 @@ describe('the monitoring chart', () => {
 
   it('runs kafka_exporter for the external cluster as the monitoring user over SASL_SSL, hardened', () => {
     const exporter = objectOf(objectsOf('prod'), 'Deployment', 'todo-kafka-kafka-exporter');
-    expect(exporter.metadata.namespace).toBe('kafka');
+    // The apps namespace: where the Pulumi program places the monitoring user's Secret for an external cluster.
+    expect(exporter.metadata.namespace).toBe('todo');
     const pod = podSpec(exporter);
     const container = pod.containers[0]!;
     expect(container.image).toBe('danielqsj/kafka-exporter:v1.9.0');
@@ -151,8 +165,9 @@ describe('the monitoring chart', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
-  it("runs Redpanda Console for Strimzi with the monitoring user's Secret and the cluster CA", () => {
+  it("runs Redpanda Console for Strimzi in the apps namespace with the monitoring user's Secret and the CA copy", () => {
     const console = objectOf(objectsOf('staging'), 'Deployment', 'redpanda-console');
+    expect(console.metadata.namespace).toBe('todo');
     const pod = podSpec(console);
     expect(pod.containers[0]!.env).toEqual([
       { name: 'KAFKA_BROKERS', value: 'todo-kafka-kafka-bootstrap.kafka.svc:9094' },
@@ -165,7 +180,7 @@ describe('the monitoring chart', () => {
     ]);
     expect(pod.volumes).toContainEqual({
       name: 'cluster-ca',
-      secret: { secretName: 'todo-kafka-cluster-ca-cert', items: [{ key: 'ca.crt', path: 'ca.crt' }] },
+      secret: { secretName: 'todo-kafka-cluster-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] },
     });
     expect(objectOf(objectsOf('staging'), 'Service', 'redpanda-console').spec).toMatchObject({
       type: 'ClusterIP',

@@ -4,9 +4,10 @@
  * topic or group someone created by hand neither alerts nor skews a mean.
  */
 import type { PlatformSpec } from '../../../platform/index.js';
+import { exporterNamespace } from '../targets.js';
 
 export interface MetricScope {
-  /** Kubernetes namespace of the scraped exporter or brokers (the `namespace` target label). */
+  /** Kubernetes namespace of the scraped exporter or brokers (the `namespace` target label Prometheus adds). */
   readonly namespace: string;
   readonly topics: readonly string[];
   readonly consumerGroups: readonly string[];
@@ -14,7 +15,8 @@ export interface MetricScope {
 
 export function metricScope(spec: PlatformSpec): MetricScope {
   return {
-    namespace: spec.namespaces.kafka,
+    // Redpanda's brokers report themselves, in the Kafka namespace; otherwise the exporter does.
+    namespace: spec.cluster.flavor === 'redpanda' ? spec.namespaces.kafka : exporterNamespace(spec),
     topics: spec.topics.map((t) => t.name),
     consumerGroups: spec.services.map((s) => s.consumerGroup),
   };

@@ -36,6 +36,7 @@ export function expectedAnnotations(groups: readonly RuleGroup[], alert: string,
 export interface PromtoolTestFile {
   readonly rule_files: readonly string[];
   readonly evaluation_interval: string;
+  readonly group_eval_order: readonly string[];
   readonly tests: readonly unknown[];
 }
 
@@ -44,6 +45,9 @@ export function promtoolTestFile(rulesFile: string, groups: readonly RuleGroup[]
   return {
     rule_files: [rulesFile],
     evaluation_interval: '1m',
+    // Without an order promtool evaluates the groups in random (Go map) order, so an alert could read the
+    // recording rules' values of the previous minute in one run and of this minute in the next.
+    group_eval_order: groups.map((g) => g.name),
     tests: scenarios.map((scenario) => ({
       name: scenario.name,
       interval: '1m',

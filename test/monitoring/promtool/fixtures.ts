@@ -5,7 +5,7 @@
  * wrong translation in the rules makes the scenarios fail.
  */
 import type { PlatformSpec } from '../../../platform/index.js';
-import { OPERATOR_DEPLOYMENTS, exporterJob } from '../../../charts/monitoring/targets.js';
+import { OPERATOR_DEPLOYMENTS, exporterJob, exporterNamespace } from '../../../charts/monitoring/targets.js';
 import { series, type InputSeries, type Samples } from './series.js';
 
 export interface FlavorFixtures {
@@ -28,7 +28,8 @@ export interface FlavorFixtures {
 const at = (count: number, minutes: number) => Array.from({ length: minutes + 1 }, () => count);
 
 function kafkaExporterFixtures(spec: PlatformSpec): FlavorFixtures {
-  const namespace = spec.namespaces.kafka;
+  // Prometheus labels the exporter's samples with the namespace the exporter pod runs in.
+  const namespace = exporterNamespace(spec);
   const lag = (logEnd: Samples, committed: Samples) => logEnd.map((v, i) => (v === undefined ? undefined : v - (committed[i] ?? 0)));
   return {
     groupLag: (consumergroup, topic, partition, values) => [
@@ -107,5 +108,5 @@ export function operatorAvailable(spec: PlatformSpec, replicas: number, minutes:
 export function exporterUp(spec: PlatformSpec, up: 0 | 1, minutes: number): InputSeries[] {
   const job = exporterJob(spec);
   if (job === undefined) return [];
-  return [series('up', { job, namespace: spec.namespaces.kafka, instance: '10.0.0.9:9404' }, at(up, minutes))];
+  return [series('up', { job, namespace: exporterNamespace(spec), instance: '10.0.0.9:9404' }, at(up, minutes))];
 }
