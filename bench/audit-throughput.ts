@@ -14,15 +14,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Admin, Consumer } from '@platformatic/kafka';
+import { Consumer } from '@platformatic/kafka';
 import pg from 'pg';
 import type { TaskEvent, TaskEventType } from '../services/lib/events.js';
 import { DEFAULT_CONSUMER_TUNING } from '../services/lib/kafka-consumer.js';
 import { kafkaClientOptions } from '../services/lib/kafka-options.js';
-import { endOffsets, publisherAs, setGroupOffsets, type Offsets } from '../test/services/lib/broker-support.js';
+import { publisherAs } from '../test/services/lib/broker-support.js';
 import { readLocalEnv } from '../test/support/local-env.js';
-import { ServiceProcess } from './service-process.js';
-import { progress, sleep } from './stats.js';
+import { progress } from './stats.js';
+import { blockSize, produceBlock, serviceOverBlock, type TopicBlock } from './topic-block.js';
 
 export interface AuditThroughputOptions {
   /** Events produced and consumed. @default 150000 */
@@ -96,13 +96,10 @@ async function produce(run: string, events: number): Promise<void> {
   }
 }
 
-const blockSize = (start: Offsets, end: Offsets) =>
-  end.reduce((sum, e) => sum + Number(e.offset - start.find((s) => s.partition === e.partition)!.offset), 0);
-
 /** Reads the block with a plain consumer (admin user, SASL listener) and returns messages per second. */
-async function bareConsumerRate(start: Offsets, end: Offsets): Promise<number> {
+async function bareConsumerRate(block: TopicBlock): Promise<number> {
   const local = readLocalEnv();
-  const total = blockSize(start, end);
+  const total = blockSize(block);
   const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
     ...kafkaClientOptions(
       {
@@ -118,9 +115,9 @@ async function bareConsumerRate(start: Offsets, end: Offsets): Promise<number> {
     maxWaitTime: DEFAULT_CONSUMER_TUNING.maxWaitMs,
     highWaterMark: DEFAULT_CONSUMER_TUNING.highWaterMark,
   });
-  const last = new Map(end.map((e) => [e.partition, e.offset]));
+  const last = new Map(block.end.map((e) => [e.partition, e.offset]));
   try {
-    const stream = await consumer.consume({ topics: [TOPIC], mode: 'manual', offsets: start, autocommit: false });
+    const stream = await consumer.consume({ topics: [TOPIC], mode: 'manual', offsets: block.start, autocommit: false });
     return await new Promise<number>((resolve, reject) => {
       let seen = 0;
       let first = 0;
@@ -140,83 +137,33 @@ async function bareConsumerRate(start: Offsets, end: Offsets): Promise<number> {
   }
 }
 
-/** Events of the block behind `group`'s committed offsets. */
-async function committedProgress(admin: Admin, group: string, start: Offsets): Promise<number> {
-  const [listed] = await admin.listConsumerGroupOffsets({ groups: [group] });
-  let done = 0;
-  for (const partition of listed?.topics.find((t) => t.name === TOPIC)?.partitions ?? []) {
-    const from = start.find((s) => s.partition === partition.partitionIndex)!.offset;
-    if (partition.committedOffset > from) done += Number(partition.committedOffset - from);
-  }
-  return done;
-}
-
-/**
- * Watches `group` work through the block until it is done or `windowMs`
- * passed; returns its sustained events per second.
- */
-async function groupRate(group: string, start: Offsets, total: number, windowMs: number): Promise<number> {
-  const admin = new Admin({ clientId: 'bench-progress', bootstrapBrokers: [readLocalEnv().plaintextBootstrapServers] });
-  try {
-    let first: { at: number; done: number } | undefined;
-    let latest = { at: performance.now(), done: 0 };
-    const deadline = performance.now() + windowMs;
-    while (performance.now() < (first ? Math.min(deadline, first.at + windowMs) : deadline) && latest.done < total) {
-      await sleep(100);
-      latest = { at: performance.now(), done: Math.min(total, await committedProgress(admin, group, start)) };
-      if (!first && latest.done > 0) first = latest;
-    }
-    if (!first || latest.done === first.done) throw new Error(`${group} made no progress through the block in ${windowMs} ms`);
-    return ((latest.done - first.done) / (latest.at - first.at)) * 1000;
-  } finally {
-    await admin.close();
-  }
-}
-
 export async function measureAuditThroughput(options: AuditThroughputOptions = AUDIT_THROUGHPUT_DEFAULTS): Promise<AuditThroughputResult> {
   const run = randomUUID().slice(0, 8);
-  const start = await endOffsets([TOPIC]);
   progress(`audit: producing ${options.events} task-events`);
-  await produce(run, options.events);
-  const end = await endOffsets([TOPIC]);
   // Other suites may write to the shared topic meanwhile: the block is whatever lies between.
-  const total = blockSize(start, end);
+  const block = await produceBlock(TOPIC, () => produce(run, options.events));
 
-  progress(`audit: bare consumer over ${total} events`);
-  const bareRate = await bareConsumerRate(start, end);
-
+  progress(`audit: bare consumer over ${blockSize(block)} events`);
+  const bareRate = await bareConsumerRate(block);
   progress('audit: audit service over the same events');
-  await setGroupOffsets('audit-service', start);
-  const audit = await ServiceProcess.start('audit');
-  let auditRate: number;
-  let auditPeakRssMiB: number;
-  try {
-    auditRate = await groupRate('audit-service', start, total, options.auditTimeoutSeconds * 1000);
-    auditPeakRssMiB = audit.memoryMiB().peakRss;
-  } finally {
-    await audit.stop();
-  }
-
+  const audit = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000);
   progress(`recurring-task: ${options.recurringWindowSeconds} s over the same events`);
-  await setGroupOffsets('recurring-task-service', start);
-  const recurring = await ServiceProcess.start('recurring-task');
-  let recurringRate: number;
-  let recurringPeakRssMiB: number;
-  try {
-    recurringRate = await groupRate('recurring-task-service', start, total, options.recurringWindowSeconds * 1000);
-    recurringPeakRssMiB = recurring.memoryMiB().peakRss;
-  } finally {
-    await recurring.stop();
-    // What it did not reach stays unread: the next start begins after the block.
-    await setGroupOffsets('recurring-task-service', end);
-  }
+  const recurring = await serviceOverBlock('recurring-task', block, options.recurringWindowSeconds * 1000);
 
   const pool = new pg.Pool({ connectionString: readLocalEnv().databaseUrl, max: 1 });
   try {
     const pattern = `bench-audit-${run}-%`;
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id LIKE $1', [pattern]);
     await pool.query('DELETE FROM audit_events WHERE user_id LIKE $1', [pattern]);
-    return { events: options.events, bareRate, auditRate, rowsWritten: rows[0]!.n, auditPeakRssMiB, recurringRate, recurringPeakRssMiB };
+    return {
+      events: options.events,
+      bareRate,
+      auditRate: audit.rate,
+      rowsWritten: rows[0]!.n,
+      auditPeakRssMiB: audit.peakRssMiB,
+      recurringRate: recurring.rate,
+      recurringPeakRssMiB: recurring.peakRssMiB,
+    };
   } finally {
     await pool.end();
   }

@@ -87,7 +87,8 @@ export class ServiceProcess {
           if (process.env.BENCH_VERBOSE === '1') process.stderr.write(`[${name}] ${line}\n`);
           return;
         }
-        if (entry.level === 'error' || entry.level === 'warn') process.stderr.write(`[${name}] ${line}\n`);
+        if (entry.level === 'error' || entry.level === 'warn' || process.env.BENCH_VERBOSE === '1')
+          process.stderr.write(`[${name}] ${line}\n`);
         if (entry.msg === 'service started' && typeof entry.port === 'number') {
           clearTimeout(timer);
           resolve(entry.port);

@@ -9,24 +9,27 @@
  * - websocket: publish-to-client latency p50/p99 with 1,000 connected clients
  *   at 1,000 updates/s (target: p99 ≤ 50 ms);
  * - recurring-task: events/s over the same task-events;
+ * - notification: reminders/s delivered to a loopback webhook;
  * - the peak RSS of each service under its load (target: ≤ 100 MiB).
  *
  * Services run as child processes from compiled JavaScript with the image's
  * runtime settings, so the memory figures are theirs. Everything stays on
  * loopback and every loop is bounded.
  *
- * Options (environment): BENCH_ONLY=websocket|audit runs one part;
+ * Options (environment): BENCH_ONLY=websocket|audit|notification runs one part;
  * BENCH_QUICK=1 runs short (a check that the bench works, not figures to quote);
  * BENCH_SKIP_BUILD=1 reuses the last compiled services (for experiments on them).
  */
 import { readLocalEnv } from '../test/support/local-env.js';
 import { AUDIT_THROUGHPUT_DEFAULTS, measureAuditThroughput } from './audit-throughput.js';
+import { measureNotificationThroughput, NOTIFICATION_THROUGHPUT_DEFAULTS } from './notification-throughput.js';
 import { BENCH_BUILD_DIR, buildServices } from './service-process.js';
 import { progress, round } from './stats.js';
 import { measureWebSocketLatency, WEBSOCKET_LATENCY_DEFAULTS } from './websocket-latency.js';
 
-function figure(name: string, value: number | string): void {
-  process.stdout.write(`${name}: ${value}\n`);
+/** Prints `name: value` lines on stdout. */
+function figures(lines: ReadonlyArray<readonly [string, number]>): void {
+  for (const [name, value] of lines) process.stdout.write(`${name}: ${value}\n`);
 }
 
 async function main(): Promise<void> {
@@ -43,13 +46,15 @@ async function main(): Promise<void> {
     const ws = await measureWebSocketLatency(
       quick ? { ...WEBSOCKET_LATENCY_DEFAULTS, warmupSeconds: 2, measureSeconds: 5 } : WEBSOCKET_LATENCY_DEFAULTS,
     );
-    figure('websocket_clients', WEBSOCKET_LATENCY_DEFAULTS.clients);
-    figure('websocket_updates_per_second', round(ws.achievedRate, 0));
-    figure('websocket_latency_p50_ms', round(ws.p50Ms, 1));
-    figure('websocket_latency_p99_ms', round(ws.p99Ms, 1));
-    figure('websocket_latency_max_ms', round(ws.maxMs, 1));
-    figure('websocket_delivered_ratio', round(ws.delivered / ws.published, 4));
-    figure('websocket_peak_rss_mib', round(ws.peakRssMiB, 1));
+    figures([
+      ['websocket_clients', WEBSOCKET_LATENCY_DEFAULTS.clients],
+      ['websocket_updates_per_second', round(ws.achievedRate, 0)],
+      ['websocket_latency_p50_ms', round(ws.p50Ms, 1)],
+      ['websocket_latency_p99_ms', round(ws.p99Ms, 1)],
+      ['websocket_latency_max_ms', round(ws.maxMs, 1)],
+      ['websocket_delivered_ratio', round(ws.delivered / ws.published, 4)],
+      ['websocket_peak_rss_mib', round(ws.peakRssMiB, 1)],
+    ]);
     progress(`websocket: slowest updates (sent at ms → latency ms): ${ws.slowest.map((s) => `${s.atMs}→${s.latencyMs}`).join(' ')}`);
   }
 
@@ -57,14 +62,27 @@ async function main(): Promise<void> {
     const audit = await measureAuditThroughput(
       quick ? { ...AUDIT_THROUGHPUT_DEFAULTS, events: 20_000, recurringWindowSeconds: 5 } : AUDIT_THROUGHPUT_DEFAULTS,
     );
-    figure('audit_events', audit.events);
-    figure('bare_consumer_events_per_second', round(audit.bareRate, 0));
-    figure('audit_events_per_second', round(audit.auditRate, 0));
-    figure('audit_to_bare_consumer_ratio', round(audit.auditRate / audit.bareRate, 2));
-    figure('audit_rows_written_ratio', round(audit.rowsWritten / audit.events, 4));
-    figure('audit_peak_rss_mib', round(audit.auditPeakRssMiB, 1));
-    figure('recurring_task_events_per_second', round(audit.recurringRate, 0));
-    figure('recurring_task_peak_rss_mib', round(audit.recurringPeakRssMiB, 1));
+    figures([
+      ['audit_events', audit.events],
+      ['bare_consumer_events_per_second', round(audit.bareRate, 0)],
+      ['audit_events_per_second', round(audit.auditRate, 0)],
+      ['audit_to_bare_consumer_ratio', round(audit.auditRate / audit.bareRate, 2)],
+      ['audit_rows_written_ratio', round(audit.rowsWritten / audit.events, 4)],
+      ['audit_peak_rss_mib', round(audit.auditPeakRssMiB, 1)],
+      ['recurring_task_events_per_second', round(audit.recurringRate, 0)],
+      ['recurring_task_peak_rss_mib', round(audit.recurringPeakRssMiB, 1)],
+    ]);
+  }
+
+  if (!only || only === 'notification') {
+    const notification = await measureNotificationThroughput(
+      quick ? { ...NOTIFICATION_THROUGHPUT_DEFAULTS, reminders: 1000 } : NOTIFICATION_THROUGHPUT_DEFAULTS,
+    );
+    figures([
+      ['notification_reminders_per_second', round(notification.rate, 0)],
+      ['notification_webhook_requests', notification.delivered],
+      ['notification_peak_rss_mib', round(notification.peakRssMiB, 1)],
+    ]);
   }
 }
 
