@@ -40,13 +40,13 @@ beforeAll(async () => {
 });
 
 describe('prod stack program', () => {
-  test('installs Dapr but no cluster operator: the cluster is external', () => {
+  test('installs Dapr but no cluster operator, and no Kafka charts: the cluster is external', () => {
     expect(byType(run, RELEASE_TYPE).map((r) => r.name)).toEqual(['operators-dapr']);
     expect(
       byType(run, CONFIG_GROUP_TYPE)
         .map((g) => g.name)
         .sort(),
-    ).toEqual(['chart-dapr', 'chart-namespaces', 'chart-services']);
+    ).toEqual(['chart-dapr', 'chart-monitoring', 'chart-namespaces', 'chart-services']);
   });
 
   test('reaches the cluster over TLS with the admin credentials from config and the provider spelling of SCRAM-SHA-256', () => {
