@@ -52,6 +52,10 @@ export const websocketService: ServiceDefinition<TaskUpdateEvent> = {
       async handle(event) {
         hub.deliver(event.user_id, JSON.stringify(event));
       },
+      // Kafka mode: a fetched batch in partition order, without a retry wrapper per update.
+      async handleBatch(events) {
+        for (const { event } of events) hub.deliver(event.user_id, JSON.stringify(event));
+      },
       async close() {
         stopClients();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
