@@ -13,14 +13,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { DAPR_NAMESPACE, type PlatformSpec } from '../platform/index.js';
-
-/** Where each chart comes from. Versions come from the spec, never from here. */
-export const OPERATOR_CHARTS = {
-  strimzi: { releaseName: 'strimzi-kafka-operator', chart: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator' },
-  redpanda: { releaseName: 'redpanda-operator', chart: 'operator', repo: 'https://charts.redpanda.com' },
-  dapr: { releaseName: 'dapr', chart: 'dapr', repo: 'https://dapr.github.io/helm-charts/' },
-} as const;
+import { DAPR_NAMESPACE, OPERATOR_CHARTS, type PlatformSpec } from '../platform/index.js';
 
 /** Which operator a release runs: the cluster's (Strimzi or Redpanda) or Dapr. */
 export type OperatorRole = 'cluster' | 'dapr';
@@ -41,6 +34,13 @@ export interface OperatorRelease {
   readonly values: Record<string, unknown>;
 }
 
+/** Release name, chart and repository of an operator (not the Deployment name the alerts watch). */
+function chartSource(operator: keyof typeof OPERATOR_CHARTS): Pick<OperatorRelease, 'releaseName' | 'chart' | 'repo'> {
+  const { releaseName, chart } = OPERATOR_CHARTS[operator];
+  const source = OPERATOR_CHARTS[operator];
+  return 'repo' in source ? { releaseName, chart, repo: source.repo } : { releaseName, chart };
+}
+
 /**
  * The releases a spec needs: the cluster operator for `strimzi` and
  * `redpanda` (none for `external`), and Dapr when enabled.
@@ -56,7 +56,7 @@ export function operatorReleases(spec: PlatformSpec): OperatorRelease[] {
   if (flavor === 'strimzi') {
     releases.push({
       role: 'cluster',
-      ...OPERATOR_CHARTS.strimzi,
+      ...chartSource('strimzi'),
       version: operatorChartVersion,
       namespace: spec.namespaces.kafka,
       createNamespace: false,
@@ -65,7 +65,7 @@ export function operatorReleases(spec: PlatformSpec): OperatorRelease[] {
   } else if (flavor === 'redpanda') {
     releases.push({
       role: 'cluster',
-      ...OPERATOR_CHARTS.redpanda,
+      ...chartSource('redpanda'),
       version: operatorChartVersion,
       namespace: spec.namespaces.kafka,
       createNamespace: false,
@@ -76,7 +76,7 @@ export function operatorReleases(spec: PlatformSpec): OperatorRelease[] {
   if (spec.dapr.enabled) {
     releases.push({
       role: 'dapr',
-      ...OPERATOR_CHARTS.dapr,
+      ...chartSource('dapr'),
       version: spec.dapr.chartVersion,
       namespace: DAPR_NAMESPACE,
       createNamespace: true,

@@ -14,3 +14,5 @@ export * from './metrics.js';
 export * from './secret-refs.js';
 export * from './dapr-runtime.js';
 export * from './dapr-routes.js';
+export * from './operators.js';
+export * from './health.js';

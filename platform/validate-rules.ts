@@ -291,8 +291,7 @@ function checkSettings(config: PlatformConfig, report: Report): void {
   }
   const retry = config.retry ?? {};
   for (const [key, value] of Object.entries(retry)) {
-    if (isInt(value) && value < 1)
-      report(`retry.${key}`, `${value} is not allowed`, 'write a positive number');
+    if (isInt(value) && value < 1) report(`retry.${key}`, `${value} is not allowed`, 'write a positive number');
   }
   if (isInt(retry.initialIntervalMs) && isInt(retry.maxIntervalMs) && retry.initialIntervalMs > retry.maxIntervalMs) {
     report(

@@ -1,5 +1,6 @@
 import {
   DAPR_GRACEFUL_SHUTDOWN_SECONDS,
+  HEALTH_PATHS,
   DAPR_METRICS_PORT,
   DAPR_SIDECAR_RESOURCES,
   METRICS_PATH,
@@ -44,6 +45,6 @@ export function daprAnnotations(service: Pick<ServiceSpec, 'appId' | 'port'>): R
 }
 
 /** Liveness endpoint of every service: the process is alive. */
-export const LIVENESS_PATH = '/healthz';
+export const LIVENESS_PATH = HEALTH_PATHS.live;
 /** Readiness endpoint of every service: connected and able to handle events. */
-export const READINESS_PATH = '/readyz';
+export const READINESS_PATH = HEALTH_PATHS.ready;
