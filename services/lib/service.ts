@@ -11,7 +11,7 @@ import { DEAD_LETTER_HEADERS, type DeadLetterEnvelope } from './dead-letter.js';
 import type { Env } from './env-reader.js';
 import { ServiceConfigError } from './errors.js';
 import { TOPIC_EVENT_KINDS } from './event-topics.js';
-import type { AnyEvent } from './events.js';
+import type { AnyEvent, EventKind } from './events.js';
 import type { ServiceContext, ServiceDefinition, ServiceHandler } from './handler.js';
 import { ServiceHttpServer } from './http-server.js';
 import { KafkaConsumerRunner, type KafkaConsumerTuning } from './kafka-consumer.js';
@@ -35,6 +35,12 @@ export interface RunServiceOptions {
   readonly logger?: Logger;
   /** Consumer knobs (Kafka mode). */
   readonly tuning?: Partial<KafkaConsumerTuning>;
+  /**
+   * Event types of topics whose names are not the specification's (a stack
+   * that renames a topic, a test on a private topic), by topic name.
+   * @default none: `TOPIC_EVENT_KINDS` decides
+   */
+  readonly eventKinds?: Readonly<Record<string, EventKind>>;
 }
 
 /** A started service. */
@@ -54,9 +60,9 @@ export interface RunningService {
 /** Time allowed for a graceful shutdown before the process exits anyway. @default 25 s (below Kubernetes' 30 s grace period) */
 export const SHUTDOWN_TIMEOUT_MS = 25_000;
 
-function checkTopics(config: ServiceConfig): void {
+function checkTopics(config: ServiceConfig, kinds: Readonly<Record<string, EventKind>>): void {
   const problems = config.topics
-    .filter((topic) => TOPIC_EVENT_KINDS[topic] === undefined)
+    .filter((topic) => kinds[topic] === undefined)
     .map((topic) => `KAFKA_TOPICS: ${JSON.stringify(topic)} carries no known event type; use ${Object.keys(TOPIC_EVENT_KINDS).join(', ')}`);
   if (problems.length > 0) throw new ServiceConfigError(config.name, problems);
 }
@@ -68,7 +74,9 @@ export async function runService<E extends AnyEvent>(
 ): Promise<RunningService> {
   const env = options.env ?? process.env;
   const config = options.config ?? loadServiceConfig(definition.name, env);
-  checkTopics(config);
+  const kinds = { ...TOPIC_EVENT_KINDS, ...options.eventKinds };
+  checkTopics(config, kinds);
+  const eventKindOf = (topic: string): EventKind => kinds[topic]!;
   const log = options.logger ?? createLogger({ bindings: { service: config.appId } });
   const retry = options.retry ?? SPEC_RETRY_POLICY;
   const metrics = new ServiceMetrics(config.appId);
@@ -113,6 +121,7 @@ export async function runService<E extends AnyEvent>(
       metrics,
       log,
       signal: shutdown.signal,
+      eventKindOf,
       deadLetter: async (letters: readonly DeadLetterEnvelope[]) => {
         await dlq.sendRaw(
           letters.map((letter) => ({
@@ -132,7 +141,14 @@ export async function runService<E extends AnyEvent>(
     const consumer = runner;
     http.readinessCheck('kafka', () => consumer.isReady());
   } else {
-    mountDaprSubscriber(http, { topics: config.topics, handler: handler as ServiceHandler, metrics, log, signal: shutdown.signal });
+    mountDaprSubscriber(http, {
+      topics: config.topics,
+      handler: handler as ServiceHandler,
+      metrics,
+      log,
+      signal: shutdown.signal,
+      eventKindOf,
+    });
   }
 
   const port = await http.listen(config.port);

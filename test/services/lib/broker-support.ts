@@ -10,7 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { Admin } from '@platformatic/kafka';
 import pg from 'pg';
-import type { AnyEvent, ReminderEvent, TaskEvent, TaskEventType } from '../../../services/lib/events.js';
+import type { AnyEvent, EventKind, ReminderEvent, TaskEvent, TaskEventType } from '../../../services/lib/events.js';
+import { createKafkaProducer, type KafkaProducer } from '../../../services/lib/kafka-publisher.js';
 import type { ServiceDefinition } from '../../../services/lib/handler.js';
 import { runService, type RunningService } from '../../../services/lib/service.js';
 import { readLocalEnv } from '../../support/local-env.js';
@@ -43,6 +44,49 @@ export async function setGroupOffsets(group: string, offsets: Offsets): Promise<
 }
 
 /**
+ * Creates topics only this test run uses (one partition each, like
+ * `reminders`), for assertions that must not see other suites' traffic
+ * (exact counters). Returns a function that deletes them.
+ */
+export async function privateTopics(names: readonly string[], partitions = 1): Promise<() => Promise<void>> {
+  const admin = new Admin({ clientId: `test-admin-${RUN_ID}`, bootstrapBrokers: [readLocalEnv().plaintextBootstrapServers] });
+  try {
+    await admin.createTopics({ topics: [...names], partitions, replicas: 1 });
+    // Wait until the partition leaders are known, so the first produce does not race topic creation.
+    await until(async () => {
+      const metadata = await admin.metadata({ topics: [...names], forceUpdate: true });
+      return names.every((name) => metadata.topics.get(name)?.partitions.every((p) => p.leader >= 0));
+    }, 'private topics ready');
+  } finally {
+    await admin.close();
+  }
+  return async () => {
+    const cleanup = new Admin({ clientId: `test-admin-${RUN_ID}`, bootstrapBrokers: [readLocalEnv().plaintextBootstrapServers] });
+    try {
+      await cleanup.deleteTopics({ topics: [...names] });
+    } finally {
+      await cleanup.close();
+    }
+  };
+}
+
+/** A producer authenticated as the platform admin (who may write any topic), with the specification's settings. */
+export function adminProducer(clientId: string): KafkaProducer {
+  const local = readLocalEnv();
+  return createKafkaProducer(
+    {
+      bootstrapServers: [local.bootstrapServers],
+      securityProtocol: 'SASL_PLAINTEXT',
+      saslMechanism: local.saslMechanism,
+      username: local.admin.username,
+      password: local.admin.password,
+    },
+    clientId,
+    TEST_RETRY,
+  );
+}
+
+/**
  * The environment a service gets in these tests: the SASL listener with the
  * admin's credentials (so the unique group is allowed), direct Kafka mode,
  * the local database, any free port.
@@ -68,6 +112,7 @@ export async function startInGroup<E extends AnyEvent>(
   definition: ServiceDefinition<E>,
   group: string,
   extra: Record<string, string> = {},
+  eventKinds?: Readonly<Record<string, EventKind>>,
 ): Promise<{ service: RunningService; lines: Array<Record<string, unknown>> }> {
   const { log, lines } = memoryLogger();
   const service = await runService(definition, {
@@ -75,6 +120,7 @@ export async function startInGroup<E extends AnyEvent>(
     logger: log,
     retry: TEST_RETRY,
     tuning: { maxWaitMs: 100, lagIntervalMs: 500 },
+    eventKinds,
   });
   await until(() => service.isReady(), `${definition.name} ready`, 30_000);
   return { service, lines };

@@ -14,10 +14,9 @@ import type { ServiceDefinition } from '../../../services/lib/handler.js';
 import { runService, type RunningService } from '../../../services/lib/service.js';
 import { describeWithBroker, readLocalEnv } from '../../support/local-env.js';
 import {
-  endOffsets,
+  adminProducer,
   memoryLogger,
-  publisherAs,
-  setGroupOffsets,
+  privateTopics,
   serviceEnv,
   startInGroup,
   taskEvent,
@@ -32,6 +31,10 @@ describeWithBroker('consumer runner on the local broker', () => {
   describe('a handler that throws', () => {
     const group = uniqueGroup('runner');
     const marker = randomUUID().slice(0, 8);
+    // Private topics: exact counters, whatever other suites write to the shared ones.
+    const topic = `test-task-events-${marker}`;
+    const deadLetterTopic = `test-dlq-${marker}`;
+    let deleteTopics: () => Promise<void>;
     const user = `user-${randomUUID()}`;
     const titles = ['ok-1', 'transient', 'ok-2', 'permanent', 'ok-3', 'bug', 'ok-4'];
     const events = titles.map((title, i) => taskEvent(user, 500 + i, 'created', `${title} ${marker}`));
@@ -54,17 +57,18 @@ describeWithBroker('consumer runner on the local broker', () => {
     let watcher: TopicWatcher;
 
     beforeAll(async () => {
-      await setGroupOffsets(group, await endOffsets(['task-events']));
-      watcher = await TopicWatcher.start(['task-events-dlq'], (v) => JSON.stringify(v).includes(marker));
-      started = await startInGroup(definition, group);
-      const publisher = publisherAs('todo-api');
-      await publisher.publishAll('task-events', events);
-      await publisher.close();
+      deleteTopics = await privateTopics([topic, deadLetterTopic]);
+      watcher = await TopicWatcher.start([deadLetterTopic], (v) => JSON.stringify(v).includes(marker));
+      started = await startInGroup(definition, group, { KAFKA_TOPICS: topic, KAFKA_DLQ_TOPIC: deadLetterTopic }, { [topic]: 'task-event' });
+      const producer = adminProducer(`test-runner-${marker}`);
+      await producer.send({ messages: events.map((event) => ({ topic, key: user, value: Buffer.from(JSON.stringify(event)) })) });
+      await producer.close();
       await untilService(started, () => handled.length === 4 && watcher.records.length === 3, 'four events handled and three dead letters');
     }, 60_000);
     afterAll(async () => {
       await watcher?.close();
       await started?.service.close();
+      await deleteTopics?.();
     });
 
     it('handles the events behind each failure, in order: the partition keeps moving', () => {
@@ -83,7 +87,7 @@ describeWithBroker('consumer runner on the local broker', () => {
         ['bug', { code: 'HANDLER_ERROR', message: "Cannot read properties of undefined (reading 'id')" }, 3],
       ]);
       for (const letter of letters) {
-        expect(letter.source.topic).toBe('task-events');
+        expect(letter.source.topic).toBe(topic);
         expect(letter.original_message.key).toBe(user);
         expect(letter.service).toBe('audit-service');
       }
@@ -92,7 +96,7 @@ describeWithBroker('consumer runner on the local broker', () => {
     });
 
     it('counts 4 successes, 4 retries and 3 dead letters', async () => {
-      const count = (outcome: 'success' | 'retry' | 'dead_letter') => started.service.metrics.processedCount('task-events', outcome);
+      const count = (outcome: 'success' | 'retry' | 'dead_letter') => started.service.metrics.processedCount(topic, outcome);
       expect([await count('success'), await count('retry'), await count('dead_letter')]).toEqual([4, 4, 3]);
     });
 
@@ -104,7 +108,7 @@ describeWithBroker('consumer runner on the local broker', () => {
       try {
         const [committed] = await admin.listConsumerGroupOffsets({ groups: [group] });
         const offset = committed!.topics
-          .find((t) => t.name === 'task-events')!
+          .find((t) => t.name === topic)!
           .partitions.find((p) => p.partitionIndex === partition)!.committedOffset;
         // 'ok-4' follows the last dead letter ('bug') on the same partition.
         expect(offset).toBe(BigInt(last) + 2n);

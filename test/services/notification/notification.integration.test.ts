@@ -104,9 +104,10 @@ describeWithBroker('notification service on the local broker', () => {
     ]);
   });
 
-  it('counts 4 deliveries, 2 retries and 2 dead letters', async () => {
+  it('counts 2 retries and 2 dead letters, and at least our 4 deliveries (other suites share the topic)', async () => {
     const count = (outcome: 'success' | 'retry' | 'dead_letter') => service.metrics.processedCount('reminders', outcome);
-    expect([await count('success'), await count('retry'), await count('dead_letter')]).toEqual([4, 2, 2]);
+    expect([await count('retry'), await count('dead_letter')]).toEqual([2, 2]);
+    expect(await count('success')).toBeGreaterThanOrEqual(4);
   });
 
   it('does not call the webhook again when the reminders are delivered again', async () => {
@@ -116,13 +117,14 @@ describeWithBroker('notification service on the local broker', () => {
     await setGroupOffsets(group, before);
     started = await startInGroup(notificationService(), group, { NOTIFY_WEBHOOK_URL: webhook.url });
     service = started.service;
-    // The redelivered reminders are skipped as delivered; the two that failed are now delivered (the webhook recovered).
-    await untilService(
-      started,
-      async () => (await service.metrics.processedCount('reminders', 'success')) === reminders.length,
-      'redelivery handled',
-    );
+    // A reminder produced after the redelivered ones: once it arrives, everything before it was handled (one partition, in order).
+    const sentinel = reminderEvent(title('sentinel'));
+    const publisher = publisherAs('recurring-task-service');
+    await publisher.publish('reminders', sentinel);
+    await publisher.close();
+    await untilService(started, () => webhook.callsFor(title('sentinel')).length === 1, 'the reminder behind the redelivered ones');
+    // Delivered ones are skipped; the two that failed are delivered now that the webhook recovered.
     const newCalls = webhook.callsFor(marker).slice(callsBefore);
-    expect(newCalls.map((c) => c.reminder.title.split(' ')[0])).toEqual(['down', 'rejected']);
+    expect(newCalls.map((c) => c.reminder.title.split(' ')[0])).toEqual(['down', 'rejected', 'sentinel']);
   });
 });
