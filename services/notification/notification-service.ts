@@ -53,7 +53,7 @@ export function notificationService(options: NotificationServiceOptions = {}): S
       return {
         async handle(reminder, context) {
           if (await deliveries.wasDelivered(reminder.event_id)) {
-            log.info({ eventId: reminder.event_id }, 'reminder already delivered; skipped');
+            log.debug({ eventId: reminder.event_id }, 'reminder already delivered; skipped');
             return;
           }
           await notifier.notify(reminder, context.signal);
