@@ -95,7 +95,8 @@ export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
       produces: ['task-events', 'reminders'],
       database: true,
     },
-    notification: { mode: 'dapr', consumes: ['reminders'], produces: [] },
+    // The database keeps delivered reminder ids, so a restart or a rebalance never notifies twice.
+    notification: { mode: 'dapr', consumes: ['reminders'], produces: [], database: true },
     websocket: { mode: 'dapr', consumes: ['task-updates'], produces: [] },
   },
   producers: {

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import type { ServiceSpec, TopicSpec } from '../../platform/index.js';
+import { daprRoutePath, type ServiceSpec, type TopicSpec } from '../../platform/index.js';
 import { CustomResource } from '../support/resource.js';
 import { DAPR_SUBSCRIPTION_API_VERSION } from './api.js';
 
@@ -13,12 +13,10 @@ export interface SubscriptionProps {
 
 /**
  * The HTTP path the sidecar delivers a topic's events to; the services
- * library serves the same path.
+ * library serves the same path (both read `daprRoutePath`).
  * @default `/events/<topic>`
  */
-export function eventRoute(topic: string): string {
-  return `/events/${topic}`;
-}
+export const eventRoute = daprRoutePath;
 
 /**
  * A declarative `Subscription` of one service to one topic through its own

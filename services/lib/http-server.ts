@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { METRICS_PATH } from '../../platform/index.js';
+import { HEALTH_PATHS, METRICS_PATH } from '../../platform/index.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 
@@ -17,7 +17,7 @@ export type RouteHandler = (request: IncomingMessage, body: Buffer, response: Se
 /** Largest request body accepted, in bytes. @default 4 MiB (four times Dapr's default `maxMessageBytes`) */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-export const HEALTH_PATHS = { live: '/healthz', ready: '/readyz' } as const;
+export { HEALTH_PATHS };
 
 /** Writes `body` as JSON with `status`. */
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -204,7 +204,7 @@ describe('network policies', () => {
   });
 
   it('let a Dapr-mode service reach Kafka and the Dapr control plane but no database', () => {
-    expect(policy('staging', 'notification-service').egress).toEqual([
+    expect(policy('staging', 'websocket-service').egress).toEqual([
       dns,
       { ports: [{ port: 9094, protocol: 'TCP' }], to: [namespaceSelector('kafka')] },
       { ports: [6500, 50001, 50005, 50006].map((port) => ({ port, protocol: 'TCP' })), to: [namespaceSelector('dapr-system')] },

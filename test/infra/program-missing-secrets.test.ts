@@ -17,7 +17,7 @@ describe('prod program without kafkaAdminPassword and databaseUrl', () => {
         'stack prod has 2 problems:',
         `  - todo-events:kafkaAdminPassword: is not set; the external cluster's admin password is needed to manage topics, SCRAM users and ACLs; ` +
           'run `pulumi config set --secret todo-events:kafkaAdminPassword` (and todo-events:kafkaAdminUsername when the admin is not "platform-admin")',
-        '  - todo-events:databaseUrl: is not set; services "audit", "recurring-task" read it from Secret "todo-database"; ' +
+        '  - todo-events:databaseUrl: is not set; services "audit", "notification", "recurring-task" read it from Secret "todo-database"; ' +
           'run `pulumi config set --secret todo-events:databaseUrl postgres://user:password@host:5432/todo`',
       ].join('\n'),
     );

@@ -28,7 +28,7 @@ describe('missingSettings', () => {
 });
 
 describe('servicesNeedingDatabase', () => {
-  test('names the audit and recurring-task services', () => {
-    expect(servicesNeedingDatabase(loadPlatform('dev', REPO_ROOT))).toEqual(['audit', 'recurring-task']);
+  test('names the audit, notification and recurring-task services', () => {
+    expect(servicesNeedingDatabase(loadPlatform('dev', REPO_ROOT))).toEqual(['audit', 'notification', 'recurring-task']);
   });
 });
