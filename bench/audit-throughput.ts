@@ -3,6 +3,8 @@
  * events; then, over exactly that block of offsets,
  *
  * 1. a bare consumer (same client library and listener, reads and counts);
+ * 1b. the audit service's runtime with a no-op handler (child process), for
+ *    the cost of the database writes alone;
  * 2. the audit service (child process) writing every event to PostgreSQL,
  *    measured from its committed offsets, which it moves only after the rows
  *    are written;
@@ -38,6 +40,8 @@ export const AUDIT_THROUGHPUT_DEFAULTS: AuditThroughputOptions = { events: 150_0
 export interface AuditThroughputResult {
   readonly events: number;
   readonly bareRate: number;
+  /** The service runtime with a handler that does nothing (see noop-service.ts). */
+  readonly noopRate: number;
   readonly auditRate: number;
   /** Rows of this run found in `audit_events` afterwards (should equal `events`). */
   readonly rowsWritten: number;
@@ -145,6 +149,8 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
 
   progress(`audit: bare consumer over ${blockSize(block)} events`);
   const bareRate = await bareConsumerRate(block);
+  progress('audit: the audit runtime with a no-op handler over the same events');
+  const noop = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000, {}, ['--import', 'tsx', 'bench/noop-service.ts']);
   progress('audit: audit service over the same events');
   const audit = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000);
   progress(`recurring-task: ${options.recurringWindowSeconds} s over the same events`);
@@ -158,6 +164,7 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
     return {
       events: options.events,
       bareRate,
+      noopRate: noop.rate,
       auditRate: audit.rate,
       rowsWritten: rows[0]!.n,
       auditPeakRssMiB: audit.peakRssMiB,

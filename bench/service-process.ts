@@ -60,10 +60,20 @@ export class ServiceProcess {
    * `/readyz` answers 200 (its consumer joined the group).
    * @param env variables over the bench's environment (run.ts adds `.local/env` and the service's user file)
    */
-  static async start(name: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServiceProcess> {
+  static async start(
+    name: string,
+    env: Record<string, string> = {},
+    options: {
+      /** Node arguments that start it. @default the compiled `run.js` with `name` */
+      readonly command?: readonly string[];
+      readonly timeoutMs?: number;
+    } = {},
+  ): Promise<ServiceProcess> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const command = options.command ?? [join(BENCH_BUILD_DIR, 'services', 'run.js'), name];
     // Extra V8 flags for a diagnosis (e.g. BENCH_SERVICE_NODE_ARGS=--trace-gc), after the image's NODE_OPTIONS.
     const extraArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...extraArgs, join(BENCH_BUILD_DIR, 'services', 'run.js'), name], {
+    const child = spawn(process.execPath, [...extraArgs, ...command], {
       env: {
         ...process.env,
         ...containerRuntimeEnv(),

@@ -67,6 +67,8 @@ async function main(): Promise<void> {
       ['bare_consumer_events_per_second', round(audit.bareRate, 0)],
       ['audit_events_per_second', round(audit.auditRate, 0)],
       ['audit_to_bare_consumer_ratio', round(audit.auditRate / audit.bareRate, 2)],
+      ['noop_service_events_per_second', round(audit.noopRate, 0)],
+      ['audit_to_noop_service_ratio', round(audit.auditRate / audit.noopRate, 2)],
       ['audit_rows_written_ratio', round(audit.rowsWritten / audit.events, 4)],
       ['audit_peak_rss_mib', round(audit.auditPeakRssMiB, 1)],
       ['recurring_task_events_per_second', round(audit.recurringRate, 0)],

@@ -69,8 +69,9 @@ async function groupRate(group: string, block: TopicBlock, windowMs: number): Pr
 }
 
 /**
- * Runs service `name` (a child process, in its own consumer group) over the
- * block for at most `windowMs`; returns its sustained rate and peak RSS. Its
+ * Runs service `name` (a child process, in its own consumer group; `command`
+ * to start something else in its place) over the block for at most
+ * `windowMs`; returns its sustained rate and peak RSS. Its
  * group is left at the end of the block, so what it did not reach is never
  * read later.
  */
@@ -79,10 +80,11 @@ export async function serviceOverBlock(
   block: TopicBlock,
   windowMs: number,
   env: Record<string, string> = {},
+  command?: readonly string[],
 ): Promise<{ rate: number; peakRssMiB: number }> {
   const group = defaultServiceSpec(name).consumerGroup;
   await setGroupOffsets(group, block.start);
-  const service = await ServiceProcess.start(name, env);
+  const service = await ServiceProcess.start(name, env, { command });
   try {
     const rate = await groupRate(group, block, windowMs);
     return { rate, peakRssMiB: service.memoryMiB().peakRss };
