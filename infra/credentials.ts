@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import { DATABASE_SECRET, USER_PASSWORD_KEY, redpandaSuperusersSecret, type PlatformSpec } from '../platform/index.js';
 import type { InfraSettings } from './settings.js';
-import { superusersFile, userSecretPlacements, usersWithGeneratedPasswords } from './secret-placement.js';
+import { serviceSecretKeys, superusersFile, userSecretPlacements, usersWithGeneratedPasswords } from './secret-placement.js';
 
 /**
  * Generated passwords: alphanumeric only, because they end up in SCRAM
@@ -27,6 +27,9 @@ export const PASSWORD_POLICY = {
   minLower: 1,
   minNumeric: 1,
 } as const;
+
+/** Service secrets (token signing keys): 48 alphanumerics, about 285 bits. @default { length: 48, special: false } */
+export const SERVICE_SECRET_POLICY = { ...PASSWORD_POLICY, length: 48 } as const;
 
 const LABELS = { 'app.kubernetes.io/managed-by': 'pulumi', 'app.kubernetes.io/part-of': 'todo-events' };
 
@@ -87,6 +90,24 @@ export class Credentials extends pulumi.ComponentResource {
             type: 'Opaque',
             stringData: { [superusers.key]: pulumi.secret(file) },
           },
+          secretOpts,
+        ),
+      );
+    }
+
+    // Service settings held in Secrets (the WebSocket token key): generated here,
+    // read by the service and by whatever else signs with it.
+    for (const { name: secretName, keys } of serviceSecretKeys(spec)) {
+      const values = Object.fromEntries(
+        keys.map((key) => [
+          key,
+          pulumi.secret(new random.RandomPassword(`${name}-${secretName}-${key}`, SERVICE_SECRET_POLICY, { parent: this }).result),
+        ]),
+      );
+      this.secrets.push(
+        new k8s.core.v1.Secret(
+          `${name}-service-${secretName}`,
+          { metadata: { name: secretName, namespace: spec.namespaces.apps, labels: LABELS }, type: 'Opaque', stringData: values },
           secretOpts,
         ),
       );

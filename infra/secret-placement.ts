@@ -50,3 +50,16 @@ export function superusersFile(entries: readonly { name: string; password: strin
   }
   return entries.map((e) => `${e.name}:${e.password}:${e.mechanism}`).join('\n') + '\n';
 }
+
+/**
+ * The Secrets the services read settings from (`secretEnv`), each with the keys
+ * referenced, sorted: one generated value per Secret key, shared by every
+ * service that names it.
+ */
+export function serviceSecretKeys(spec: PlatformSpec): { name: string; keys: string[] }[] {
+  const keys = new Map<string, Set<string>>();
+  for (const service of spec.services) {
+    for (const ref of Object.values(service.secretEnv)) keys.set(ref.name, (keys.get(ref.name) ?? new Set()).add(ref.key));
+  }
+  return [...keys.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, set]) => ({ name, keys: [...set].sort() }));
+}

@@ -80,6 +80,12 @@ export interface ServiceConfig {
   resources?: Partial<Resources>;
   database?: boolean;
   lagThreshold?: number;
+  /** Service-specific settings as environment variables, e.g. `NOTIFY_WEBHOOK_URL`. */
+  env?: Record<string, string>;
+  /** Environment variables from Secrets the Pulumi program generates: `{ VAR: { secret, key } }`. */
+  secretEnv?: Record<string, { secret: string; key: string }>;
+  /** Extra egress: `{ port, namespace }` (pods of a namespace) or `{ port }` (any address). */
+  egress?: { port: number; namespace?: string }[];
 }
 
 export interface ProducerConfig {

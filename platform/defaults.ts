@@ -4,6 +4,7 @@
  */
 import type { PlatformConfig } from './config.js';
 import type { ClusterFlavor, Resources } from './types.js';
+import { WEBSOCKET_TOKEN_ENV, WEBSOCKET_TOKEN_SECRET } from './websocket-token.js';
 
 /** Pulumi project name: config keys are `todo-events:<key>`. */
 export const PROJECT = 'todo-events';
@@ -96,8 +97,14 @@ export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
       database: true,
     },
     // The database keeps delivered reminder ids, so a restart or a rebalance never notifies twice.
+    // Stacks set where reminders go: env NOTIFY_WEBHOOK_URL (and its egress), or NOTIFIER: log.
     notification: { mode: 'dapr', consumes: ['reminders'], produces: [], database: true },
-    websocket: { mode: 'dapr', consumes: ['task-updates'], produces: [] },
+    websocket: {
+      mode: 'dapr',
+      consumes: ['task-updates'],
+      produces: [],
+      secretEnv: { [WEBSOCKET_TOKEN_ENV]: { secret: WEBSOCKET_TOKEN_SECRET.name, key: WEBSOCKET_TOKEN_SECRET.key } },
+    },
   },
   producers: {
     'todo-api': { produces: ['task-events', 'task-updates'] },

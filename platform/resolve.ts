@@ -41,6 +41,10 @@ export function mergeWithDefaults(config: PlatformConfig): PlatformConfig {
   return deepMerge(DEFAULTS as PlatformConfig, config);
 }
 
+function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 function entries<T>(record: Record<string, T | null> | undefined): [string, T][] {
   return Object.entries(record ?? {})
     .filter((entry): entry is [string, T] => entry[1] !== null && entry[1] !== undefined)
@@ -124,6 +128,13 @@ function resolveService(name: string, service: ServiceConfig, config: PlatformCo
     resources: deepMerge(SERVICE_RESOURCES, service.resources),
     database: service.database ?? SERVICE_DEFAULTS.database,
     lagThreshold: service.lagThreshold ?? monitoring.lagThreshold,
+    env: sortedRecord(service.env ?? {}),
+    secretEnv: sortedRecord(
+      Object.fromEntries(Object.entries(service.secretEnv ?? {}).map(([name, ref]) => [name, { name: ref.secret, key: ref.key }])),
+    ),
+    egress: (service.egress ?? [])
+      .map((rule) => ({ port: rule.port, namespace: rule.namespace ?? null }))
+      .sort((a, b) => a.port - b.port || String(a.namespace).localeCompare(String(b.namespace))),
   };
 }
 

@@ -3,13 +3,9 @@
  * copies). Both sides import these so a rename cannot leave a dangling
  * reference. Per-user password Secrets are `userSecretName()` in defaults.ts.
  */
-import type { ClusterSpec } from './types.js';
+import type { ClusterSpec, SecretKeyRef } from './types.js';
 
-/** A key inside a Kubernetes Secret. */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
-}
+export type { SecretKeyRef };
 
 /**
  * Key of the password inside each Kafka user's Secret (`userSecretName()`):

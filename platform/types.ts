@@ -85,6 +85,19 @@ export interface TopicSpec {
   readonly alerts: TopicAlertSpec;
 }
 
+/** A key inside a Kubernetes Secret. */
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+/** An egress the service needs beyond Kafka, DNS, PostgreSQL and Dapr (a webhook, say). */
+export interface EgressRule {
+  readonly port: number;
+  /** Pods of this namespace; null means any IPv4 address. */
+  readonly namespace: string | null;
+}
+
 export interface ServiceSpec {
   /** Short name, such as `audit`. */
   readonly name: string;
@@ -108,6 +121,16 @@ export interface ServiceSpec {
   readonly database: boolean;
   /** Consumer-lag alert threshold in messages for this service's consumer group. */
   readonly lagThreshold: number;
+  /** Service-specific settings, passed as environment variables (sorted by name). */
+  readonly env: Readonly<Record<string, string>>;
+  /**
+   * Environment variables read from Secrets of the apps namespace (sorted by name).
+   * The Pulumi program generates each Secret's value; whoever else needs it
+   * (the API that signs WebSocket tokens) reads the same Secret.
+   */
+  readonly secretEnv: Readonly<Record<string, SecretKeyRef>>;
+  /** Extra egress the NetworkPolicy allows. */
+  readonly egress: readonly EgressRule[];
 }
 
 export interface ProducerSpec {

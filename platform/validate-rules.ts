@@ -6,7 +6,8 @@
 import type { PlatformConfig, ServiceConfig, TopicConfig } from './config.js';
 import { ADMIN_USER, MONITORING_USER } from './defaults.js';
 import type { ConfigProblem } from './errors.js';
-import { isKubernetesLabel, kafkaTopicNameProblem, topicResourceName } from './names.js';
+import { isKubernetesLabel, isKubernetesName, kafkaTopicNameProblem, topicResourceName } from './names.js';
+import { SERVICE_ENV } from './service-env.js';
 import { closest, show } from './suggest.js';
 
 /** Redpanda's and Strimzi's practical ceiling; more partitions per topic is almost always a mistake. */
@@ -260,6 +261,51 @@ function checkService(name: string, service: ServiceConfig, config: PlatformConf
     report(`${path}.mode`, '"dapr" needs Dapr, but dapr.enabled is false', 'set dapr.enabled to true, or mode to kafka');
   }
   checkResources(`${path}.resources`, service.resources, report);
+  checkServiceEnv(path, service, report);
+}
+
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const PLATFORM_ENV = new Set<string>(Object.values(SERVICE_ENV));
+
+function checkEnvName(path: string, name: string, report: Report): void {
+  if (!ENV_NAME.test(name)) {
+    report(path, `${show(name)} is not an environment variable name`, 'use upper-case letters, digits and "_", e.g. NOTIFY_WEBHOOK_URL');
+  } else if (PLATFORM_ENV.has(name)) {
+    report(path, `${show(name)} is set by the platform from the spec`, 'change the spec setting it comes from instead');
+  }
+}
+
+function checkServiceEnv(path: string, service: ServiceConfig, report: Report): void {
+  for (const name of Object.keys(service.env ?? {})) checkEnvName(`${path}.env.${name}`, name, report);
+  for (const [name, ref] of Object.entries(service.secretEnv ?? {})) {
+    checkEnvName(`${path}.secretEnv.${name}`, name, report);
+    if (service.env?.[name] !== undefined) {
+      report(`${path}.secretEnv.${name}`, 'is also set under env', 'keep one: secretEnv for secrets, env for plain settings');
+    }
+    if (typeof ref?.secret === 'string' && !isKubernetesName(ref.secret)) {
+      report(
+        `${path}.secretEnv.${name}.secret`,
+        `${show(ref.secret)} is not a valid Secret name`,
+        'use lower-case letters, digits, "-" and "."',
+      );
+    }
+    if (typeof ref?.key === 'string' && !SECRET_KEY.test(ref.key)) {
+      report(`${path}.secretEnv.${name}.key`, `${show(ref.key)} is not a valid Secret key`, 'use letters, digits, "-", "_" and "."');
+    }
+  }
+  (service.egress ?? []).forEach((rule, i) => {
+    if (isInt(rule?.port) && (rule.port < 1 || rule.port > 65535)) {
+      report(`${path}.egress[${i}].port`, `${rule.port} is not a port`, 'write a port between 1 and 65535');
+    }
+    if (typeof rule?.namespace === 'string' && !isKubernetesLabel(rule.namespace)) {
+      report(
+        `${path}.egress[${i}].namespace`,
+        `${show(rule.namespace)} is not a valid namespace name`,
+        'use lower-case letters, digits and "-"',
+      );
+    }
+  });
 }
 
 function checkUsers(config: PlatformConfig, topics: Set<string>, report: Report): void {

@@ -25,6 +25,7 @@ export const CLUSTER_CA_MOUNT = '/etc/kafka-ca';
  * Kafka. `DATABASE_URL` comes from a Secret when the service needs PostgreSQL.
  * For in-cluster TLS listeners Node is pointed at the cluster CA through its
  * own `NODE_EXTRA_CA_CERTS`, so the services need no TLS settings of their own.
+ * The service's own settings (`env`, `secretEnv`) come last.
  */
 export function consumerEnv(spec: PlatformSpec, service: ServiceSpec): EnvEntry[] {
   const { cluster } = spec;
@@ -50,5 +51,7 @@ export function consumerEnv(spec: PlatformSpec, service: ServiceSpec): EnvEntry[
     env.push({ name: SERVICE_ENV.daprPubsubName, value: serviceComponentName(spec, service) });
   }
   if (service.database) env.push({ name: SERVICE_ENV.databaseUrl, secret: DATABASE_SECRET });
+  for (const [name, value] of Object.entries(service.env)) env.push({ name, value });
+  for (const [name, secret] of Object.entries(service.secretEnv)) env.push({ name, secret });
   return env;
 }

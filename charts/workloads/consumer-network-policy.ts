@@ -34,7 +34,8 @@ export interface ConsumerNetworkPolicyProps {
  *   the app over localhost, which no policy filters);
  * - out: cluster DNS; Kafka on the client port (the Kafka namespace for the
  *   operators, the bootstrap ports at any address for an external cluster);
- *   PostgreSQL when the service has a database; the Dapr control plane in Dapr mode.
+ *   PostgreSQL when the service has a database; the Dapr control plane in Dapr mode;
+ *   the service's own `egress` rules (a webhook, say).
  * Policies are additive: monitoring adds its own policy for scrapes from its namespace.
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
@@ -69,6 +70,11 @@ export class ConsumerNetworkPolicy extends Construct {
       const ports = Object.values(DAPR_CONTROL_PLANE_PORTS).map((port) => kplus.NetworkPolicyPort.tcp(port));
       this.policy.addEgressRule(this.namespaces('DaprControlPlane', DAPR_NAMESPACE), ports);
     }
+    service.egress.forEach((rule, i) => {
+      const peer =
+        rule.namespace === null ? kplus.NetworkPolicyIpBlock.anyIpv4(this, `Egress${i}`) : this.namespaces(`Egress${i}`, rule.namespace);
+      this.policy.addEgressRule(peer, [kplus.NetworkPolicyPort.tcp(rule.port)]);
+    });
   }
 
   private allowKafka(cluster: ClusterSpec, kafkaNamespace: string): void {

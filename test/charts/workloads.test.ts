@@ -118,6 +118,14 @@ describe('service environment', () => {
       [SERVICE_ENV.deadLetterTopic]: 'task-events-dlq',
       [SERVICE_ENV.port]: '8080',
       [SERVICE_ENV.daprPubsubName]: 'kafka-pubsub-websocket',
+      WEBSOCKET_TOKEN_SECRET: { secretKeyRef: { name: 'websocket-token', key: 'secret' } },
+    });
+  });
+
+  it('passes a service its own settings from the stack file', () => {
+    expect(envOf(findObject(stackManifests('dev'), 'Deployment', 'notification-service'))).toMatchObject({ NOTIFIER: 'log' });
+    expect(envOf(findObject(manifests, 'Deployment', 'notification-service'))).toMatchObject({
+      NOTIFY_WEBHOOK_URL: 'http://todo-api.todo.svc.cluster.local/internal/reminders',
     });
   });
 });
@@ -201,6 +209,16 @@ describe('network policies', () => {
       { ports: [{ port: 9093, protocol: 'TCP' }], to: [namespaceSelector('kafka')] },
       { ports: [{ port: 5432, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] },
     ]);
+  });
+
+  it('add the egress a service declares, such as the notification webhook in the apps namespace', () => {
+    expect(policy('staging', 'notification-service').egress).toContainEqual({
+      ports: [{ port: 80, protocol: 'TCP' }],
+      to: [namespaceSelector('todo')],
+    });
+    expect(policy('dev', 'notification-service').egress).not.toContainEqual(
+      expect.objectContaining({ ports: [{ port: 80, protocol: 'TCP' }] }),
+    );
   });
 
   it('let a Dapr-mode service reach Kafka and the Dapr control plane but no database', () => {

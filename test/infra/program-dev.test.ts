@@ -77,7 +77,7 @@ describe('dev stack program', () => {
     expect(byType(run, CONFIG_GROUP_TYPE).filter((g) => g.protect)).toEqual([]);
   });
 
-  test('creates every user Secret in the kafka namespace, the non-admin ones in the apps namespace too, plus superusers and database', () => {
+  test('creates every user Secret in the kafka namespace, the non-admin ones in the apps namespace too, plus superusers, database and the WebSocket token', () => {
     const users = spec.users.map((u) => u.name);
     expect(createdSecrets(run)).toEqual(
       [
@@ -85,6 +85,7 @@ describe('dev stack program', () => {
         ...users.filter((u) => u !== 'platform-admin').map((u) => `todo/kafka-user-${u}`),
         'kafka/todo-kafka-superusers',
         'todo/todo-database',
+        'todo/websocket-token',
       ].sort(),
     );
   });
@@ -95,10 +96,16 @@ describe('dev stack program', () => {
     expect(secretStringData(named(run, 'credentials-todo-audit-service'), 'password')).toBe(expected);
   });
 
-  test('generates alphanumeric 32-character passwords', () => {
-    for (const password of byType(run, 'random:index/randomPassword:RandomPassword')) {
-      expect(password.inputs).toMatchObject({ length: 32, special: false });
-    }
+  test('generates alphanumeric 32-character passwords and a 48-character WebSocket token key', () => {
+    const generated = byType(run, 'random:index/randomPassword:RandomPassword');
+    expect(generated.filter((p) => p.inputs.length === 32 && p.inputs.special === false)).toHaveLength(spec.users.length);
+    expect(generated.filter((p) => p.inputs.length === 48).map((p) => p.name)).toEqual(['credentials-websocket-token-secret']);
+  });
+
+  test('puts the generated WebSocket token key in the Secret the websocket service reads', () => {
+    expect(secretStringData(named(run, 'credentials-service-websocket-token'), 'secret')).toBe(
+      fakePassword('credentials-websocket-token-secret'),
+    );
   });
 
   test('lists the admin as the only Redpanda superuser, with its password and the cluster mechanism', () => {

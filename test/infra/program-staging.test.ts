@@ -83,6 +83,7 @@ describe('staging stack program', () => {
         ...users.filter((u) => u !== 'platform-admin').map((u) => `todo/kafka-user-${u}`),
         'todo/todo-database',
         'todo/todo-kafka-cluster-ca',
+        'todo/websocket-token',
       ].sort(),
     );
   });

@@ -190,3 +190,40 @@ describe('a config with several mistakes', () => {
     }
   });
 });
+
+describe('service settings', () => {
+  it('accepts plain settings, Secret-backed settings and extra egress', () => {
+    expect(
+      problems({
+        services: {
+          notification: { env: { NOTIFY_WEBHOOK_URL: 'http://todo-api.todo.svc/hooks' }, egress: [{ port: 80, namespace: 'todo' }] },
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('rejects a setting the platform itself sets', () => {
+    expect(problems({ services: { audit: { env: { KAFKA_TOPICS: 'reminders' } } } })).toEqual([
+      'services.audit.env.KAFKA_TOPICS: "KAFKA_TOPICS" is set by the platform from the spec; change the spec setting it comes from instead',
+    ]);
+  });
+
+  it('rejects malformed names, Secret references and ports', () => {
+    expect(
+      problems({
+        services: {
+          websocket: {
+            env: { 'token-ttl': '60' },
+            secretEnv: { SIGNING_KEY: { secret: 'Signing_Key', key: 'a/b' } },
+            egress: [{ port: 70000 }],
+          },
+        },
+      }),
+    ).toEqual([
+      'services.websocket.env.token-ttl: "token-ttl" is not an environment variable name; use upper-case letters, digits and "_", e.g. NOTIFY_WEBHOOK_URL',
+      'services.websocket.secretEnv.SIGNING_KEY.secret: "Signing_Key" is not a valid Secret name; use lower-case letters, digits, "-" and "."',
+      'services.websocket.secretEnv.SIGNING_KEY.key: "a/b" is not a valid Secret key; use letters, digits, "-", "_" and "."',
+      'services.websocket.egress[0].port: 70000 is not a port; write a port between 1 and 65535',
+    ]);
+  });
+});
