@@ -24,7 +24,9 @@ function sortAcls(acls: AclSpec[]): AclSpec[] {
  * dead-letter topic. Kafka 3.0+ allows idempotent producers with topic Write
  * alone (KIP-679), so no cluster-level right is needed.
  */
-export function serviceAcls(service: Pick<ServiceSpec, 'consumes' | 'produces' | 'deadLetterTopic' | 'consumerGroup'>): AclSpec[] {
+export function serviceAcls(
+  service: Pick<ServiceSpec, 'consumes' | 'produces' | 'deadLetterTopic' | 'consumerGroup' | 'fanOut'>,
+): AclSpec[] {
   const reads = new Set(service.consumes);
   const writes = new Set([...service.produces, service.deadLetterTopic]);
   const acls: AclSpec[] = [];
@@ -35,7 +37,12 @@ export function serviceAcls(service: Pick<ServiceSpec, 'consumes' | 'produces' |
     operations.push('Describe');
     acls.push(topicAcl(topic, operations));
   }
-  acls.push({ resourceType: 'group', name: service.consumerGroup, patternType: 'literal', operations: ['Read', 'Describe'] });
+  acls.push(
+    service.fanOut
+      ? // One group per replica, each named after its pod: allow exactly that name prefix.
+        { resourceType: 'group', name: `${service.consumerGroup}-`, patternType: 'prefixed', operations: ['Read', 'Describe'] }
+      : { resourceType: 'group', name: service.consumerGroup, patternType: 'literal', operations: ['Read', 'Describe'] },
+  );
   return sortAcls(acls);
 }
 

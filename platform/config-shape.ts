@@ -77,6 +77,7 @@ export const PLATFORM_SHAPE: Shape = object({
       resources,
       database: bool,
       lagThreshold: int,
+      fanOut: bool,
       env: { kind: 'map', value: str, nullable: false, keyHint: 'an environment variable name' },
       secretEnv: {
         kind: 'map',

@@ -80,6 +80,8 @@ export interface ServiceConfig {
   resources?: Partial<Resources>;
   database?: boolean;
   lagThreshold?: number;
+  /** Every replica receives every event (a group per pod). @default false; true for websocket */
+  fanOut?: boolean;
   /** Service-specific settings as environment variables, e.g. `NOTIFY_WEBHOOK_URL`. */
   env?: Record<string, string>;
   /** Environment variables from Secrets the Pulumi program generates: `{ VAR: { secret, key } }`. */

@@ -99,8 +99,10 @@ export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
     // The database keeps delivered reminder ids, so a restart or a rebalance never notifies twice.
     // Stacks set where reminders go: env NOTIFY_WEBHOOK_URL (and its egress), or NOTIFIER: log.
     notification: { mode: 'dapr', consumes: ['reminders'], produces: [], database: true },
+    // Each user's clients are connected to one replica, so every replica must see every update.
     websocket: {
       mode: 'dapr',
+      fanOut: true,
       consumes: ['task-updates'],
       produces: [],
       secretEnv: { [WEBSOCKET_TOKEN_ENV]: { secret: WEBSOCKET_TOKEN_SECRET.name, key: WEBSOCKET_TOKEN_SECRET.key } },
@@ -136,6 +138,7 @@ export const SERVICE_DEFAULTS = {
   deadLetterTopic: 'task-events-dlq',
   port: SERVICE_PORT,
   database: false,
+  fanOut: false,
 } as const;
 
 export const TOPIC_DEFAULTS = {

@@ -16,3 +16,4 @@ export * from './dapr-runtime.js';
 export * from './dapr-routes.js';
 export * from './operators.js';
 export * from './health.js';
+export * from './consumer-groups.js';

@@ -123,6 +123,7 @@ function resolveService(name: string, service: ServiceConfig, config: PlatformCo
     produces: [...(service.produces ?? SERVICE_DEFAULTS.produces)].sort(),
     deadLetterTopic: service.deadLetterTopic ?? SERVICE_DEFAULTS.deadLetterTopic,
     consumerGroup: appId,
+    fanOut: service.fanOut ?? SERVICE_DEFAULTS.fanOut,
     user: appId,
     port: service.port ?? SERVICE_DEFAULTS.port,
     resources: deepMerge(SERVICE_RESOURCES, service.resources),

@@ -110,8 +110,17 @@ export interface ServiceSpec {
   readonly consumes: readonly string[];
   readonly produces: readonly string[];
   readonly deadLetterTopic: string;
-  /** Kafka consumer group (Dapr's default is the app id, so both modes use the app id). */
+  /**
+   * Kafka consumer group (Dapr's default is the app id, so both modes use the app id).
+   * For a `fanOut` service it is the prefix of the per-replica groups.
+   */
   readonly consumerGroup: string;
+  /**
+   * Every replica receives every event: each consumes in a group of its own,
+   * named after its pod (`<consumerGroup>-<pod>`), starting at the newest offset.
+   * For services that push to clients connected to one replica (WebSocket).
+   */
+  readonly fanOut: boolean;
   /** Kafka user the service authenticates as. */
   readonly user: string;
   /** HTTP port: Dapr deliveries, /healthz, /readyz and /metrics. */

@@ -255,6 +255,13 @@ function checkService(name: string, service: ServiceConfig, config: PlatformConf
   if (isInt(service.port) && (service.port < 1024 || service.port > 65535)) {
     report(`${path}.port`, `${service.port} is outside 1024..65535`, 'pick an unprivileged port such as 8080; the pods run as non-root');
   }
+  if (service.fanOut === true && service.lagThreshold !== undefined) {
+    report(
+      `${path}.lagThreshold`,
+      'has no effect on a fan-out service (its per-pod groups are not lag-watched)',
+      'remove it, or set fanOut: false',
+    );
+  }
   if (isInt(service.lagThreshold) && service.lagThreshold < 1)
     report(`${path}.lagThreshold`, `${service.lagThreshold} is not allowed`, 'write a positive number of messages');
   if (service.mode === 'dapr' && config.dapr?.enabled === false) {

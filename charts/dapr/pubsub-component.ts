@@ -47,7 +47,7 @@ export function kafkaComponentMetadata(props: PubsubComponentProps): MetadataIte
     ...tls,
     { name: 'clientID', value: identity.appId },
     ...(identity.consumerGroup ? [{ name: 'consumerGroup', value: identity.consumerGroup }] : []),
-    { name: 'initialOffset', value: dapr.initialOffset },
+    { name: 'initialOffset', value: identity.initialOffset ?? dapr.initialOffset },
     { name: 'maxMessageBytes', value: String(dapr.maxMessageBytes) },
   ];
 }

@@ -16,6 +16,8 @@ export interface PubsubIdentity {
   readonly appId: string;
   /** Consumer group of subscribing apps; undefined for publish-only apps. */
   readonly consumerGroup?: string;
+  /** Where a new consumer group starts; fan-out replicas start at the newest offset. */
+  readonly initialOffset?: 'newest' | 'oldest';
 }
 
 /**
@@ -45,7 +47,9 @@ export function pubsubIdentities(spec: PlatformSpec): PubsubIdentity[] {
       componentName: serviceComponentName(spec, s),
       user: userNamed(spec, s.user),
       appId: s.appId,
-      consumerGroup: s.consumerGroup,
+      // Dapr expands {podName} per replica: a group per pod, inside the ACL's `<consumerGroup>-` prefix.
+      consumerGroup: s.fanOut ? '{podName}' : s.consumerGroup,
+      initialOffset: s.fanOut ? ('newest' as const) : undefined,
     }));
   return [...producers, ...services];
 }

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { PlatformSpec } from '../../platform/index.js';
+import { lagWatchedServices, type PlatformSpec } from '../../platform/index.js';
 import { RedpandaCluster } from '../redpanda/redpanda-cluster.js';
 import { KafkaNodePool, nodePoolLayout } from '../strimzi/kafka-node-pool.js';
 import { StrimziKafka } from '../strimzi/kafka.js';
@@ -19,7 +19,7 @@ export class KafkaClusterChart extends Chart {
         cluster,
         namespace,
         exportedTopics: spec.topics.map((t) => t.name),
-        exportedGroups: spec.services.map((s) => s.consumerGroup),
+        exportedGroups: lagWatchedServices(spec).map((s) => s.consumerGroup),
       });
       for (const pool of nodePoolLayout(cluster)) {
         new KafkaNodePool(this, `Pool-${pool.name}`, { cluster, namespace, ...pool });

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { PlatformSpec, Resources, SaslMechanism } from '../../platform/index.js';
+import { lagWatchedServices, type PlatformSpec, type Resources, type SaslMechanism } from '../../platform/index.js';
 import { exactNamesRegex } from '../strimzi/kafka.js';
 import { hardenedDeployment, passwordEnv } from './hardened-pod.js';
 import { caFile, monitoringClient } from './monitoring-client.js';
@@ -55,7 +55,7 @@ export function kafkaExporterArgs(spec: PlatformSpec): string[] {
     ...(client.tls ? ['--tls.enabled'] : []),
     ...(client.tls && ca ? [`--tls.ca-file=${ca}`] : []),
     `--topic.filter=${exactNamesRegex(spec.topics.map((t) => t.name))}`,
-    `--group.filter=${exactNamesRegex(spec.services.map((s) => s.consumerGroup))}`,
+    `--group.filter=${exactNamesRegex(lagWatchedServices(spec).map((s) => s.consumerGroup))}`,
     `--web.listen-address=:${KAFKA_EXPORTER_PORT}`,
   ];
 }

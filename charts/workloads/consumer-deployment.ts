@@ -90,6 +90,7 @@ export class ConsumerDeployment extends Construct {
 
   private envValue(entry: EnvEntry): kplus.EnvValue {
     if ('value' in entry) return kplus.EnvValue.fromValue(entry.value);
+    if ('podField' in entry) return kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME);
     const secret = kplus.Secret.fromSecretName(this, `Env${entry.name}`, entry.secret.name);
     return kplus.EnvValue.fromSecretValue({ secret, key: entry.secret.key });
   }

@@ -11,7 +11,13 @@ import { serviceComponentName } from '../dapr/pubsub-identities.js';
 import { userNamed } from '../support/spec-lookup.js';
 
 /** One environment variable of a service container: a literal or a Secret key. */
-export type EnvEntry = { readonly name: string; readonly value: string } | { readonly name: string; readonly secret: SecretKeyRef };
+export type EnvEntry =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly secret: SecretKeyRef }
+  | { readonly name: string; readonly podField: 'metadata.name' };
+
+/** Holds the pod's own name, so a fan-out service can name its consumer group after it. */
+export const POD_NAME_ENV = 'POD_NAME';
 
 /** Where a Kafka-mode pod finds the cluster's CA certificate (mounted from the CA Secret copy). */
 export const CLUSTER_CA_MOUNT = '/etc/kafka-ca';
@@ -32,7 +38,13 @@ export function consumerEnv(spec: PlatformSpec, service: ServiceSpec): EnvEntry[
   const env: EnvEntry[] = [
     { name: SERVICE_ENV.serviceName, value: service.name },
     { name: SERVICE_ENV.mode, value: service.mode },
-    { name: SERVICE_ENV.consumerGroup, value: service.consumerGroup },
+    // Fan-out: a group per pod, `$(POD_NAME)` expanded by the kubelet (inside the ACL's `<group>-` prefix).
+    ...(service.fanOut
+      ? [
+          { name: POD_NAME_ENV, podField: 'metadata.name' as const },
+          { name: SERVICE_ENV.consumerGroup, value: `$(${POD_NAME_ENV})` },
+        ]
+      : [{ name: SERVICE_ENV.consumerGroup, value: service.consumerGroup }]),
     { name: SERVICE_ENV.topics, value: service.consumes.join(',') },
     { name: SERVICE_ENV.deadLetterTopic, value: service.deadLetterTopic },
     { name: SERVICE_ENV.port, value: String(service.port) },

@@ -103,6 +103,15 @@ describe('Dapr pub/sub components', () => {
   });
 });
 
+describe('a fan-out service', () => {
+  it('consumes through a component whose group is its pod name, starting at the newest offset', () => {
+    const component = findObject(manifestsOf(stackSpec('dev')), 'Component', 'kafka-pubsub-websocket');
+    const metadata = (component.spec as { metadata: { name: string; value?: string }[] }).metadata;
+    const value = (name: string) => metadata.find((m) => m.name === name)?.value;
+    expect([value('consumerGroup'), value('initialOffset')]).toEqual(['{podName}', 'newest']);
+  });
+});
+
 describe('Dapr subscriptions', () => {
   it('route each consumed topic of a Dapr-mode service through its own component, with its dead-letter topic', () => {
     const subscriptions = objectsOfKind(stackManifests('dev'), 'Subscription');

@@ -113,7 +113,8 @@ describe('service environment', () => {
     expect(envOf(findObject(manifests, 'Deployment', 'websocket-service'))).toEqual({
       [SERVICE_ENV.serviceName]: 'websocket',
       [SERVICE_ENV.mode]: 'dapr',
-      [SERVICE_ENV.consumerGroup]: 'websocket-service',
+      POD_NAME: { fieldRef: { fieldPath: 'metadata.name' } },
+      [SERVICE_ENV.consumerGroup]: '$(POD_NAME)',
       [SERVICE_ENV.topics]: 'task-updates',
       [SERVICE_ENV.deadLetterTopic]: 'task-events-dlq',
       [SERVICE_ENV.port]: '8080',

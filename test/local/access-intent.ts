@@ -4,7 +4,7 @@
  * compare the live broker with this, so a wrong ACL derivation (a grant too
  * many or too few) fails them even though local:up applied it faithfully.
  */
-import type { PlatformSpec, UserSpec } from '../../platform/index.js';
+import type { PlatformSpec, ServiceSpec, UserSpec } from '../../platform/index.js';
 
 export interface AccessIntent {
   readonly user: string;
@@ -44,7 +44,7 @@ export function accessIntent(spec: PlatformSpec, user: UserSpec): AccessIntent {
         read: new Set(service.consumes),
         // Handlers give up into the dead-letter topic, so every service writes it.
         write: new Set([...service.produces, service.deadLetterTopic]),
-        joinGroups: new Set([service.consumerGroup]),
+        joinGroups: new Set([groupJoinedBy(service)]),
       };
     }
     case 'producer': {
@@ -68,4 +68,12 @@ export function maySee(intent: AccessIntent, topic: string): boolean {
 /** Every non-admin user's intent, in the spec's user order. */
 export function accessIntents(spec: PlatformSpec): AccessIntent[] {
   return spec.users.filter((u) => u.kind !== 'admin').map((u) => accessIntent(spec, u));
+}
+
+/**
+ * The consumer group a replica of `service` joins: its shared group, or for a
+ * fan-out service one named after a pod (`<group>-<replicaset>-<pod>`).
+ */
+export function groupJoinedBy(service: Pick<ServiceSpec, 'consumerGroup' | 'fanOut'>): string {
+  return service.fanOut ? `${service.consumerGroup}-7c9d8b5f4-x2kqz` : service.consumerGroup;
 }

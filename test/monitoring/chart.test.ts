@@ -149,7 +149,7 @@ describe('the monitoring chart', () => {
       '--sasl.password=$(KAFKA_PASSWORD)',
       '--tls.enabled',
       '--topic.filter=^(reminders|task-events|task-events-dlq|task-updates)$',
-      '--group.filter=^(audit-service|notification-service|recurring-task-service|websocket-service)$',
+      '--group.filter=^(audit-service|notification-service|recurring-task-service)$',
       '--web.listen-address=:9308',
     ]);
     expect(container.env).toEqual([

@@ -52,9 +52,9 @@ describe('a threshold changed in a stack file', () => {
     ],
     [
       'dev',
-      "the websocket service's lag threshold",
-      [['services', 'websocket', 'lagThreshold'], 250],
-      'todo_events:consumergroup_lag:sum{consumergroup="websocket-service"} > 250',
+      "the notification service's lag threshold",
+      [['services', 'notification', 'lagThreshold'], 250],
+      'todo_events:consumergroup_lag:sum{consumergroup="notification-service"} > 250',
     ],
   ])('of %s (%s) changes the synthesized PrometheusRule and nothing else', (stack, _what, edit, newExpr) => {
     const before = stackSpec(stack);

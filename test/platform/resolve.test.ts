@@ -70,7 +70,14 @@ describe('derived users and ACLs', () => {
       aclsOf(changed.users, 'websocket-service')
         ?.filter((a) => a.operations.includes('Read'))
         .map((a) => a.name),
-    ).toEqual(['websocket-service', 'reminders', 'task-updates']);
+    ).toEqual(['websocket-service-', 'reminders', 'task-updates']);
+  });
+
+  it('let a fan-out service use only the consumer groups named after its pods', () => {
+    const group = aclsOf(spec.users, 'websocket-service')?.find((a) => a.resourceType === 'group');
+    expect(group).toEqual({ resourceType: 'group', name: 'websocket-service-', patternType: 'prefixed', operations: ['Read', 'Describe'] });
+    const shared = resolvePlatform('t', { services: { websocket: { fanOut: false } } });
+    expect(aclsOf(shared.users, 'websocket-service')?.find((a) => a.resourceType === 'group')?.patternType).toBe('literal');
   });
 });
 

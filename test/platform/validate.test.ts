@@ -191,6 +191,15 @@ describe('a config with several mistakes', () => {
   });
 });
 
+describe('fan-out services', () => {
+  it('reject a lag threshold, which their per-pod groups never reach an alert with', () => {
+    expect(problems({ services: { websocket: { lagThreshold: 500 } } })).toEqual([
+      'services.websocket.lagThreshold: has no effect on a fan-out service (its per-pod groups are not lag-watched); remove it, or set fanOut: false',
+    ]);
+    expect(problems({ services: { websocket: { lagThreshold: 500, fanOut: false } } })).toEqual([]);
+  });
+});
+
 describe('service settings', () => {
   it('accepts plain settings, Secret-backed settings and extra egress', () => {
     expect(

@@ -5,7 +5,7 @@
  * stopped committing is a different failure with its own alert.
  * @see https://github.com/linkedin/Burrow/wiki/Consumer-Lag-Evaluation-Rules
  */
-import type { PlatformSpec } from '../../../platform/index.js';
+import { lagWatchedServices, type PlatformSpec } from '../../../platform/index.js';
 import { eq, minutes, selector } from './promql.js';
 import { RECORDED } from './recorded.js';
 import { alertingRule, type AlertingRule } from './rule.js';
@@ -18,7 +18,7 @@ import { alertingRule, type AlertingRule } from './rule.js';
  */
 export function consumerLagHighRules(spec: PlatformSpec): AlertingRule[] {
   const { forMinutes, runbookBaseUrl } = spec.monitoring;
-  return spec.services.map((service) => {
+  return lagWatchedServices(spec).map((service) => {
     const lag = selector(RECORDED.groupLag, [eq('consumergroup', service.consumerGroup)]);
     return alertingRule({
       alert: 'ConsumerLagHigh',

@@ -3,7 +3,7 @@
  * Kafka namespace, restricted to the spec's topics and consumer groups, so a
  * topic or group someone created by hand neither alerts nor skews a mean.
  */
-import type { PlatformSpec } from '../../../platform/index.js';
+import { lagWatchedServices, type PlatformSpec } from '../../../platform/index.js';
 import { exporterNamespace } from '../targets.js';
 
 export interface MetricScope {
@@ -18,6 +18,6 @@ export function metricScope(spec: PlatformSpec): MetricScope {
     // Redpanda's brokers report themselves, in the Kafka namespace; otherwise the exporter does.
     namespace: spec.cluster.flavor === 'redpanda' ? spec.namespaces.kafka : exporterNamespace(spec),
     topics: spec.topics.map((t) => t.name),
-    consumerGroups: spec.services.map((s) => s.consumerGroup),
+    consumerGroups: lagWatchedServices(spec).map((s) => s.consumerGroup),
   };
 }

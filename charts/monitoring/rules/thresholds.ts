@@ -2,7 +2,7 @@
  * Recording rules that publish the spec's thresholds as constant series
  * (`THRESHOLDS`), which the dashboards plot next to the measured values.
  */
-import type { PlatformSpec } from '../../../platform/index.js';
+import { lagWatchedServices, type PlatformSpec } from '../../../platform/index.js';
 import { num } from './promql.js';
 import { THRESHOLDS } from './recorded.js';
 import type { RecordingRule } from './rule.js';
@@ -10,7 +10,7 @@ import { activeHoursCondition } from './traffic.js';
 
 export function thresholdRecordingRules(spec: PlatformSpec): RecordingRule[] {
   const { monitoring } = spec;
-  const lag = spec.services.map((service) => ({
+  const lag = lagWatchedServices(spec).map((service) => ({
     record: THRESHOLDS.groupLag,
     expr: `vector(${service.lagThreshold})`,
     labels: { consumergroup: service.consumerGroup },
