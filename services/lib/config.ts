@@ -6,6 +6,7 @@
  * dead-letter topic, its port), so `npm run service -- audit` only needs the
  * broker address and credentials.
  */
+import { hostname } from 'node:os';
 import { SERVICE_ENV, type SaslMechanism, type ServiceMode, type ServiceSpec } from '../../platform/index.js';
 import { EnvReader, type Env } from './env-reader.js';
 import { defaultServiceSpec, platformDefaults } from './platform-defaults.js';
@@ -42,8 +43,14 @@ export interface ServiceConfig {
   readonly mode: ServiceMode;
   /** Present when `KAFKA_BOOTSTRAP_SERVERS` is set; required in `kafka` mode. */
   readonly kafka: KafkaConnectionConfig | null;
-  /** @default `<name>-service` */
+  /** @default `<name>-service`, or `<name>-service-<host name>` for a fan-out service */
   readonly consumerGroup: string;
+  /**
+   * Where a group without committed offsets starts: `earliest` (the specification's
+   * `auto_offset_reset="earliest"`), or `latest` for fan-out replicas, whose
+   * fresh per-pod group must not replay what other replicas already pushed.
+   */
+  readonly startFrom: 'earliest' | 'latest';
   /** Topics consumed. @default the spec's `consumes` */
   readonly topics: readonly string[];
   /** @default the spec's `deadLetterTopic` (`task-events-dlq`) */
@@ -93,7 +100,10 @@ export function loadServiceConfig(name: string, env: Env = process.env, spec: Se
       : undefined;
   const password =
     bootstrap.length > 0 && sasl ? read.secret(SERVICE_ENV.password, { hint: `set it from Secret key "password"` }) : undefined;
-  const consumerGroup = read.string(SERVICE_ENV.consumerGroup, { default: spec.consumerGroup });
+  // Fan-out: a group per replica; in Kubernetes the Deployment names it after the pod.
+  const consumerGroup = read.string(SERVICE_ENV.consumerGroup, {
+    default: spec.fanOut ? `${spec.consumerGroup}-${hostname()}` : spec.consumerGroup,
+  });
   const topics = read.list(SERVICE_ENV.topics, { default: spec.consumes });
   const deadLetterTopic = read.string(SERVICE_ENV.deadLetterTopic, { default: spec.deadLetterTopic });
   const port = read.integer(SERVICE_ENV.port, { default: spec.port, min: 0, max: 65535 });
@@ -117,6 +127,7 @@ export function loadServiceConfig(name: string, env: Env = process.env, spec: Se
         ? null
         : { bootstrapServers: bootstrap, securityProtocol: securityProtocol!, saslMechanism: saslMechanism!, username, password },
     consumerGroup: consumerGroup!,
+    startFrom: spec.fanOut ? 'latest' : 'earliest',
     topics: topics!,
     deadLetterTopic: deadLetterTopic!,
     port: port!,

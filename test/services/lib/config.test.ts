@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describeConfig, loadServiceConfig } from '../../../services/lib/config.js';
 import { ServiceConfigError } from '../../../services/lib/errors.js';
 
@@ -23,12 +24,21 @@ describe('loadServiceConfig', () => {
         password: 's3cret',
       },
       consumerGroup: 'audit-service',
+      startFrom: 'earliest',
       topics: ['task-events'],
       deadLetterTopic: 'task-events-dlq',
       port: 8080,
       dapr: { pubsubName: 'kafka-pubsub', httpPort: 3500 },
       databaseUrl: 'postgres://audit:pw@db:5432/todo',
     });
+  });
+
+  it('gives each replica of a fan-out service a group of its own that starts at the newest offset', () => {
+    const config = loadServiceConfig('websocket', { ...broker, KAFKA_MODE: 'kafka' });
+    expect([config.consumerGroup, config.startFrom]).toEqual([`websocket-service-${hostname()}`, 'latest']);
+    expect(
+      loadServiceConfig('websocket', { ...broker, KAFKA_MODE: 'kafka', KAFKA_CONSUMER_GROUP: 'websocket-service-pod-1' }).consumerGroup,
+    ).toBe('websocket-service-pod-1');
   });
 
   it('takes every variable the Deployment renderer writes', () => {
@@ -55,7 +65,7 @@ describe('loadServiceConfig', () => {
   });
 
   it('needs no broker in dapr mode (the sidecar talks to Kafka) and no database where the spec says none', () => {
-    const config = loadServiceConfig('notification', {});
+    const config = loadServiceConfig('websocket', { WEBSOCKET_TOKEN_SECRET: 'x'.repeat(32) });
     expect([config.mode, config.kafka, config.databaseUrl]).toEqual(['dapr', null, null]);
   });
 
