@@ -13,6 +13,7 @@ import type { ReminderEvent } from '../../services/lib/events.js';
 import { createLogger } from '../../services/lib/logger.js';
 import { runService, type RunningService } from '../../services/lib/service.js';
 import { notificationService } from '../../services/notification/index.js';
+import { describeWithBroker, readLocalEnv } from '../support/local-env.js';
 
 const quiet = createLogger({ stream: { write: () => true } });
 
@@ -74,10 +75,11 @@ describe('Dapr subscription contract of a service in dapr mode', () => {
           },
         }),
       },
-      { env: { KAFKA_MODE: 'dapr', PORT: '0' }, logger: quiet },
+      // The spec gives notification a database; this handler never opens it.
+      { env: { KAFKA_MODE: 'dapr', PORT: '0', DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused' }, logger: quiet },
     );
   });
-  afterAll(() => service.close());
+  afterAll(() => service?.close());
 
   it('answers {"status":"SUCCESS"} once the event in data is handled', async () => {
     expect(await deliver(service, cloudEvent(reminder('Buy groceries')))).toEqual(SUCCESS);
@@ -129,7 +131,7 @@ describe('Dapr subscription contract of a service in dapr mode', () => {
   });
 });
 
-describe('Dapr contract of the notification service with its webhook', () => {
+describeWithBroker('Dapr contract of the notification service with its webhook (delivery log in PostgreSQL)', () => {
   let webhook: Server;
   let service: RunningService;
   const calls: Array<{ key: string | undefined; title: string }> = [];
@@ -148,10 +150,11 @@ describe('Dapr contract of the notification service with its webhook', () => {
     });
     await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/notify`;
-    service = await runService(notificationService(), { env: { KAFKA_MODE: 'dapr', PORT: '0', NOTIFY_WEBHOOK_URL: url }, logger: quiet });
+    const env = { KAFKA_MODE: 'dapr', PORT: '0', NOTIFY_WEBHOOK_URL: url, DATABASE_URL: readLocalEnv().databaseUrl };
+    service = await runService(notificationService(), { env, logger: quiet });
   });
   afterAll(async () => {
-    await service.close();
+    await service?.close();
     await new Promise<void>((resolve) => webhook.close(() => resolve()));
   });
 
