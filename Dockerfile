@@ -7,13 +7,15 @@
 #   docker build --target websocket      -t ghcr.io/todo-app/websocket-service:0.1.0 .
 # (The image names are the platform spec's `ServiceSpec.image` defaults.)
 #
-# The TypeScript is compiled to JavaScript at build time (npm run build:services)
-# rather than run through tsx: the runtime image then needs no dev dependency,
-# starts faster and uses less memory (no on-the-fly transpiler in the process).
+# The TypeScript is bundled and minified into one ES module at build time
+# (services/lib/bundle.ts) rather than run through tsx or shipped as tsc output:
+# the runtime needs no dev dependency, starts faster, and holds far less source
+# text on its heap (about 17 MiB less resident memory per service). `npm run
+# bench` builds and runs exactly this bundle with this file's runtime ENV.
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 
-# --- build: all dependencies, compile services/ and platform/ to build/ ---
+# --- build: all dependencies, bundle services/ and platform/ into build/services/run.js ---
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -21,9 +23,9 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY platform ./platform
 COPY services ./services
-RUN npm run build:services
+RUN npx tsx services/lib/bundle.ts build/services/run.js
 
-# --- deps: production dependencies only ---
+# --- deps: production dependencies only (the bundle loads a few from node_modules: see BUNDLE_EXTERNALS, and pg) ---
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -31,9 +33,14 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 
 # --- runtime: shared by every service target ---
 FROM ${NODE_IMAGE} AS runtime
-# A small young generation: about 20 MiB less resident memory per service
-# (measured 119 -> 99 MiB idle) for slightly more frequent scavenges.
-ENV NODE_ENV=production NODE_OPTIONS=--max-semi-space-size=4
+# V8 heap bounds, measured with npm run bench (audit over a 150,000-event backlog):
+# - a 1 MiB young generation: more frequent scavenges, but each one copies little,
+#   and the in-flight batches die young instead of being promoted;
+# - a 48 MiB old generation: without a bound V8 grows the heap to 100 MiB and more
+#   under load before collecting (peak RSS 190 MiB against 118 MiB), though the
+#   live heap stays under 30 MiB. It is also the ceiling: a service that truly
+#   needs more fails fast with an out-of-memory error instead of swelling.
+ENV NODE_ENV=production NODE_OPTIONS="--max-semi-space-size=1 --max-old-space-size=48"
 WORKDIR /app
 # package.json carries "type": "module", which the compiled ES modules need.
 COPY --chown=root:root package.json ./

@@ -2,7 +2,10 @@
  * Throughput over one block of `task-events`: the API user produces `events`
  * events; then, over exactly that block of offsets,
  *
- * 1. a bare consumer (same client library and listener, reads and counts);
+ * 1. a bare consumer: the same client library, listener and fetch settings
+ *    (`consumerFetchOptions`), decoding each value from JSON as any real
+ *    consumer must (the services do the same before validating), and nothing
+ *    else: no validation, no handler, no commits;
  * 1b. the audit service's runtime with a no-op handler (child process), for
  *    the cost of the database writes alone;
  * 2. the audit service (child process) writing every event to PostgreSQL,
@@ -19,10 +22,11 @@ import { performance } from 'node:perf_hooks';
 import { Consumer } from '@platformatic/kafka';
 import pg from 'pg';
 import type { TaskEvent, TaskEventType } from '../services/lib/events.js';
-import { DEFAULT_CONSUMER_TUNING } from '../services/lib/kafka-consumer.js';
+import { consumerFetchOptions } from '../services/lib/kafka-consumer.js';
 import { kafkaClientOptions } from '../services/lib/kafka-options.js';
 import { publisherAs } from '../test/services/lib/broker-support.js';
 import { readLocalEnv } from '../test/support/local-env.js';
+import { NOOP_SERVICE_BUNDLE } from './service-process.js';
 import { progress } from './stats.js';
 import { blockSize, produceBlock, serviceOverBlock, type TopicBlock } from './topic-block.js';
 
@@ -100,11 +104,14 @@ async function produce(run: string, events: number): Promise<void> {
   }
 }
 
-/** Reads the block with a plain consumer (admin user, SASL listener) and returns messages per second. */
+/**
+ * Reads the block with a plain consumer (admin user, SASL listener) that
+ * decodes each value from JSON, and returns messages per second.
+ */
 async function bareConsumerRate(block: TopicBlock): Promise<number> {
   const local = readLocalEnv();
   const total = blockSize(block);
-  const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+  const consumer = new Consumer<Buffer, unknown, Buffer, Buffer>({
     ...kafkaClientOptions(
       {
         bootstrapServers: [local.bootstrapServers],
@@ -115,9 +122,10 @@ async function bareConsumerRate(block: TopicBlock): Promise<number> {
       },
       'bench-bare-consumer',
     ),
+    ...consumerFetchOptions(),
     groupId: `bench-bare-${randomUUID()}`,
-    maxWaitTime: DEFAULT_CONSUMER_TUNING.maxWaitMs,
-    highWaterMark: DEFAULT_CONSUMER_TUNING.highWaterMark,
+    // What the services do to a value before validating it (parseEvent): UTF-8 text, then JSON.
+    deserializers: { value: (value?: Buffer) => (value === undefined ? undefined : JSON.parse(value.toString('utf8'))) },
   });
   const last = new Map(block.end.map((e) => [e.partition, e.offset]));
   try {
@@ -150,7 +158,7 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
   progress(`audit: bare consumer over ${blockSize(block)} events`);
   const bareRate = await bareConsumerRate(block);
   progress('audit: the audit runtime with a no-op handler over the same events');
-  const noop = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000, {}, ['--import', 'tsx', 'bench/noop-service.ts']);
+  const noop = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000, {}, [NOOP_SERVICE_BUNDLE]);
   progress('audit: audit service over the same events');
   const audit = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000);
   progress(`recurring-task: ${options.recurringWindowSeconds} s over the same events`);

@@ -1,41 +1,58 @@
 /**
  * An event service running as a child process the way its container runs it:
- * the compiled JavaScript (`npm run build:services`, here into a scratch
- * directory) started with `node build/services/run.js <name>` and the runtime
- * environment of the Dockerfile's `runtime` stage. Its memory is its own, so
- * the kernel's high-water mark of its resident set (`VmHWM`) is the peak RSS
- * the Deployment must fit.
+ * the image's bundle (`bundleServices`, as the Dockerfile's build stage makes
+ * it, here into a scratch directory) started with `node build/services/run.js
+ * <name>` and the `ENV` of the Dockerfile's `runtime` stage (`NODE_OPTIONS`
+ * and all), read from the Dockerfile itself. Its memory is its own, so the
+ * kernel's high-water mark of its resident set (`VmHWM`) is the peak RSS the
+ * Deployment must fit.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { bundleServices } from '../services/lib/bundle.js';
 
 /** Where the bench compiles the services to (git-ignored). */
 export const BENCH_BUILD_DIR = join(process.cwd(), '.local', 'bench', 'build');
 
-/** Compiles the services and the platform spec as the image build does, into `BENCH_BUILD_DIR`. */
-export function buildServices(): void {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'services/tsconfig.build.json', '--outDir', BENCH_BUILD_DIR], {
-    stdio: 'inherit',
-  });
+/** The image's bundle of the services, as the bench builds it. */
+export const SERVICES_BUNDLE = join(BENCH_BUILD_DIR, 'services', 'run.js');
+/** The no-op runtime (noop-service.ts), bundled the same way. */
+export const NOOP_SERVICE_BUNDLE = join(BENCH_BUILD_DIR, 'noop-service.js');
+
+/** Bundles the services as the image build does, and the no-op runtime alike, into `BENCH_BUILD_DIR`. */
+export async function buildServices(): Promise<void> {
+  await bundleServices(SERVICES_BUNDLE);
+  await bundleServices(NOOP_SERVICE_BUNDLE, join(process.cwd(), 'bench', 'noop-service.ts'));
+}
+
+/**
+ * `KEY=value` pairs of one Dockerfile `ENV` instruction; a value may be
+ * double-quoted to hold spaces (`NODE_OPTIONS="--a --b"`).
+ */
+export function parseEnvInstruction(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  const pair = /([A-Za-z_][A-Za-z0-9_]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
+  for (let match; (match = pair.exec(text)) !== null;) {
+    env[match[1]!] = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3]!;
+  }
+  return env;
 }
 
 /**
  * The `ENV` settings of the Dockerfile's `runtime` stage (e.g. `NODE_OPTIONS`),
  * read from the Dockerfile itself so the bench measures what the image runs.
+ * Continuation lines (`\` at the end) are joined.
  */
 export function containerRuntimeEnv(dockerfile = 'Dockerfile'): Record<string, string> {
   const env: Record<string, string> = {};
   let inRuntime = false;
-  for (const line of readFileSync(dockerfile, 'utf8').split('\n')) {
+  const lines = readFileSync(dockerfile, 'utf8').replace(/\\\n/g, ' ').split('\n');
+  for (const line of lines) {
     if (/^FROM\s/i.test(line)) inRuntime = /\sAS\s+runtime\s*$/i.test(line);
     const match = inRuntime ? /^ENV\s+(.+)$/i.exec(line) : null;
-    if (!match) continue;
-    for (const pair of match[1]!.trim().split(/\s+/)) {
-      const [key, ...value] = pair.split('=');
-      if (key && value.length > 0) env[key] = value.join('=');
-    }
+    if (match) Object.assign(env, parseEnvInstruction(match[1]!));
   }
   return env;
 }
@@ -70,7 +87,7 @@ export class ServiceProcess {
     } = {},
   ): Promise<ServiceProcess> {
     const timeoutMs = options.timeoutMs ?? 60_000;
-    const command = options.command ?? [join(BENCH_BUILD_DIR, 'services', 'run.js'), name];
+    const command = options.command ?? [SERVICES_BUNDLE, name];
     // Extra V8 flags for a diagnosis (e.g. BENCH_SERVICE_NODE_ARGS=--trace-gc), after the image's NODE_OPTIONS.
     const extraArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
     const child = spawn(process.execPath, [...extraArgs, ...command], {

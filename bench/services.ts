@@ -12,18 +12,19 @@
  * - notification: reminders/s delivered to a loopback webhook;
  * - the peak RSS of each service under its load (target: ≤ 100 MiB).
  *
- * Services run as child processes from compiled JavaScript with the image's
- * runtime settings, so the memory figures are theirs. Everything stays on
+ * Services run as child processes from the image's bundle with the image's
+ * runtime environment (the Dockerfile's `ENV`, `NODE_OPTIONS` included), so
+ * the memory figures are theirs. Everything stays on
  * loopback and every loop is bounded.
  *
  * Options (environment): BENCH_ONLY=websocket|audit|notification runs one part;
  * BENCH_QUICK=1 runs short (a check that the bench works, not figures to quote);
- * BENCH_SKIP_BUILD=1 reuses the last compiled services (for experiments on them).
+ * BENCH_SKIP_BUILD=1 reuses the last bundle (for experiments on them).
  */
 import { readLocalEnv } from '../test/support/local-env.js';
 import { AUDIT_THROUGHPUT_DEFAULTS, measureAuditThroughput } from './audit-throughput.js';
 import { measureNotificationThroughput, NOTIFICATION_THROUGHPUT_DEFAULTS } from './notification-throughput.js';
-import { BENCH_BUILD_DIR, buildServices } from './service-process.js';
+import { BENCH_BUILD_DIR, buildServices, containerRuntimeEnv } from './service-process.js';
 import { progress, round } from './stats.js';
 import { measureWebSocketLatency, WEBSOCKET_LATENCY_DEFAULTS } from './websocket-latency.js';
 
@@ -36,11 +37,12 @@ async function main(): Promise<void> {
   readLocalEnv(); // fails early with what to run when the local broker is not up
   const only = process.env.BENCH_ONLY;
   const quick = process.env.BENCH_QUICK === '1';
-  if (process.env.BENCH_SKIP_BUILD === '1') progress(`using the services already compiled in ${BENCH_BUILD_DIR}`);
+  if (process.env.BENCH_SKIP_BUILD === '1') progress(`using the services already bundled in ${BENCH_BUILD_DIR}`);
   else {
-    progress('compiling the services as the image does');
-    buildServices();
+    progress('bundling the services as the image does');
+    await buildServices();
   }
+  progress(`services run with the Dockerfile's runtime environment: ${JSON.stringify(containerRuntimeEnv())}`);
 
   if (!only || only === 'websocket') {
     const ws = await measureWebSocketLatency(

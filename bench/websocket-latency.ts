@@ -9,6 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import type { TaskUpdateEvent } from '../services/lib/events.js';
+import { defaultServiceSpec } from '../services/lib/platform-defaults.js';
 import { signToken } from '../services/websocket/token.js';
 import { moveGroupToEnd, publisherAs } from '../test/services/recurring-task/broker-harness.js';
 import { ServiceProcess } from './service-process.js';
@@ -79,8 +80,11 @@ export async function measureWebSocketLatency(
   const sentAt = new Float64Array(total).fill(Number.NaN);
   const latency = new Float64Array(total).fill(Number.NaN);
 
-  await moveGroupToEnd('websocket-service', ['task-updates']);
-  const service = await ServiceProcess.start('websocket', { WEBSOCKET_TOKEN_SECRET: secret });
+  // A fan-out service: each replica consumes in a group of its own named after its pod, inside the
+  // ACL's `<group>-` prefix, as the Deployment sets it; this run is one such replica.
+  const group = `${defaultServiceSpec('websocket').consumerGroup}-bench-${run}`;
+  await moveGroupToEnd(group, ['task-updates']);
+  const service = await ServiceProcess.start('websocket', { WEBSOCKET_TOKEN_SECRET: secret, KAFKA_CONSUMER_GROUP: group });
   const api = publisherAs('todo-api');
   let sockets: WebSocket[] = [];
   try {

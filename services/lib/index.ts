@@ -68,10 +68,19 @@ export { DaprEventPublisher, DAPR_PUBLISH_TIMEOUT_MS, type DaprPublisherOptions 
 export { deadLetterEnvelope, DEAD_LETTER_HEADERS, type DeadLetterEnvelope, type RawMessage } from './dead-letter.js';
 export { ServiceMetrics, HANDLING_SECONDS_BUCKETS } from './metrics.js';
 export { ServiceHttpServer, sendJson, HEALTH_PATHS, MAX_BODY_BYTES, type RouteHandler } from './http-server.js';
-export { MessageProcessor, ShutdownInterruptedError, type MessageProcessorOptions, type BatchOutcome } from './message-processor.js';
+export {
+  MessageProcessor,
+  ShutdownInterruptedError,
+  type MessageProcessorOptions,
+  type BatchOutcome,
+  type PreparedBatch,
+} from './message-processor.js';
+export { kafkaClient, loadKafkaClient, kafkaClientLoaded, type KafkaClientModule } from './kafka-client.js';
 export {
   KafkaConsumerRunner,
   DEFAULT_CONSUMER_TUNING,
+  MAX_FETCH_BYTES,
+  consumerFetchOptions,
   toRawMessage,
   type KafkaConsumerTuning,
   type KafkaConsumerRunnerOptions,

@@ -7,10 +7,11 @@
  * exponential waits, see `kafkaClientOptions`), where an idempotent resend
  * keeps its sequence numbers.
  */
-import { ProduceAcks, Producer } from '@platformatic/kafka';
+import type { Producer } from '@platformatic/kafka';
 import type { PlatformSpec } from '../../platform/index.js';
 import type { KafkaConnectionConfig } from './config.js';
 import { TransientError } from './errors.js';
+import { kafkaClient, loadKafkaClient } from './kafka-client.js';
 import { assertValidEvent } from './event-validation.js';
 import { topicKeyField } from './event-topics.js';
 import type { AnyEvent } from './events.js';
@@ -33,9 +34,11 @@ export type KafkaProducer = Producer<string, Buffer, string, string>;
 
 /**
  * A producer with the specification's settings. Exposed for code that sends
- * records outside the event schemas (dead letters, benchmarks).
+ * records outside the event schemas (dead letters, benchmarks). The Kafka
+ * client must be loaded first (`await loadKafkaClient()`, see kafka-client.ts).
  */
 export function createKafkaProducer(kafka: KafkaConnectionConfig, clientId: string, retry: RetryPolicy = SPEC_RETRY_POLICY): KafkaProducer {
+  const { Producer, ProduceAcks } = kafkaClient();
   return new Producer({
     ...kafkaClientOptions(kafka, clientId, retry),
     acks: ProduceAcks.ALL,
@@ -50,8 +53,13 @@ export function createKafkaProducer(kafka: KafkaConnectionConfig, clientId: stri
   });
 }
 
+/**
+ * Publishes events with the specification's guarantees. The producer (and the
+ * Kafka client module) is created on the first send, so a service that holds
+ * a publisher it never uses neither loads the client nor connects.
+ */
 export class KafkaEventPublisher implements EventPublisher {
-  private readonly producer: KafkaProducer;
+  private producer: Promise<KafkaProducer> | undefined;
   private closing: Promise<void> | undefined;
 
   /**
@@ -60,12 +68,16 @@ export class KafkaEventPublisher implements EventPublisher {
    * @param spec the platform spec the topic keys come from. @default the platform defaults
    */
   constructor(
-    kafka: KafkaConnectionConfig,
-    clientId: string,
+    private readonly kafka: KafkaConnectionConfig,
+    private readonly clientId: string,
     private readonly spec: PlatformSpec = platformDefaults(),
-    retry: RetryPolicy = SPEC_RETRY_POLICY,
-  ) {
-    this.producer = createKafkaProducer(kafka, clientId, retry);
+    private readonly retry: RetryPolicy = SPEC_RETRY_POLICY,
+  ) {}
+
+  private started(): Promise<KafkaProducer> {
+    if (this.closing) return Promise.reject(new Error(`publisher ${this.clientId} is closed`));
+    this.producer ??= loadKafkaClient().then(() => createKafkaProducer(this.kafka, this.clientId, this.retry));
+    return this.producer;
   }
 
   async publish(topic: string, event: AnyEvent, options: PublishOptions = {}): Promise<PublishResult> {
@@ -85,7 +97,8 @@ export class KafkaEventPublisher implements EventPublisher {
   async sendRaw(records: readonly RawRecord[]): Promise<PublishResult[]> {
     if (records.length === 0) return [];
     try {
-      const result = await this.producer.send({
+      const producer = await this.started();
+      const result = await producer.send({
         messages: records.map((r) => ({
           topic: r.topic,
           key: r.key,
@@ -107,8 +120,10 @@ export class KafkaEventPublisher implements EventPublisher {
     }
   }
 
+  /** Closes the producer, if one was started. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= this.producer.close();
+    const producer = this.producer;
+    this.closing ??= producer ? producer.then((p) => p.close()) : Promise.resolve();
     return this.closing;
   }
 }

@@ -52,6 +52,15 @@ interface Item {
   done: boolean;
   /** Set when the message was given up on. */
   letter?: DeadLetterEnvelope;
+  /** Why it was given up on. */
+  error?: unknown;
+}
+
+const PREPARED = Symbol('prepared');
+
+/** A batch decoded and validated by `MessageProcessor.prepare`, for its `handle`. Opaque. */
+export interface PreparedBatch {
+  readonly [PREPARED]: { readonly items: Item[]; readonly valid: Item[] };
 }
 
 export class MessageProcessor {
@@ -62,27 +71,47 @@ export class MessageProcessor {
   }
 
   /** Processes `messages` in order; writes their dead letters before resolving. */
-  async process(messages: readonly RawMessage[]): Promise<BatchOutcome> {
-    const { log } = this.options;
-    const items: Item[] = messages.map((message) => ({ message, done: false }));
+  process(messages: readonly RawMessage[]): Promise<BatchOutcome> {
+    return this.handle(this.prepare(messages));
+  }
+
+  /**
+   * Decodes and validates `messages` (CPU only: nothing is handled, logged,
+   * counted or written yet), so the consumer can prepare the next batch while
+   * the handler still works on this one. A prepared batch that is never
+   * handled has had no effect.
+   */
+  prepare(messages: readonly RawMessage[]): PreparedBatch {
+    const items: Item[] = new Array(messages.length);
+    const valid: Item[] = [];
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i]!;
+      const item: Item = { message, done: false };
+      items[i] = item;
+      try {
+        item.event = parseEvent(message.topic, message.value, this.kindOf(message.topic));
+        valid.push(item);
+      } catch (error) {
+        item.done = true;
+        item.letter = deadLetterEnvelope(message, error, this.options.service, 0);
+        item.error = error;
+      }
+    }
+    return { [PREPARED]: { items, valid } };
+  }
+
+  /** Handles a batch from `prepare`, in order; writes its dead letters before resolving. */
+  async handle(prepared: PreparedBatch): Promise<BatchOutcome> {
+    const { items, valid } = prepared[PREPARED];
     let succeeded = 0;
+    for (const item of items) if (item.letter) this.logDeadLetter(item, 0);
 
     const giveUp = (item: Item, error: unknown, attempts: number) => {
       item.done = true;
       item.letter = deadLetterEnvelope(item.message, error, this.options.service, attempts);
-      const { topic, partition, offset } = item.message;
-      log.warn({ err: error, topic, partition, offset, attempts }, 'message dead-lettered');
+      item.error = error;
+      this.logDeadLetter(item, attempts);
     };
-
-    const valid: Item[] = [];
-    for (const item of items) {
-      try {
-        item.event = parseEvent(item.message.topic, item.message.value, this.kindOf(item.message.topic));
-        valid.push(item);
-      } catch (error) {
-        giveUp(item, error, 0);
-      }
-    }
 
     const handleBatch = this.options.handler.handleBatch?.bind(this.options.handler);
     let batchDone = false;
@@ -94,7 +123,7 @@ export class MessageProcessor {
         batchDone = true;
       } catch (error) {
         if (error instanceof ShutdownInterruptedError) return this.finish(items, succeeded);
-        log.warn({ err: error, messages: valid.length }, 'batch failed; handling its events one by one');
+        this.options.log.warn({ err: error, messages: valid.length }, 'batch failed; handling its events one by one');
       }
     }
     if (!batchDone) {
@@ -112,6 +141,11 @@ export class MessageProcessor {
       }
     }
     return this.finish(items, succeeded);
+  }
+
+  private logDeadLetter(item: Item, attempts: number): void {
+    const { topic, partition, offset } = item.message;
+    this.options.log.warn({ err: item.error, topic, partition, offset, attempts }, 'message dead-lettered');
   }
 
   /** Calls `call` with retries; counts retries and success; rethrows the final error with `attempts`. */

@@ -4,8 +4,16 @@
  * (connection lost, deadlock, serialization failure, statement timeout) and
  * dead-letters what cannot (invalid data, constraint violations).
  */
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { PermanentError, TransientError } from './errors.js';
+
+let driver: typeof pg | undefined;
+/** The driver (CommonJS), loaded on first use: a service without a database (websocket) never loads it (about 12 MiB). */
+function pgDriver(): typeof pg {
+  driver ??= createRequire(import.meta.url)('pg') as typeof pg;
+  return driver;
+}
 
 /** Pool sizing and timeouts. One consumer loop needs few connections. */
 export const PG_POOL_DEFAULTS = {
@@ -21,7 +29,7 @@ export const PG_POOL_DEFAULTS = {
 
 /** A pool for `url`, tagged with `appId` (`application_name` in `pg_stat_activity`). */
 export function createPgPool(url: string, appId: string, overrides: Partial<pg.PoolConfig> = {}): pg.Pool {
-  const pool = new pg.Pool({
+  const pool = new (pgDriver().Pool)({
     connectionString: url,
     application_name: appId,
     max: PG_POOL_DEFAULTS.max,

@@ -11,11 +11,15 @@ import { randomUUID } from 'node:crypto';
 import { Admin } from '@platformatic/kafka';
 import pg from 'pg';
 import type { AnyEvent, EventKind, ReminderEvent, TaskEvent, TaskEventType } from '../../../services/lib/events.js';
+import { loadKafkaClient } from '../../../services/lib/kafka-client.js';
 import { createKafkaProducer, type KafkaProducer } from '../../../services/lib/kafka-publisher.js';
 import type { ServiceDefinition } from '../../../services/lib/handler.js';
 import { runService, type RunningService } from '../../../services/lib/service.js';
 import { readLocalEnv } from '../../support/local-env.js';
 import { memoryLogger, RUN_ID, TEST_RETRY, until } from '../recurring-task/broker-harness.js';
+
+// The library loads the Kafka client on first use; the synchronous createKafkaProducer below needs it loaded.
+await loadKafkaClient();
 
 export { endOffsets, memoryLogger, publisherAs, RUN_ID, TEST_RETRY, TopicWatcher, until } from '../recurring-task/broker-harness.js';
 
