@@ -8,7 +8,9 @@
  * the module from here when it first connects (a consumer session, a
  * publisher's first send), so loading `services/lib` stays cheap.
  */
-export type KafkaClientModule = typeof import('@platformatic/kafka');
+import type * as PlatformaticKafka from '@platformatic/kafka';
+
+export type KafkaClientModule = typeof PlatformaticKafka;
 
 let loading: Promise<KafkaClientModule> | undefined;
 let loaded: KafkaClientModule | undefined;
