@@ -14,14 +14,16 @@ import {
 } from '../lib/index.js';
 import { AuditStore, type AuditRow } from './audit-store.js';
 
-function toRow(event: TaskEvent, context: EventContext): AuditRow {
+/** The row recording `event` as received with `context`. */
+export function toAuditRow(event: TaskEvent, context: EventContext): AuditRow {
   return {
     eventId: event.event_id,
     eventType: event.event_type,
     userId: event.user_id,
     taskId: event.task_id,
     occurredAt: event.timestamp,
-    payload: event,
+    // The text as received is the event (validated already): storing it spares serializing the parsed copy again.
+    payload: context.value?.toString('utf8') ?? event,
     topic: context.topic,
     partition: context.partition,
     offset: context.offset,
@@ -48,8 +50,8 @@ export const auditService: ServiceDefinition<TaskEvent> = {
       }
     };
     return {
-      handle: (event, context) => write([toRow(event, context)]),
-      handleBatch: (events: readonly ReceivedEvent<TaskEvent>[]) => write(events.map(({ event, context }) => toRow(event, context))),
+      handle: (event, context) => write([toAuditRow(event, context)]),
+      handleBatch: (events: readonly ReceivedEvent<TaskEvent>[]) => write(events.map(({ event, context }) => toAuditRow(event, context))),
       isReady: () => healthy,
       close: () => pool.end(),
     };

@@ -23,6 +23,12 @@ export interface EventContext {
   /** Record key (`user_id` on keyed topics). */
   readonly key: string | null;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The record value exactly as received, the UTF-8 JSON the event was
+   * decoded from (Kafka mode), for handlers that store or forward the event
+   * as text and need not serialize it again. Absent in Dapr mode.
+   */
+  readonly value?: Buffer;
   /** 1 on the first attempt in this process. */
   readonly attempt: number;
   /** Aborted when the service shuts down: long waits should stop early. */

@@ -187,6 +187,7 @@ export class MessageProcessor {
       offset: message.offset,
       key: message.key,
       headers: message.headers,
+      value: message.value,
       attempt,
       signal: this.options.signal,
     };

@@ -33,7 +33,7 @@ function raw(value: string | TaskEvent): RawMessage {
   };
 }
 
-function setup(handler: EventHandler, signal = new AbortController().signal) {
+function setup(handler: EventHandler, signal = new AbortController().signal, log = quiet) {
   const metrics = new ServiceMetrics('test-service', { defaultMetrics: false });
   const letters: DeadLetterEnvelope[] = [];
   const processor = new MessageProcessor({
@@ -41,7 +41,7 @@ function setup(handler: EventHandler, signal = new AbortController().signal) {
     handler,
     retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 2 },
     metrics,
-    log: quiet,
+    log,
     signal,
     deadLetter: async (batch) => void letters.push(...batch),
   });
@@ -160,5 +160,36 @@ describe('MessageProcessor', () => {
     });
     await expect(processor.process([raw('garbage')])).rejects.toThrow('dead-letter topic unavailable');
     expect(await metrics.processedCount('task-events', 'error')).toBe(1);
+  });
+
+  it('prepares a batch without side effects: nothing is handled, logged, counted or dead-lettered until it is handled', async () => {
+    const handled: string[] = [];
+    const lines: string[] = [];
+    const log = createLogger({ stream: { write: (line: string) => lines.push(line) > 0 } });
+    const { processor, letters, count } = setup(
+      { handle: async (event) => void handled.push((event as TaskEvent).task_data.title) },
+      undefined,
+      log,
+    );
+    const prepared = processor.prepare([raw(taskEvent('a')), raw('not json')]);
+    expect([handled, lines, letters.length, await count('success'), await count('dead_letter')]).toEqual([[], [], 0, 0, 0]);
+
+    const outcome = await processor.handle(prepared);
+    expect(outcome).toEqual({ completed: 2, succeeded: 1, deadLettered: 1 });
+    expect(handled).toEqual(['a']);
+    expect(letters.map((l) => [l.error.code, l.original_message.value])).toEqual([['MESSAGE_MALFORMED', 'not json']]);
+    expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['message dead-lettered']);
+  });
+
+  it('hands each event its record value exactly as received, for handlers that store the text', async () => {
+    const values: Array<string | undefined> = [];
+    const { processor } = setup({
+      handle: async () => {},
+      handleBatch: async (events) => void values.push(...events.map((e) => e.context.value?.toString('utf8'))),
+    });
+    const text = ` ${JSON.stringify(taskEvent('spaced'))}`;
+    await processor.process([raw(text), raw(taskEvent('b'))]);
+    expect(values[0]).toBe(text);
+    expect(values).toHaveLength(2);
   });
 });
