@@ -28,7 +28,8 @@ import { publisherAs } from '../test/services/lib/broker-support.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { NOOP_SERVICE_BUNDLE } from './service-process.js';
 import { progress } from './stats.js';
-import { blockSize, produceBlock, serviceOverBlock, type TopicBlock } from './topic-block.js';
+import { blockSize, measuredUse, produceBlock, serviceOverBlock, type TopicBlock } from './topic-block.js';
+import type { MeasuredUse } from './resources.js';
 
 export interface AuditThroughputOptions {
   /** Events produced and consumed. @default 150000 */
@@ -50,8 +51,11 @@ export interface AuditThroughputResult {
   /** Rows of this run found in `audit_events` afterwards (should equal `events`). */
   readonly rowsWritten: number;
   readonly auditPeakRssMiB: number;
+  /** Idle and draining the block. */
+  readonly auditUse: MeasuredUse;
   readonly recurringRate: number;
   readonly recurringPeakRssMiB: number;
+  readonly recurringUse: MeasuredUse;
 }
 
 const TOPIC = 'task-events';
@@ -176,8 +180,10 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
       auditRate: audit.rate,
       rowsWritten: rows[0]!.n,
       auditPeakRssMiB: audit.peakRssMiB,
+      auditUse: measuredUse(audit),
       recurringRate: recurring.rate,
       recurringPeakRssMiB: recurring.peakRssMiB,
+      recurringUse: measuredUse(recurring),
     };
   } finally {
     await pool.end();

@@ -12,7 +12,8 @@ import { DELIVERED_TABLE } from '../services/notification/index.js';
 import { publisherAs } from '../test/services/lib/broker-support.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { progress } from './stats.js';
-import { produceBlock, serviceOverBlock } from './topic-block.js';
+import type { MeasuredUse } from './resources.js';
+import { measuredUse, produceBlock, serviceOverBlock } from './topic-block.js';
 
 export interface NotificationThroughputOptions {
   /** Reminders produced. @default 5000 */
@@ -26,6 +27,8 @@ export const NOTIFICATION_THROUGHPUT_DEFAULTS: NotificationThroughputOptions = {
 export interface NotificationThroughputResult {
   readonly rate: number;
   readonly peakRssMiB: number;
+  /** Idle and draining the reminders. */
+  readonly use: MeasuredUse;
   /** Requests the webhook received. */
   readonly delivered: number;
 }
@@ -74,7 +77,7 @@ export async function measureNotificationThroughput(
       NOTIFIER: 'webhook',
       NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/reminders`,
     });
-    return { ...result, delivered };
+    return { rate: result.rate, peakRssMiB: result.peakRssMiB, use: measuredUse(result), delivered };
   } finally {
     await scheduler.close();
     webhook.closeAllConnections();

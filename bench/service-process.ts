@@ -7,9 +7,10 @@
  * kernel's high-water mark of its resident set (`VmHWM`) is the peak RSS the
  * Deployment must fit.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { bundleServices } from '../services/lib/bundle.js';
 
@@ -57,6 +58,9 @@ export function containerRuntimeEnv(dockerfile = 'Dockerfile'): Record<string, s
   return env;
 }
 
+/** How long an idle service is watched for its idle memory and CPU. @default 3 s */
+export const IDLE_SETTLE_MS = 3_000;
+
 /** Memory of a process from `/proc/<pid>/status`, in MiB. */
 export function processMemoryMiB(pid: number): { rss: number; peakRss: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -64,7 +68,39 @@ export function processMemoryMiB(pid: number): { rss: number; peakRss: number } 
   return { rss: kib('VmRSS') / 1024, peakRss: kib('VmHWM') / 1024 };
 }
 
+/** Clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`, 100 on Linux). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system) a process has used, in seconds, from `/proc/<pid>/stat`. */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** CPU used between two moments, in cores (1 = one core busy throughout). */
+export interface CpuSample {
+  readonly at: number;
+  readonly cpuSeconds: number;
+}
+
+export function coresBetween(from: CpuSample, to: CpuSample): number {
+  return (to.cpuSeconds - from.cpuSeconds) / ((to.at - from.at) / 1000);
+}
+
 export class ServiceProcess {
+  /** Resident memory after `settleMs` with nothing to consume: the steady state of an idle replica (see `start`). */
+  idleRssMiB = Number.NaN;
+  /** CPU of the idle replica over `settleMs`, in cores. */
+  idleCores = Number.NaN;
+
   private constructor(
     readonly name: string,
     private readonly child: ChildProcess,
@@ -84,6 +120,12 @@ export class ServiceProcess {
       /** Node arguments that start it. @default the compiled `run.js` with `name` */
       readonly command?: readonly string[];
       readonly timeoutMs?: number;
+      /**
+       * Wait this long after readiness, then record `idleRssMiB` and
+       * `idleCores`; only meaningful when nothing is there to consume.
+       * @default 0 (no idle figures)
+       */
+      readonly settleMs?: number;
     } = {},
   ): Promise<ServiceProcess> {
     const timeoutMs = options.timeoutMs ?? 60_000;
@@ -124,7 +166,21 @@ export class ServiceProcess {
     });
     const service = new ServiceProcess(name, child, port, exited);
     await service.waitUntilReady(timeoutMs);
+    if (options.settleMs) await service.settle(options.settleMs);
     return service;
+  }
+
+  /** Waits `ms` and records the idle figures. */
+  private async settle(ms: number): Promise<void> {
+    const from = this.cpuSample();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    this.idleCores = coresBetween(from, this.cpuSample());
+    this.idleRssMiB = this.memoryMiB().rss;
+  }
+
+  /** The process's CPU time now. */
+  cpuSample(): CpuSample {
+    return { at: performance.now(), cpuSeconds: processCpuSeconds(this.pid) };
   }
 
   get pid(): number {

@@ -10,7 +10,9 @@
  *   at 1,000 updates/s (target: p99 ≤ 50 ms);
  * - recurring-task: events/s over the same task-events;
  * - notification: reminders/s delivered to a loopback webhook;
- * - the peak RSS of each service under its load (target: ≤ 100 MiB).
+ * - the peak RSS of each service under its load (target: ≤ 100 MiB), its
+ *   steady-state memory and CPU, and the requests and limits they suggest
+ *   (`recommendResources`: request ≈ steady state, limit ≈ peak × 1.25).
  *
  * Services run as child processes from the image's bundle with the image's
  * runtime environment (the Dockerfile's `ENV`, `NODE_OPTIONS` included), so
@@ -25,6 +27,7 @@ import { readLocalEnv } from '../test/support/local-env.js';
 import { AUDIT_THROUGHPUT_DEFAULTS, measureAuditThroughput } from './audit-throughput.js';
 import { measureNotificationThroughput, NOTIFICATION_THROUGHPUT_DEFAULTS } from './notification-throughput.js';
 import { BENCH_BUILD_DIR, buildServices, containerRuntimeEnv } from './service-process.js';
+import { resourceFigures } from './resources.js';
 import { progress, round } from './stats.js';
 import { measureWebSocketLatency, WEBSOCKET_LATENCY_DEFAULTS } from './websocket-latency.js';
 
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
       ['websocket_latency_max_ms', round(ws.maxMs, 1)],
       ['websocket_delivered_ratio', round(ws.delivered / ws.published, 4)],
       ['websocket_peak_rss_mib', round(ws.peakRssMiB, 1)],
+      ...resourceFigures('websocket', ws.use),
     ]);
     progress(`websocket: slowest updates (sent at ms → latency ms): ${ws.slowest.map((s) => `${s.atMs}→${s.latencyMs}`).join(' ')}`);
   }
@@ -75,6 +79,8 @@ async function main(): Promise<void> {
       ['audit_peak_rss_mib', round(audit.auditPeakRssMiB, 1)],
       ['recurring_task_events_per_second', round(audit.recurringRate, 0)],
       ['recurring_task_peak_rss_mib', round(audit.recurringPeakRssMiB, 1)],
+      ...resourceFigures('audit', audit.auditUse),
+      ...resourceFigures('recurring-task', audit.recurringUse),
     ]);
   }
 
@@ -86,6 +92,7 @@ async function main(): Promise<void> {
       ['notification_reminders_per_second', round(notification.rate, 0)],
       ['notification_webhook_requests', notification.delivered],
       ['notification_peak_rss_mib', round(notification.peakRssMiB, 1)],
+      ...resourceFigures('notification', notification.use),
     ]);
   }
 }

@@ -9,7 +9,8 @@ import { Admin } from '@platformatic/kafka';
 import { defaultServiceSpec } from '../services/lib/platform-defaults.js';
 import { endOffsets, setGroupOffsets, type Offsets } from '../test/services/lib/broker-support.js';
 import { readLocalEnv } from '../test/support/local-env.js';
-import { ServiceProcess } from './service-process.js';
+import type { MeasuredUse } from './resources.js';
+import { coresBetween, IDLE_SETTLE_MS, ServiceProcess, type CpuSample } from './service-process.js';
 import { sleep } from './stats.js';
 
 /** Offsets of one topic before and after records were produced. */
@@ -46,32 +47,57 @@ async function committedProgress(admin: Admin, group: string, block: TopicBlock)
  * Watches `group` work through the block until it is done or `windowMs` has
  * passed since its first progress; returns its sustained records per second,
  * from the first progress seen (start-up and the group join do not count), or
- * from the start of the watch when one sample already saw the whole block.
+ * from the start of the watch when one sample already saw the whole block,
+ * and the CPU `cpu` reports over that same interval, in cores.
  */
-async function groupRate(group: string, block: TopicBlock, windowMs: number): Promise<number> {
+async function groupRate(
+  group: string,
+  block: TopicBlock,
+  windowMs: number,
+  cpu: () => CpuSample,
+): Promise<{ rate: number; cores: number }> {
   const admin = new Admin({ clientId: 'bench-progress', bootstrapBrokers: [readLocalEnv().plaintextBootstrapServers] });
   const total = blockSize(block);
   try {
-    const watchStart = { at: performance.now(), done: 0 };
-    let first: { at: number; done: number } | undefined;
+    const watchStart = { ...cpu(), done: 0 };
+    let first: typeof watchStart | undefined;
     let latest = watchStart;
     while (performance.now() < (first ? first.at : watchStart.at) + windowMs && latest.done < total) {
       await sleep(100);
-      latest = { at: performance.now(), done: Math.min(total, await committedProgress(admin, group, block)) };
+      const done = Math.min(total, await committedProgress(admin, group, block));
+      latest = { ...cpu(), done };
       if (!first && latest.done > 0) first = latest;
     }
     const from = first && first.done < latest.done ? first : watchStart;
     if (latest.done === from.done) throw new Error(`${group} made no progress through ${block.topic} in ${windowMs} ms`);
-    return ((latest.done - from.done) / (latest.at - from.at)) * 1000;
+    return { rate: ((latest.done - from.done) / (latest.at - from.at)) * 1000, cores: coresBetween(from, latest) };
   } finally {
     await admin.close();
   }
 }
 
+/** What a service used: its sustained rate over the block and its resources. */
+export interface ServiceRun {
+  /** Records per second. */
+  readonly rate: number;
+  readonly peakRssMiB: number;
+  /** Resident memory once started and idle (see `ServiceProcess.idleRssMiB`). */
+  readonly idleRssMiB: number;
+  readonly idleCores: number;
+  /** CPU while working through the block at full speed, in cores. */
+  readonly busyCores: number;
+}
+
+/** A consumer's use for `recommendResources`: steady = idle and caught up, busy = draining the block. */
+export function measuredUse(run: ServiceRun): MeasuredUse {
+  return { steadyRssMiB: run.idleRssMiB, peakRssMiB: run.peakRssMiB, steadyCores: run.idleCores, busyCores: run.busyCores };
+}
+
 /**
  * Runs service `name` (a child process, in its own consumer group; `command`
- * to start something else in its place) over the block for at most
- * `windowMs`; returns its sustained rate and peak RSS. Its
+ * to start something else in its place) first idle for `IDLE_SETTLE_MS`, then
+ * over the block for at most `windowMs`; returns its sustained rate, memory
+ * and CPU. Its
  * group is left at the end of the block, so what it did not reach is never
  * read later.
  */
@@ -81,13 +107,23 @@ export async function serviceOverBlock(
   windowMs: number,
   env: Record<string, string> = {},
   command?: readonly string[],
-): Promise<{ rate: number; peakRssMiB: number }> {
+): Promise<ServiceRun> {
   const group = defaultServiceSpec(name).consumerGroup;
+  // First idle, its group at the end of the block (nothing to read): the steady state of a caught-up replica.
+  await setGroupOffsets(group, block.end);
+  const idle = await ServiceProcess.start(name, env, { command, settleMs: IDLE_SETTLE_MS });
+  await idle.stop();
   await setGroupOffsets(group, block.start);
   const service = await ServiceProcess.start(name, env, { command });
   try {
-    const rate = await groupRate(group, block, windowMs);
-    return { rate, peakRssMiB: service.memoryMiB().peakRss };
+    const { rate, cores } = await groupRate(group, block, windowMs, () => service.cpuSample());
+    return {
+      rate,
+      peakRssMiB: service.memoryMiB().peakRss,
+      idleRssMiB: idle.idleRssMiB,
+      idleCores: idle.idleCores,
+      busyCores: cores,
+    };
   } finally {
     await service.stop();
     await setGroupOffsets(group, block.end);

@@ -12,7 +12,8 @@ import type { TaskUpdateEvent } from '../services/lib/events.js';
 import { defaultServiceSpec } from '../services/lib/platform-defaults.js';
 import { signToken } from '../services/websocket/token.js';
 import { moveGroupToEnd, publisherAs } from '../test/services/recurring-task/broker-harness.js';
-import { ServiceProcess } from './service-process.js';
+import type { MeasuredUse } from './resources.js';
+import { IDLE_SETTLE_MS, ServiceProcess, coresBetween, type CpuSample } from './service-process.js';
 import { percentile, progress, sleep } from './stats.js';
 
 export interface WebSocketLatencyOptions {
@@ -44,6 +45,8 @@ export interface WebSocketLatencyResult {
   /** Updates per second actually published in the measured window. */
   readonly achievedRate: number;
   readonly peakRssMiB: number;
+  /** Idle (started, no client yet) and under the steady load (at the end of the measured window). */
+  readonly use: MeasuredUse;
   /** When (ms into the measured window) the slowest updates were sent, and their latency: spikes that line up point at a pause. */
   readonly slowest: ReadonlyArray<{ readonly atMs: number; readonly latencyMs: number }>;
 }
@@ -84,7 +87,11 @@ export async function measureWebSocketLatency(
   // ACL's `<group>-` prefix, as the Deployment sets it; this run is one such replica.
   const group = `${defaultServiceSpec('websocket').consumerGroup}-bench-${run}`;
   await moveGroupToEnd(group, ['task-updates']);
-  const service = await ServiceProcess.start('websocket', { WEBSOCKET_TOKEN_SECRET: secret, KAFKA_CONSUMER_GROUP: group });
+  const service = await ServiceProcess.start(
+    'websocket',
+    { WEBSOCKET_TOKEN_SECRET: secret, KAFKA_CONSUMER_GROUP: group },
+    { settleMs: IDLE_SETTLE_MS },
+  );
   const api = publisherAs('todo-api');
   let sockets: WebSocket[] = [];
   try {
@@ -99,6 +106,7 @@ export async function measureWebSocketLatency(
     const inFlight: Promise<unknown>[] = [];
     let measureStart = Number.NaN;
     let measureEnd = Number.NaN;
+    let cpuStart: CpuSample | undefined;
     for (let seq = 0, tick = 0; seq < total; tick++) {
       await sleep(started + (tick * 1000) / TICKS_PER_SECOND - performance.now());
       const batch: TaskUpdateEvent[] = [];
@@ -113,12 +121,17 @@ export async function measureWebSocketLatency(
       }
       const now = performance.now();
       for (const update of batch) sentAt[update.task.id - 1] = now;
-      if (Number.isNaN(measureStart) && seq > options.warmupSeconds * options.eventsPerSecond) measureStart = now;
+      if (Number.isNaN(measureStart) && seq > options.warmupSeconds * options.eventsPerSecond) {
+        measureStart = now;
+        cpuStart = service.cpuSample();
+      }
       // Requests overlap like a real API's; a slow one does not delay the schedule.
       inFlight.push(api.publishAll('task-updates', batch));
       if (inFlight.length >= 200) await Promise.all(inFlight.splice(0));
     }
     measureEnd = performance.now();
+    const loadCores = coresBetween(cpuStart!, service.cpuSample());
+    const loadRssMiB = service.memoryMiB().rss;
     await Promise.all(inFlight);
     // Bounded wait for the last deliveries.
     for (let i = 0; i < 50 && latency.slice(-options.eventsPerSecond).some(Number.isNaN); i++) await sleep(100);
@@ -139,6 +152,8 @@ export async function measureWebSocketLatency(
       delivered: delivered.length,
       achievedRate: (measured.length / (measureEnd - measureStart)) * 1000,
       peakRssMiB: service.memoryMiB().peakRss,
+      // Its steady state is its load: a thousand clients connected and updates flowing.
+      use: { steadyRssMiB: loadRssMiB, peakRssMiB: service.memoryMiB().peakRss, steadyCores: loadCores, busyCores: loadCores },
       slowest,
     };
   } finally {
