@@ -15,6 +15,7 @@ import type { PlatformSpec } from '../../platform/index.js';
 import { DaprPublishError } from './errors.js';
 import { assertValidEvent } from './event-validation.js';
 import { topicKeyField } from './event-topics.js';
+import { httpPost, type HttpPostResponse } from './http-post.js';
 import type { AnyEvent } from './events.js';
 import { platformDefaults } from './platform-defaults.js';
 import type { EventPublisher, PublishOptions, PublishResult } from './publisher.js';
@@ -81,13 +82,11 @@ export class DaprEventPublisher implements EventPublisher {
   async close(): Promise<void> {}
 
   private async post(url: string, topic: string, event: AnyEvent): Promise<void> {
-    let response: Response;
+    let response: HttpPostResponse;
     try {
-      response = await fetch(url, {
-        method: 'POST',
+      response = await httpPost(url, JSON.stringify(event), {
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(event),
-        signal: AbortSignal.timeout(DAPR_PUBLISH_TIMEOUT_MS),
+        timeoutMs: DAPR_PUBLISH_TIMEOUT_MS,
       });
     } catch (error) {
       throw new DaprPublishError(0, `publishing to ${topic} through the Dapr sidecar failed: no answer (${(error as Error).message})`, {
@@ -95,7 +94,7 @@ export class DaprEventPublisher implements EventPublisher {
       });
     }
     if (response.status === 204 || response.status === 200) return;
-    const detail = (await response.text().catch(() => '')).slice(0, 500);
+    const detail = response.body.slice(0, 500);
     const meaning = STATUS_MEANING[response.status] ?? 'unexpected answer';
     throw new DaprPublishError(
       response.status,

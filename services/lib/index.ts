@@ -64,6 +64,7 @@ export { murmur2, toPositive, partitionForKey, javaCompatiblePartitioner } from 
 export { kafkaClientOptions, KAFKA_TIMEOUTS } from './kafka-options.js';
 export { eventKey, type EventPublisher, type PublishOptions, type PublishResult } from './publisher.js';
 export { KafkaEventPublisher, createKafkaProducer, type KafkaProducer, type RawRecord } from './kafka-publisher.js';
+export { httpPost, type HttpPostOptions, type HttpPostResponse } from './http-post.js';
 export { DaprEventPublisher, DAPR_PUBLISH_TIMEOUT_MS, type DaprPublisherOptions } from './dapr-publisher.js';
 export { deadLetterEnvelope, DEAD_LETTER_HEADERS, type DeadLetterEnvelope, type RawMessage } from './dead-letter.js';
 export { ServiceMetrics, HANDLING_SECONDS_BUCKETS } from './metrics.js';
