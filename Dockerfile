@@ -23,7 +23,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY platform ./platform
 COPY services ./services
-RUN npx tsx services/lib/bundle.ts build/services/run.js
+RUN npm run build:services
 
 # --- deps: production dependencies only (the bundle loads a few from node_modules: see BUNDLE_EXTERNALS, and pg) ---
 FROM ${NODE_IMAGE} AS deps

@@ -40,12 +40,24 @@ export const BROKER_RESOURCES: Resources = {
 };
 
 /**
- * Service pod resources. Replaced by measured figures (README, Performance):
- * the services are single Node.js processes that stay well under these.
+ * Service pod resources, from `npm run bench` (README, Performance): a caught-up
+ * service idles at 89-97 MiB RSS and peaks at 104-107 MiB while draining a
+ * backlog; requests are the steady state, memory limits the peak x 1.25, and
+ * CPU limits what draining at full speed used. The V8 heap is capped at 48 MiB
+ * (Dockerfile), so a leak fails fast, well below the limit.
  */
 export const SERVICE_RESOURCES: Resources = {
   requests: { cpu: '50m', memory: '96Mi' },
-  limits: { cpu: '500m', memory: '160Mi' },
+  limits: { cpu: '500m', memory: '136Mi' },
+};
+
+/** Measured per service where it differs from SERVICE_RESOURCES (same source). */
+export const MEASURED_SERVICE_RESOURCES: Record<string, Resources> = {
+  // Draining a 150,000-event backlog used up to 0.7 core (audit) and 0.8 (notification's webhook calls).
+  audit: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '750m', memory: '136Mi' } },
+  notification: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '800m', memory: '136Mi' } },
+  // 1,000 clients at 1,000 updates/s: 124m steady, 101 MiB peak.
+  websocket: { requests: { cpu: '150m', memory: '104Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
 };
 
 /** The HTTP port every service listens on (deliveries, health, metrics). */
@@ -89,7 +101,7 @@ export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
   },
   images: { registry: 'ghcr.io/todo-app', tag: '0.1.0' },
   services: {
-    audit: { mode: 'kafka', consumes: ['task-events'], produces: [], database: true },
+    audit: { mode: 'kafka', consumes: ['task-events'], produces: [], database: true, resources: MEASURED_SERVICE_RESOURCES.audit },
     'recurring-task': {
       mode: 'kafka',
       consumes: ['task-events'],
@@ -98,11 +110,18 @@ export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
     },
     // The database keeps delivered reminder ids, so a restart or a rebalance never notifies twice.
     // Stacks set where reminders go: env NOTIFY_WEBHOOK_URL (and its egress), or NOTIFIER: log.
-    notification: { mode: 'dapr', consumes: ['reminders'], produces: [], database: true },
+    notification: {
+      mode: 'dapr',
+      consumes: ['reminders'],
+      produces: [],
+      database: true,
+      resources: MEASURED_SERVICE_RESOURCES.notification,
+    },
     // Each user's clients are connected to one replica, so every replica must see every update.
     websocket: {
       mode: 'dapr',
       fanOut: true,
+      resources: MEASURED_SERVICE_RESOURCES.websocket,
       consumes: ['task-updates'],
       produces: [],
       secretEnv: { [WEBSOCKET_TOKEN_ENV]: { secret: WEBSOCKET_TOKEN_SECRET.name, key: WEBSOCKET_TOKEN_SECRET.key } },

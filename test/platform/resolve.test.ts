@@ -106,3 +106,21 @@ describe('the external prod stack', () => {
     expect(spec.cluster.bootstrapServers).toMatch(/:9092$/);
   });
 });
+
+describe('service resources', () => {
+  it('come from the measured figures: audit may use 750m to drain a backlog, websocket requests its steady 150m', () => {
+    const spec = resolvePlatform('t', {});
+    const resources = (name: string) => spec.services.find((s) => s.name === name)?.resources;
+    expect(resources('audit')).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '750m', memory: '136Mi' } });
+    expect(resources('recurring-task')).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '136Mi' } });
+    expect(resources('websocket')?.requests).toEqual({ cpu: '150m', memory: '104Mi' });
+  });
+
+  it('merge a stack override over the measured figures', () => {
+    const spec = resolvePlatform('t', { services: { audit: { resources: { limits: { cpu: '1', memory: '136Mi' } } } } });
+    expect(spec.services.find((s) => s.name === 'audit')?.resources).toEqual({
+      requests: { cpu: '50m', memory: '96Mi' },
+      limits: { cpu: '1', memory: '136Mi' },
+    });
+  });
+});
