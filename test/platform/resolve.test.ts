@@ -124,3 +124,20 @@ describe('service resources', () => {
     });
   });
 });
+
+describe('the resolved spec as data', () => {
+  it.each(['dev', 'staging', 'prod'])('of %s survives a JSON round trip unchanged and is the same on every load', (stack) => {
+    const spec = loadPlatform(stack);
+    // toStrictEqual: an undefined field (lost by JSON) would fail here.
+    expect(JSON.parse(JSON.stringify(spec))).toStrictEqual(spec);
+    expect(JSON.stringify(loadPlatform(stack))).toBe(JSON.stringify(spec));
+  });
+
+  it('lists topics, services and users sorted by name, so two specs diff line by line', () => {
+    const spec = loadPlatform('staging');
+    for (const list of [spec.topics, spec.services, spec.users]) {
+      const names = list.map((item) => item.name);
+      expect(names).toEqual([...names].sort());
+    }
+  });
+});
