@@ -94,17 +94,31 @@ export function synth(options: SynthOptions = {}): StackManifests[] {
   return rendered;
 }
 
+const USAGE = [
+  'usage: npm run synth [-- --stack <name> ...] [--out <dir>]',
+  '  Validates every requested stack (default: every Pulumi.<stack>.yaml), then writes',
+  '  <out>/<stack>/<chart>.k8s.yaml (default out: dist, or $CDK8S_OUTDIR). Writes nothing when a stack is invalid.',
+].join('\n');
+
 /** The CLI: exit code 0 on success, 1 on invalid stack files, 2 on bad arguments. */
 export function main(argv: readonly string[]): number {
   let args;
   try {
     args = parseArgs({
       args: [...argv],
-      options: { stack: { type: 'string', multiple: true, short: 's' }, out: { type: 'string', short: 'o' } },
+      options: {
+        stack: { type: 'string', multiple: true, short: 's' },
+        out: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
-    console.error(`${(err as Error).message}\nusage: npm run synth [-- --stack <name> ...] [--out <dir>]`);
+    console.error(`${(err as Error).message}\n${USAGE}`);
     return 2;
+  }
+  if (args.values.help) {
+    console.log(USAGE);
+    return 0;
   }
   try {
     synth({ stacks: args.values.stack, out: args.values.out ?? process.env.CDK8S_OUTDIR, log: (line) => console.log(line) });

@@ -113,4 +113,11 @@ describe('npm run synth', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('usage: npm run synth [-- --stack <name> ...] [--out <dir>]');
   });
+
+  it('prints its usage for --help and writes nothing', () => {
+    const result = runSynth(work, ['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Writes nothing when a stack is invalid.');
+    expect(existsSync(join(work, 'dist', 'prod'))).toBe(false);
+  });
 });
