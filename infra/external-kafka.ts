@@ -1,7 +1,9 @@
 /**
  * An existing cluster (`external`, e.g. Redpanda Cloud) driven through the
  * Kafka admin API with @pulumi/kafka: topics, SCRAM credentials and ACLs from
- * the same spec the operators read.
+ * the same spec the operators read. SCRAM users go through the Kafka API
+ * (KIP-554 AlterUserScramCredentials), which Redpanda serves since 25.2 with one
+ * mechanism per user: exactly what this creates (the stack's `saslMechanism`).
  *
  * Partitions can only grow. @pulumi/kafka does not refuse a decrease: it
  * REPLACES the topic, deleting its data (so does a rename). Pulumi has no
