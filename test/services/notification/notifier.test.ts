@@ -21,12 +21,21 @@ describe('HttpWebhookNotifier', () => {
   let url: string;
   let answer: { status: number; delayMs?: number } = { status: 200 };
   let authorization: string | undefined;
+  let received: { idempotencyKey?: string; contentType?: string; body: string } = { body: '' };
 
   beforeAll(async () => {
     server = createServer((request, response) => {
       authorization = request.headers.authorization;
-      request.resume();
-      request.on('end', () => setTimeout(() => response.writeHead(answer.status).end('body'), answer.delayMs ?? 0));
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received = {
+          idempotencyKey: request.headers['idempotency-key'] as string | undefined,
+          contentType: request.headers['content-type'],
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
+        setTimeout(() => response.writeHead(answer.status).end('body'), answer.delayMs ?? 0);
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
@@ -42,11 +51,20 @@ describe('HttpWebhookNotifier', () => {
     expect(authorization).toBe('Bearer t0ken');
   });
 
+  it('posts the reminder as JSON with its event_id as the Idempotency-Key header', async () => {
+    answer = { status: 200 };
+    const sent = reminder();
+    await new HttpWebhookNotifier({ url }).notify(sent, new AbortController().signal);
+    expect(received).toEqual({ idempotencyKey: sent.event_id, contentType: 'application/json', body: JSON.stringify(sent) });
+  });
+
   it.each([
     [500, 'WEBHOOK_500', true],
     [503, 'WEBHOOK_503', true],
     [429, 'WEBHOOK_429', true],
     [408, 'WEBHOOK_408', true],
+    [425, 'WEBHOOK_425', true],
+    [302, 'WEBHOOK_302', false],
     [400, 'WEBHOOK_400', false],
     [404, 'WEBHOOK_404', false],
     [410, 'WEBHOOK_410', false],
@@ -62,6 +80,20 @@ describe('HttpWebhookNotifier', () => {
       canRetry: true,
       message: 'webhook did not answer within 100 ms',
     });
+  });
+
+  it('stops waiting as soon as the caller aborts, with a retryable WEBHOOK_UNREACHABLE', async () => {
+    answer = { status: 200, delayMs: 300 };
+    const controller = new AbortController();
+    const started = Date.now();
+    const delivery = new HttpWebhookNotifier({ url, timeoutMs: 5000 }).notify(reminder(), controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    await expect(delivery).rejects.toMatchObject({
+      code: 'WEBHOOK_UNREACHABLE',
+      canRetry: true,
+      message: 'webhook unreachable: This operation was aborted',
+    });
+    expect(Date.now() - started).toBeLessThan(250);
   });
 
   it('reports an unreachable webhook as retryable', async () => {
