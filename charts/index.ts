@@ -9,7 +9,5 @@ export { DaprChart } from './dapr/dapr-chart.js';
 export { ServicesChart } from './workloads/services-chart.js';
 export { pubsubIdentities, serviceComponentName, type PubsubIdentity } from './dapr/pubsub-identities.js';
 export { DAPR_SASL_MECHANISMS } from './dapr/pubsub-component.js';
-export { eventRoute } from './dapr/subscription.js';
 export { consumerEnv, type EnvEntry } from './workloads/consumer-env.js';
-export { LIVENESS_PATH, READINESS_PATH } from './workloads/pod-annotations.js';
 export { standardLabels, PART_OF, MANAGED_BY } from './support/labels.js';

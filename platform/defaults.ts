@@ -161,6 +161,16 @@ export const SERVICE_DEFAULTS = {
   fanOut: false,
 } as const;
 
+/** Replication factor of a topic that sets none: 3, or every broker of a smaller cluster. */
+export function defaultReplicationFactor(brokers: number): number {
+  return Math.min(3, brokers);
+}
+
+/** min.insync.replicas of a topic that sets none: one below its replication factor, at least 1. */
+export function defaultMinInsyncReplicas(replicationFactor: number): number {
+  return Math.max(1, replicationFactor - 1);
+}
+
 export const TOPIC_DEFAULTS = {
   partitions: 1,
   retention: '7d',

@@ -11,6 +11,8 @@ import {
   CLIENT_PORTS,
   CLUSTER_VERSIONS,
   DEFAULTS,
+  defaultMinInsyncReplicas,
+  defaultReplicationFactor,
   MONITORING_USER,
   OPERATOR_CHART_VERSIONS,
   SERVICE_DEFAULTS,
@@ -64,21 +66,21 @@ export function bootstrapServersFor(flavor: ClusterSpec['flavor'], name: string,
 }
 
 function resolveCluster(config: PlatformConfig, namespaces: NamespacesSpec): ClusterSpec {
-  const c = config.cluster ?? {};
-  const flavor = c.flavor ?? 'redpanda';
-  const name = c.name ?? 'todo-kafka';
-  const tls = c.tls ?? flavor === 'external';
+  const c = { ...DEFAULTS.cluster, ...config.cluster };
+  const flavor = c.flavor!;
+  const name = c.name!;
+  const tls = c.tls!;
   const clientPort = CLIENT_PORTS[flavor];
   return {
     flavor,
     name,
     version: c.version ?? CLUSTER_VERSIONS[flavor],
-    brokers: c.brokers ?? 1,
-    controllers: c.controllers ?? 0,
-    storage: { size: c.storage?.size ?? '10Gi', storageClass: c.storage?.storageClass ?? null },
+    brokers: c.brokers!,
+    controllers: c.controllers!,
+    storage: { size: c.storage?.size ?? DEFAULTS.cluster.storage!.size!, storageClass: c.storage?.storageClass ?? null },
     resources: deepMerge(BROKER_RESOURCES, c.resources),
     tls,
-    saslMechanism: c.saslMechanism ?? 'SCRAM-SHA-512',
+    saslMechanism: c.saslMechanism!,
     securityProtocol: tls ? 'SASL_SSL' : 'SASL_PLAINTEXT',
     clientPort,
     bootstrapServers: c.bootstrapServers ?? bootstrapServersFor(flavor, name, namespaces.kafka, clientPort),
@@ -89,8 +91,8 @@ function resolveCluster(config: PlatformConfig, namespaces: NamespacesSpec): Clu
 function resolveTopic(key: string, topic: TopicConfig, config: PlatformConfig, cluster: ClusterSpec): TopicSpec {
   const defaults = config.topicDefaults ?? {};
   const name = topic.name ?? key;
-  const replicationFactor = topic.replicationFactor ?? defaults.replicationFactor ?? Math.min(3, cluster.brokers);
-  const minInsyncReplicas = topic.minInsyncReplicas ?? defaults.minInsyncReplicas ?? Math.max(1, replicationFactor - 1);
+  const replicationFactor = topic.replicationFactor ?? defaults.replicationFactor ?? defaultReplicationFactor(cluster.brokers);
+  const minInsyncReplicas = topic.minInsyncReplicas ?? defaults.minInsyncReplicas ?? defaultMinInsyncReplicas(replicationFactor);
   const extra = Object.entries(topic.config ?? {}).sort(([a], [b]) => a.localeCompare(b));
   return {
     name,
@@ -157,7 +159,7 @@ function resolveUsers(services: ServiceSpec[], producers: ProducerSpec[]): UserS
 /** Fills defaults and derives users, ACLs and addresses. Input must be valid. */
 export function resolvePlatform(stack: string, stackConfig: PlatformConfig): PlatformSpec {
   const config = mergeWithDefaults(stackConfig);
-  const namespaces: NamespacesSpec = { kafka: 'kafka', apps: 'todo', ...config.namespaces };
+  const namespaces = { ...DEFAULTS.namespaces, ...config.namespaces } as NamespacesSpec;
   const cluster = resolveCluster(config, namespaces);
   const monitoring = { ...DEFAULTS.monitoring, ...config.monitoring } as MonitoringSpec;
   const dapr = { ...DEFAULTS.dapr, ...config.dapr } as DaprSpec;

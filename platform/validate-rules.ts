@@ -4,7 +4,7 @@
  * skip values whose type the structural check already reported.
  */
 import type { PlatformConfig, ServiceConfig, TopicConfig } from './config.js';
-import { ADMIN_USER, MONITORING_USER } from './defaults.js';
+import { ADMIN_USER, defaultReplicationFactor, MONITORING_USER } from './defaults.js';
 import type { ConfigProblem } from './errors.js';
 import { isKubernetesLabel, isKubernetesName, kafkaTopicNameProblem, topicResourceName } from './names.js';
 import { SERVICE_ENV } from './service-env.js';
@@ -124,7 +124,8 @@ function checkTopic(key: string, topic: TopicConfig, config: PlatformConfig, rep
     report(`${path}.partitions`, `${topic.partitions} is not allowed`, fix);
   }
   const rfPath = topic.replicationFactor !== undefined ? `${path}.replicationFactor` : 'topicDefaults.replicationFactor';
-  const rf = topic.replicationFactor ?? config.topicDefaults?.replicationFactor ?? (isInt(brokers) ? Math.min(3, brokers) : undefined);
+  const rf =
+    topic.replicationFactor ?? config.topicDefaults?.replicationFactor ?? (isInt(brokers) ? defaultReplicationFactor(brokers) : undefined);
   if (isInt(rf)) {
     if (rf < 1) report(rfPath, `${rf} is not allowed`, 'a topic needs at least 1 replica');
     else if (isInt(brokers) && rf > brokers) {

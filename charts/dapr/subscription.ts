@@ -12,13 +12,6 @@ export interface SubscriptionProps {
 }
 
 /**
- * The HTTP path the sidecar delivers a topic's events to; the services
- * library serves the same path (both read `daprRoutePath`).
- * @default `/events/<topic>`
- */
-export const eventRoute = daprRoutePath;
-
-/**
  * A declarative `Subscription` of one service to one topic through its own
  * component. Messages the app answers `DROP` to, or that exhaust the
  * Resiliency retries, go to the service's dead-letter topic instead of
@@ -38,7 +31,7 @@ export class Subscription extends CustomResource {
         spec: {
           pubsubname: props.pubsubName,
           topic: topic.name,
-          routes: { default: eventRoute(topic.name) },
+          routes: { default: daprRoutePath(topic.name) },
           deadLetterTopic: service.deadLetterTopic,
         },
         scopes: [service.appId],

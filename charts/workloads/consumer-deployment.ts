@@ -1,11 +1,11 @@
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { clusterCaSecret, type PlatformSpec, type ServiceSpec } from '../../platform/index.js';
+import { clusterCaSecret, HEALTH_PATHS, type PlatformSpec, type ServiceSpec } from '../../platform/index.js';
 import { NAME_LABEL, standardLabels } from '../support/labels.js';
 import { containerResources } from '../support/quantities.js';
 import { CLUSTER_CA_MOUNT, consumerEnv, type EnvEntry } from './consumer-env.js';
-import { daprAnnotations, LIVENESS_PATH, READINESS_PATH, scrapeAnnotations } from './pod-annotations.js';
+import { daprAnnotations, scrapeAnnotations } from './pod-annotations.js';
 import { SERVICE_GID, SERVICE_UID, TMP_SIZE_LIMIT_MIB } from './security.js';
 
 export interface ConsumerDeploymentProps {
@@ -54,8 +54,8 @@ export class ConsumerDeployment extends Construct {
           resources: containerResources(service.resources),
           ports: [{ number: service.port, name: 'http' }],
           envVariables: Object.fromEntries(consumerEnv(spec, service).map((e) => [e.name, this.envValue(e)])),
-          liveness: kplus.Probe.fromHttpGet(LIVENESS_PATH, { port: service.port }),
-          readiness: kplus.Probe.fromHttpGet(READINESS_PATH, { port: service.port }),
+          liveness: kplus.Probe.fromHttpGet(HEALTH_PATHS.live, { port: service.port }),
+          readiness: kplus.Probe.fromHttpGet(HEALTH_PATHS.ready, { port: service.port }),
           securityContext: {
             ensureNonRoot: true,
             user: SERVICE_UID,

@@ -35,7 +35,7 @@ export function daprAnnotations(service: Pick<ServiceSpec, 'appId' | 'port'>): R
     'dapr.io/enable-metrics': 'true',
     'dapr.io/metrics-port': String(DAPR_METRICS_PORT),
     'dapr.io/enable-app-health-check': 'true',
-    'dapr.io/app-health-check-path': READINESS_PATH,
+    'dapr.io/app-health-check-path': HEALTH_PATHS.ready,
     'dapr.io/sidecar-cpu-request': requests.cpu,
     'dapr.io/sidecar-cpu-limit': limits.cpu,
     'dapr.io/sidecar-memory-request': requests.memory,
@@ -43,8 +43,3 @@ export function daprAnnotations(service: Pick<ServiceSpec, 'appId' | 'port'>): R
     'dapr.io/graceful-shutdown-seconds': String(DAPR_GRACEFUL_SHUTDOWN_SECONDS),
   };
 }
-
-/** Liveness endpoint of every service: the process is alive. */
-export const LIVENESS_PATH = HEALTH_PATHS.live;
-/** Readiness endpoint of every service: connected and able to handle events. */
-export const READINESS_PATH = HEALTH_PATHS.ready;

@@ -14,19 +14,11 @@ import { createLogger } from '../../services/lib/logger.js';
 import { runService, type RunningService } from '../../services/lib/service.js';
 import { notificationService } from '../../services/notification/index.js';
 import { describeWithBroker, readLocalEnv } from '../support/local-env.js';
+import { specReminder } from '../support/spec-events.js';
 
 const quiet = createLogger({ stream: { write: () => true } });
 
-const reminder = (title: string): ReminderEvent => ({
-  event_id: randomUUID(),
-  timestamp: '2024-01-15T10:30:00Z',
-  task_id: 123,
-  user_id: 'user-uuid',
-  title,
-  due_at: '2024-01-20T18:00:00Z',
-  remind_at: '2024-01-20T17:00:00Z',
-  reminder_type: '1_hour_before',
-});
+const reminder = (title: string): ReminderEvent => specReminder({ title });
 
 /** What daprd 1.18 POSTs for a message published as application/json. */
 function cloudEvent(data: unknown, topic = 'reminders'): string {

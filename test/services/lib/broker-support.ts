@@ -16,6 +16,7 @@ import { createKafkaProducer, type KafkaProducer } from '../../../services/lib/k
 import type { ServiceDefinition } from '../../../services/lib/handler.js';
 import { runService, type RunningService } from '../../../services/lib/service.js';
 import { readLocalEnv } from '../../support/local-env.js';
+import { specReminder } from '../../support/spec-events.js';
 import { memoryLogger, RUN_ID, TEST_RETRY, until } from '../recurring-task/broker-harness.js';
 
 // The library loads the Kafka client on first use; the synchronous createKafkaProducer below needs it loaded.
@@ -191,14 +192,5 @@ export function taskEvent(userId: string, taskId: number, eventType: TaskEventTy
 
 /** A `reminders` event shaped like the specification's example. */
 export function reminderEvent(title: string, userId = `user-${randomUUID()}`): ReminderEvent {
-  return {
-    event_id: randomUUID(),
-    timestamp: nextTimestamp(),
-    task_id: 123,
-    user_id: userId,
-    title,
-    due_at: '2024-01-20T18:00:00Z',
-    remind_at: '2024-01-20T17:00:00Z',
-    reminder_type: '1_hour_before',
-  };
+  return specReminder({ timestamp: nextTimestamp(), user_id: userId, title });
 }

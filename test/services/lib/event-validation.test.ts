@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidEventError, MalformedMessageError } from '../../../services/lib/errors.js';
 import { assertValidEvent, eventProblems, parseEvent } from '../../../services/lib/event-validation.js';
 import { eventKindOfTopic, topicKeyField } from '../../../services/lib/event-topics.js';
+import { specReminder } from '../../support/spec-events.js';
 
 /** The specification's examples, with real UUIDs where it writes "uuid". */
 const specTaskEvent = () => ({
@@ -19,17 +20,6 @@ const specTaskEvent = () => ({
     recurring: null,
   },
   metadata: { source: 'chat', correlation_id: 'request-uuid' },
-});
-
-const specReminder = () => ({
-  event_id: randomUUID(),
-  timestamp: '2024-01-15T10:30:00Z',
-  task_id: 123,
-  user_id: 'user-uuid',
-  title: 'Buy groceries',
-  due_at: '2024-01-20T18:00:00Z',
-  remind_at: '2024-01-20T17:00:00Z',
-  reminder_type: '1_hour_before',
 });
 
 const specTaskUpdate = () => ({

@@ -1,20 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ServiceConfigError } from '../../../services/lib/errors.js';
 import type { ReminderEvent } from '../../../services/lib/events.js';
 import { HttpWebhookNotifier, loadNotificationSettings, MemoryDeliveryLog } from '../../../services/notification/index.js';
+import { specReminder } from '../../support/spec-events.js';
 
-const reminder = (): ReminderEvent => ({
-  event_id: randomUUID(),
-  timestamp: '2024-01-15T10:30:00Z',
-  task_id: 123,
-  user_id: 'user-uuid',
-  title: 'Buy groceries',
-  due_at: '2024-01-20T18:00:00Z',
-  remind_at: '2024-01-20T17:00:00Z',
-  reminder_type: '1_hour_before',
-});
+const reminder = (): ReminderEvent => specReminder();
 
 describe('HttpWebhookNotifier', () => {
   let server: Server;
