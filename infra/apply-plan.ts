@@ -1,7 +1,7 @@
 /**
  * In which order the synthesized charts are applied, and what each waits for.
  *
- *   namespaces → operators (Helm) and Secrets → kafka-cluster (until Ready)
+ *   adopted namespaces (patched) → namespaces → operators (Helm) and Secrets → kafka-cluster (until Ready)
  *   → kafka-topics, kafka-users (or @pulumi/kafka for `external`)
  *   → CA copy → dapr → services → monitoring
  *
@@ -13,7 +13,7 @@ import type { PlatformSpec } from '../platform/index.js';
 import { clusterCaSecret } from '../platform/index.js';
 
 /** Something a chart can wait for, besides another chart. */
-export type Prerequisite = 'cluster-operator' | 'dapr-operator' | 'credentials' | 'external-kafka' | 'cluster-ca';
+export type Prerequisite = 'adopted-namespaces' | 'cluster-operator' | 'dapr-operator' | 'credentials' | 'external-kafka' | 'cluster-ca';
 
 /** What a chart waits for. Charts and prerequisites this environment lacks are skipped. */
 export interface ChartNeeds {
@@ -23,7 +23,8 @@ export interface ChartNeeds {
 
 /** Known charts in apply order, with what each needs. */
 export const CHART_NEEDS: ReadonlyMap<string, ChartNeeds> = new Map<string, ChartNeeds>([
-  ['namespaces', { charts: [], prerequisites: [] }],
+  // Adopted namespaces are patched first, so everything after `namespaces` waits for them too.
+  ['namespaces', { charts: [], prerequisites: ['adopted-namespaces'] }],
   // The CRDs come with the operator; Redpanda's superusers Secret must exist before the cluster starts.
   ['kafka-cluster', { charts: ['namespaces'], prerequisites: ['cluster-operator', 'credentials'] }],
   ['kafka-topics', { charts: ['kafka-cluster'], prerequisites: ['cluster-operator'] }],
@@ -69,6 +70,7 @@ export interface ChartStep {
 /** The prerequisites a spec actually has. */
 export function availablePrerequisites(spec: PlatformSpec): Set<Prerequisite> {
   const have = new Set<Prerequisite>(['credentials']);
+  if (Object.values(spec.namespaces.ownership).includes('adopted')) have.add('adopted-namespaces');
   if (spec.cluster.flavor === 'external') have.add('external-kafka');
   else have.add('cluster-operator');
   if (spec.dapr.enabled) have.add('dapr-operator');

@@ -1,9 +1,15 @@
 /**
  * An existing cluster (`external`, e.g. Redpanda Cloud) driven through the
- * Kafka admin API with @pulumi/kafka: topics, SCRAM credentials and ACLs from
- * the same spec the operators read. SCRAM users go through the Kafka API
- * (KIP-554 AlterUserScramCredentials), which Redpanda serves since 25.2 with one
- * mechanism per user: exactly what this creates (the stack's `saslMechanism`).
+ * Kafka admin API: topics and ACLs with @pulumi/kafka, SCRAM credentials with
+ * our own `ScramCredential` (infra/scram-credential.ts), all from the same
+ * spec the operators read and over one admin connection
+ * (infra/kafka-admin-connection.ts). The credentials are not @pulumi/kafka's
+ * `UserScramCredential`: its bundled Terraform provider panics in preview
+ * while a password is unknown, which a generated password always is on the
+ * first deploy (scram-credential-provider.ts says more). SCRAM users go
+ * through the Kafka API (KIP-554 AlterUserScramCredentials), which Redpanda
+ * serves since 25.2 with one mechanism per user: exactly what this creates
+ * (the stack's `saslMechanism`).
  *
  * Partitions can only grow. @pulumi/kafka does not refuse a decrease: it
  * REPLACES the topic, deleting its data (so does a rename). Pulumi has no
@@ -19,6 +25,8 @@
 import * as kafka from '@pulumi/kafka';
 import * as pulumi from '@pulumi/pulumi';
 import { topicConfig, type AclSpec, type PlatformSpec, type SaslMechanism } from '../platform/index.js';
+import { kafkaAdminConnection } from './kafka-admin-connection.js';
+import { ScramCredential } from './scram-credential.js';
 import type { KafkaAdminCredentials } from './settings.js';
 
 /** @pulumi/kafka provider spelling of each SASL mechanism. */
@@ -31,17 +39,15 @@ export const PROVIDER_SASL_MECHANISM: Record<SaslMechanism, string> = {
 const ACL_RESOURCE_TYPE: Record<AclSpec['resourceType'], string> = { topic: 'Topic', group: 'Group' };
 const ACL_PATTERN_TYPE: Record<AclSpec['patternType'], string> = { literal: 'Literal', prefixed: 'Prefixed' };
 
-/** Provider arguments for an external cluster. */
+/** @pulumi/kafka provider arguments for an external cluster: the admin connection in its spelling. */
 export function kafkaProviderArgs(spec: PlatformSpec, admin: KafkaAdminCredentials): kafka.ProviderArgs {
+  const connection = kafkaAdminConnection(spec, admin);
   return {
-    bootstrapServers: spec.cluster.bootstrapServers
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0),
-    saslUsername: admin.username,
-    saslPassword: pulumi.secret(admin.password),
-    saslMechanism: PROVIDER_SASL_MECHANISM[spec.cluster.saslMechanism],
-    tlsEnabled: spec.cluster.tls,
+    bootstrapServers: connection.bootstrapServers,
+    saslUsername: connection.username,
+    saslPassword: connection.password,
+    saslMechanism: PROVIDER_SASL_MECHANISM[connection.saslMechanism],
+    tlsEnabled: connection.tls,
   };
 }
 
@@ -103,16 +109,16 @@ export class ExternalKafka extends pulumi.ComponentResource {
       );
     }
 
+    const admin = kafkaAdminConnection(spec, args.admin);
     const users = spec.users.filter((u) => u.kind !== 'admin');
     const credentials = users.map((user) => {
       const password = args.passwords[user.name];
       if (!password) throw new Error(`no password was generated for Kafka user "${user.name}"`);
-      // `password` (stored encrypted as a Pulumi secret) rather than the write-only `passwordWo`, whose
-      // changes Pulumi would only see through a hand-maintained `passwordWoVersion`.
-      return new kafka.UserScramCredential(
+      // Not through the @pulumi/kafka provider: its own connection is `admin`, from the same facts.
+      return new ScramCredential(
         `${name}-${user.name}`,
-        { username: user.name, scramMechanism: spec.cluster.saslMechanism, password: pulumi.secret(password) },
-        child,
+        { admin, username: user.name, scramMechanism: spec.cluster.saslMechanism, password },
+        { parent: this },
       );
     });
 

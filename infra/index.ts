@@ -16,6 +16,7 @@ import { ClusterCaCopy } from './cluster-ca.js';
 import { Credentials } from './credentials.js';
 import { ExternalKafka } from './external-kafka.js';
 import { applyCharts } from './manifests.js';
+import { AdoptedNamespaces, splitAdoptedNamespaces } from './namespaces.js';
 import { Operators } from './operators.js';
 import { withReadinessWait } from './readiness.js';
 import { readInfraSettings, readPlatformSpec } from './settings.js';
@@ -24,7 +25,11 @@ import { platformOutputs } from './stack-outputs.js';
 // Pure steps first: anything wrong throws before the first registration.
 const spec = readPlatformSpec();
 const settings = readInfraSettings(spec);
-const charts = synthesizeManifests(spec).map((c) => ({ chart: c.chart, objects: withReadinessWait(c.objects) }));
+const synthesized = splitAdoptedNamespaces(
+  spec,
+  synthesizeManifests(spec).map((c) => ({ chart: c.chart, objects: withReadinessWait(c.objects) })),
+);
+const charts = synthesized.charts;
 const plan = applyPlan(
   spec,
   charts.map((c) => c.chart),
@@ -33,7 +38,10 @@ const plan = applyPlan(
 const groups = new Map<string, k8s.yaml.v2.ConfigGroup>();
 const prerequisites: Partial<Record<Prerequisite, Resource>> = {};
 
-// Phase 1: namespaces; then what lives in them and what the cluster needs.
+// Phase 1: namespaces (adopted ones patched, owned ones created); then what lives in them and what the cluster needs.
+if (synthesized.adopted.length > 0) {
+  prerequisites['adopted-namespaces'] = new AdoptedNamespaces('namespaces', { namespaces: synthesized.adopted });
+}
 applyCharts('chart', phaseSteps(plan, 0), charts, prerequisites, groups);
 const foundation = [...groups.values()];
 const operators = new Operators('operators', { spec, dependsOn: foundation });

@@ -13,7 +13,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { DAPR_NAMESPACE, OPERATOR_CHARTS, type PlatformSpec } from '../platform/index.js';
+import { DAPR_NAMESPACE, OPERATOR_RELEASES, type OperatorName, type PlatformSpec } from '../platform/index.js';
 
 /** Which operator a release runs: the cluster's (Strimzi or Redpanda) or Dapr. */
 export type OperatorRole = 'cluster' | 'dapr';
@@ -34,11 +34,11 @@ export interface OperatorRelease {
   readonly values: Record<string, unknown>;
 }
 
-/** Release name, chart and repository of an operator (not the Deployment name the alerts watch). */
-function chartSource(operator: keyof typeof OPERATOR_CHARTS): Pick<OperatorRelease, 'releaseName' | 'chart' | 'repo'> {
-  const { releaseName, chart } = OPERATOR_CHARTS[operator];
-  const source = OPERATOR_CHARTS[operator];
-  return 'repo' in source ? { releaseName, chart, repo: source.repo } : { releaseName, chart };
+/** Release name (fixed), and chart, repository and version from the spec (`operators`, a mirror or upstream). */
+function chartSource(spec: PlatformSpec, operator: OperatorName): Pick<OperatorRelease, 'releaseName' | 'chart' | 'repo' | 'version'> {
+  const { chart, repository, version } = spec.operators[operator];
+  const releaseName = OPERATOR_RELEASES[operator].releaseName;
+  return repository ? { releaseName, chart, repo: repository, version } : { releaseName, chart, version };
 }
 
 /**
@@ -52,12 +52,11 @@ function chartSource(operator: keyof typeof OPERATOR_CHARTS): Pick<OperatorRelea
  */
 export function operatorReleases(spec: PlatformSpec): OperatorRelease[] {
   const releases: OperatorRelease[] = [];
-  const { flavor, operatorChartVersion } = spec.cluster;
+  const { flavor } = spec.cluster;
   if (flavor === 'strimzi') {
     releases.push({
       role: 'cluster',
-      ...chartSource('strimzi'),
-      version: operatorChartVersion,
+      ...chartSource(spec, 'strimzi'),
       namespace: spec.namespaces.kafka,
       createNamespace: false,
       values: { watchNamespaces: [], watchAnyNamespace: false },
@@ -65,8 +64,7 @@ export function operatorReleases(spec: PlatformSpec): OperatorRelease[] {
   } else if (flavor === 'redpanda') {
     releases.push({
       role: 'cluster',
-      ...chartSource('redpanda'),
-      version: operatorChartVersion,
+      ...chartSource(spec, 'redpanda'),
       namespace: spec.namespaces.kafka,
       createNamespace: false,
       // The operator's own ServiceMonitor needs the Prometheus Operator CRDs; the cluster's lives in the manifests.
@@ -76,8 +74,7 @@ export function operatorReleases(spec: PlatformSpec): OperatorRelease[] {
   if (spec.dapr.enabled) {
     releases.push({
       role: 'dapr',
-      ...chartSource('dapr'),
-      version: spec.dapr.chartVersion,
+      ...chartSource(spec, 'dapr'),
       namespace: DAPR_NAMESPACE,
       createNamespace: true,
       values: {},

@@ -13,7 +13,7 @@ export interface PlatformOutputs {
   readonly topics: string[];
   /** Kubernetes Secret name (key `password`) per Kafka user that has one. */
   readonly userSecrets: Record<string, string>;
-  readonly namespaces: NamespacesSpec;
+  readonly namespaces: Pick<NamespacesSpec, 'kafka' | 'apps'>;
 }
 
 export function platformOutputs(spec: PlatformSpec, userSecretNames: Record<string, string>): PlatformOutputs {
@@ -23,6 +23,6 @@ export function platformOutputs(spec: PlatformSpec, userSecretNames: Record<stri
     saslMechanism: spec.cluster.saslMechanism,
     topics: spec.topics.map((t) => t.name),
     userSecrets: Object.fromEntries(Object.entries(userSecretNames).sort(([a], [b]) => a.localeCompare(b))),
-    namespaces: { ...spec.namespaces },
+    namespaces: { kafka: spec.namespaces.kafka, apps: spec.namespaces.apps },
   };
 }

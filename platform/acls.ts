@@ -52,11 +52,35 @@ export function producerAcls(producer: ProducerSpec): AclSpec[] {
 }
 
 /**
- * The lag exporter and the console see every topic and group but change
- * nothing: they read and describe topics (the console shows messages) and
- * describe groups (committed offsets). No write, no cluster-level right.
+ * The lag exporter sees every topic and group and reads no message. What
+ * kafka_exporter (v1.9.0, kafka_exporter.go `collect`) asks the brokers, and
+ * the right Kafka checks for each (Kafka docs, "Authorization and ACLs";
+ * KIP-231 for ListGroups and OffsetFetch):
+ * - Metadata (topics, partitions, leaders, replicas, ISR): Describe on the topic;
+ * - ListOffsets (`GetOffset` newest and oldest per partition): Describe on the topic;
+ * - ListGroups: returns the groups the user may Describe (no cluster right needed since Kafka 2.1);
+ * - DescribeGroups (members and their assignments): Describe on the group;
+ * - OffsetFetch (committed offsets): Describe on the group, and Describe on each topic asked about.
+ * It never fetches records nor reads configs, so no Read and no DescribeConfigs.
+ * @see https://github.com/danielqsj/kafka_exporter/blob/master/kafka_exporter.go
+ * @see https://cwiki.apache.org/confluence/display/KAFKA/KIP-231%3A+Improve+the+Required+ACL+of+ListGroups+API
  */
-export function monitoringAcls(): AclSpec[] {
+export function exporterAcls(): AclSpec[] {
+  return [
+    { resourceType: 'group', name: '*', patternType: 'literal', operations: ['Describe'] },
+    { resourceType: 'topic', name: '*', patternType: 'literal', operations: ['Describe'] },
+  ];
+}
+
+/**
+ * Redpanda Console browses through the Kafka API as this user: topic lists and
+ * partitions (Describe), topic configurations (DescribeConfigs), messages
+ * (Fetch: Read), consumer groups with their offsets and lag (Describe on the
+ * group). Nothing it may change: no Write, no Alter, no Delete, no group Read
+ * (which would let it commit offsets), no cluster-level right.
+ * @see https://docs.redpanda.com/current/console/config/connect-to-redpanda/
+ */
+export function consoleAcls(): AclSpec[] {
   return [
     { resourceType: 'group', name: '*', patternType: 'literal', operations: ['Describe'] },
     { resourceType: 'topic', name: '*', patternType: 'literal', operations: ['Read', 'Describe', 'DescribeConfigs'] },

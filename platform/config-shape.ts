@@ -25,10 +25,17 @@ const duration: Shape = { kind: 'scalar', type: 'duration' };
 const configValue: Shape = { kind: 'scalar', type: 'config-value' };
 
 const quantities = object({ cpu: str, memory: str });
+const operatorChart = object({ chart: str, repository: nullable(str), version: str });
 const resources = object({ requests: quantities, limits: quantities });
+/** Kubernetes labels; a `null` value removes a default label. */
+const labels: Shape = { kind: 'map', value: str, nullable: true, keyHint: 'a Kubernetes label key such as release' };
 
 export const PLATFORM_SHAPE: Shape = object({
-  namespaces: object({ kafka: str, apps: str }),
+  namespaces: object({
+    kafka: str,
+    apps: str,
+    ownership: object({ kafka: oneOf('owned', 'adopted'), apps: oneOf('owned', 'adopted') }),
+  }),
   cluster: object({
     flavor: oneOf('strimzi', 'redpanda', 'external'),
     name: str,
@@ -40,7 +47,7 @@ export const PLATFORM_SHAPE: Shape = object({
     tls: bool,
     saslMechanism: oneOf('SCRAM-SHA-256', 'SCRAM-SHA-512'),
     bootstrapServers: str,
-    operatorChartVersion: str,
+    externalAccess: bool,
   }),
   protectTopics: bool,
   topicDefaults: object({
@@ -86,6 +93,15 @@ export const PLATFORM_SHAPE: Shape = object({
         keyHint: 'an environment variable name',
       },
       egress: list(object({ port: int, namespace: str })),
+      ingress: nullable(
+        object({
+          host: str,
+          className: nullable(str),
+          tlsSecret: nullable(str),
+          controllerNamespace: str,
+          annotations: { kind: 'map', value: str, nullable: false, keyHint: 'an annotation name' },
+        }),
+      ),
     }),
     'a service name',
   ),
@@ -93,10 +109,11 @@ export const PLATFORM_SHAPE: Shape = object({
   retry: object({ maxAttempts: int, initialIntervalMs: int, maxIntervalMs: int }),
   dapr: object({
     enabled: bool,
-    chartVersion: str,
     pubsubName: str,
     maxMessageBytes: int,
     initialOffset: oneOf('newest', 'oldest'),
+    ha: bool,
+    scheduler: object({ replicas: int, storageSize: str, storageClass: nullable(str) }),
   }),
   monitoring: object({
     enabled: bool,
@@ -106,5 +123,9 @@ export const PLATFORM_SHAPE: Shape = object({
     partitionSkewRatio: num,
     forMinutes: int,
     runbookBaseUrl: str,
+    prometheusOperator: bool,
+    selectorLabels: labels,
+    dashboards: object({ namespace: nullable(str), labels }),
   }),
+  operators: object({ strimzi: operatorChart, redpanda: operatorChart, dapr: operatorChart }),
 });

@@ -10,7 +10,8 @@ import type {
   ClusterFlavor,
   DaprSpec,
   MonitoringSpec,
-  NamespacesSpec,
+  NamespaceOwnershipSpec,
+  OperatorName,
   Resources,
   RetrySpec,
   SaslMechanism,
@@ -39,8 +40,31 @@ export interface ClusterConfig {
   saslMechanism?: SaslMechanism;
   /** Required for `external`; derived from the Service name for the operators. */
   bootstrapServers?: string;
-  /** @default per flavor, see `OPERATOR_CHART_VERSIONS` */
-  operatorChartVersion?: string;
+  /** Redpanda only: the chart's external listeners (NodePorts on every node). @default false */
+  externalAccess?: boolean;
+}
+
+export interface NamespacesConfig {
+  /** @default 'kafka' */
+  kafka?: string;
+  /** @default 'todo' */
+  apps?: string;
+  /** Whether this stack creates and deletes each namespace, or adopts one that exists. @default { kafka: 'owned', apps: 'adopted' } */
+  ownership?: Partial<NamespaceOwnershipSpec>;
+}
+
+/**
+ * Where one operator's Helm chart comes from: the upstream repository by
+ * default, or a mirror (a Helm repository URL, or an `oci://` reference with no
+ * repository) for clusters without internet access.
+ */
+export interface OperatorChartConfig {
+  /** Chart name in `repository`, or a full `oci://` reference. @default per operator, see `DEFAULTS.operators` */
+  chart?: string;
+  /** Helm repository URL; null for `oci://` charts. @default per operator, see `DEFAULTS.operators` */
+  repository?: string | null;
+  /** Pinned chart version. @default per operator, see `DEFAULTS.operators` */
+  version?: string;
 }
 
 export interface TopicDefaultsConfig {
@@ -88,14 +112,87 @@ export interface ServiceConfig {
   secretEnv?: Record<string, { secret: string; key: string }>;
   /** Extra egress: `{ port, namespace }` (pods of a namespace) or `{ port }` (any address). */
   egress?: { port: number; namespace?: string }[];
+  /** websocket only: an Ingress for browsers outside the cluster. @default null (none) */
+  ingress?: IngressConfig | null;
+}
+
+export interface IngressConfig {
+  /** Host name clients connect to, e.g. `events.todo.example.com`. Required. */
+  host?: string;
+  /** IngressClass; null uses the cluster's default class. @default null */
+  className?: string | null;
+  /** Secret (apps namespace) with the host's TLS certificate; null serves plain HTTP (`ws://`). @default null */
+  tlsSecret?: string | null;
+  /** Namespace of the ingress controller's pods, which the NetworkPolicy lets in. @default 'ingress-nginx' */
+  controllerNamespace?: string;
+  /** Controller-specific annotations, e.g. a read timeout above the heartbeat. @default {} */
+  annotations?: Record<string, string>;
+}
+
+/**
+ * Label maps merge key by key over the defaults; `null` removes a default
+ * label (`selectorLabels: { release: null, prometheus: main }`).
+ */
+export type LabelsConfig = Record<string, string | null>;
+
+export interface DashboardsConfig {
+  /**
+   * Namespace of the dashboard ConfigMap. Another namespace than the stack's
+   * own is someone else's (Grafana's): never created here, it must exist
+   * before `pulumi up` (the program reads it and stops if it does not).
+   * @default null: the Kafka namespace, which kube-prometheus-stack's sidecar searches (`searchNamespace: ALL`)
+   */
+  namespace?: string | null;
+  /** What Grafana's `sidecar.dashboards.label`/`labelValue` select. @default { grafana_dashboard: '1' } (`GRAFANA_DASHBOARD_LABELS`) */
+  labels?: LabelsConfig;
+}
+
+export interface MonitoringConfig extends Partial<Omit<MonitoringSpec, 'selectorLabels' | 'dashboards'>> {
+  /**
+   * Whether the cluster has the Prometheus Operator CRDs (`monitoring.coreos.com/v1`).
+   * false: no PrometheusRule, PodMonitor or ServiceMonitor is rendered; the
+   * rules come as a rule file in the ConfigMap `todo-events-alerts`, and
+   * scraping is the Prometheus' own configuration.
+   * @default true
+   */
+  prometheusOperator?: boolean;
+  /**
+   * Labels of every PrometheusRule, PodMonitor and ServiceMonitor: what the
+   * Prometheus' `ruleSelector`, `podMonitorSelector` and `serviceMonitorSelector` match.
+   * @default { release: 'kube-prometheus-stack' } (`PROMETHEUS_SELECTOR_LABELS`)
+   */
+  selectorLabels?: LabelsConfig;
+  dashboards?: DashboardsConfig;
 }
 
 export interface ProducerConfig {
   produces?: string[];
 }
 
+/** Dapr's settings; the chart values they become are in infra/dapr-values.ts. */
+export interface DaprConfig extends Partial<Omit<DaprSpec, 'scheduler'>> {
+  /** @default false; prod sets true */
+  ha?: boolean;
+  scheduler?: DaprSchedulerConfig;
+}
+
+/**
+ * The scheduler StatefulSet. Its volumes are claimed once: the chart keeps the
+ * size of an existing StatefulSet (its volume claims are immutable), so a new
+ * `storageSize` applies to new installs; grow existing claims on the cluster.
+ * @see https://docs.dapr.io/operations/hosting/kubernetes/kubernetes-persisting-scheduler/
+ */
+export interface DaprSchedulerConfig {
+  /** 3, the count the pinned chart always runs, or 0 to run no scheduler. @default 3, see `DAPR_SCHEDULER_REPLICAS` */
+  replicas?: number;
+  /** Etcd volume per replica. @default '1Gi' (the chart's is 16Gi); prod sets 16Gi */
+  storageSize?: string;
+  /** @default null (the cluster's default StorageClass) */
+  storageClass?: string | null;
+}
+
 export interface PlatformConfig {
-  namespaces?: Partial<NamespacesSpec>;
+  namespaces?: NamespacesConfig;
   cluster?: ClusterConfig;
   /** @default false; prod stacks set true */
   protectTopics?: boolean;
@@ -106,6 +203,8 @@ export interface PlatformConfig {
   services?: Record<string, ServiceConfig | null>;
   producers?: Record<string, ProducerConfig | null>;
   retry?: Partial<RetrySpec>;
-  dapr?: Partial<DaprSpec>;
-  monitoring?: Partial<MonitoringSpec>;
+  dapr?: DaprConfig;
+  monitoring?: MonitoringConfig;
+  /** Helm charts of the operators the Pulumi program installs (only those the stack needs are installed). */
+  operators?: Partial<Record<OperatorName, OperatorChartConfig>>;
 }

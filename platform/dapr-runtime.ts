@@ -41,3 +41,17 @@ export const DAPR_SIDECAR_RESOURCES: Resources = {
  * @default 20
  */
 export const DAPR_GRACEFUL_SHUTDOWN_SECONDS = 20;
+
+/**
+ * Scheduler replicas the pinned Dapr chart runs whenever the scheduler is on:
+ * exactly 3, an etcd quorum that survives one failure, with or without
+ * `global.ha.enabled`. The 1.18.3 `dapr_scheduler` values declare no
+ * `replicaCount` (../shared/operators/dapr-1.18.3-dapr_scheduler-values.yaml);
+ * the chart's `dapr_scheduler.get-replicas` helper
+ * (charts/dapr/charts/dapr_scheduler/templates/_helpers.tpl) returns 3 when
+ * `global.scheduler.enabled`, else 0, and dapr/dapr#9175 (1.17) states
+ * "Scheduler always runs with 3 replicas". A stack can only turn the
+ * scheduler off (0), which drops the Jobs API, actor reminders and workflows;
+ * the platform's services use none of them.
+ */
+export const DAPR_SCHEDULER_REPLICAS = 3;

@@ -4,6 +4,8 @@
  */
 import type { PlatformConfig } from './config.js';
 import type { ClusterFlavor, Resources } from './types.js';
+import { DAPR_SCHEDULER_REPLICAS } from './dapr-runtime.js';
+import { STRIMZI_KAFKA_VERSIONS } from './operator-compatibility.js';
 import { WEBSOCKET_TOKEN_ENV, WEBSOCKET_TOKEN_SECRET } from './websocket-token.js';
 
 /** Pulumi project name: config keys are `todo-events:<key>`. */
@@ -11,20 +13,22 @@ export const PROJECT = 'todo-events';
 /** The config key holding the platform spec. */
 export const PLATFORM_CONFIG_KEY = `${PROJECT}:platform`;
 
-/** Versions the operators run, pinned so `pulumi up` is repeatable. */
+/** Pinned chart versions of the operators, so `pulumi up` is repeatable. */
+export const STRIMZI_CHART_VERSION = '1.2.0';
+export const REDPANDA_OPERATOR_CHART_VERSION = '26.2.1';
+export const DAPR_CHART_VERSION = '1.18.3';
+
+/**
+ * Versions the clusters run when a stack sets no `cluster.version`: for
+ * Strimzi the default Kafka of the pinned release (see
+ * operator-compatibility.ts), for Redpanda the image of the operator's own
+ * feature release.
+ */
 export const CLUSTER_VERSIONS: Record<ClusterFlavor, string> = {
-  strimzi: '4.1.1',
+  strimzi: STRIMZI_KAFKA_VERSIONS[STRIMZI_CHART_VERSION]!.default,
   redpanda: 'v26.2.1',
   external: '',
 };
-
-export const OPERATOR_CHART_VERSIONS: Record<ClusterFlavor, string> = {
-  strimzi: '1.2.0',
-  redpanda: '26.2.1',
-  external: '',
-};
-
-export const DAPR_CHART_VERSION = '1.18.3';
 
 /** Port of the SASL client listener per flavor (Redpanda's chart default; our Strimzi listener). */
 export const CLIENT_PORTS: Record<ClusterFlavor, number> = {
@@ -66,8 +70,38 @@ export const SERVICE_PORT = 8080;
 
 /** Name of the superuser the platform itself uses (operators' topic/user management, local scripts). */
 export const ADMIN_USER = 'platform-admin';
-/** Read-only user of the lag exporter and the console. */
-export const MONITORING_USER = 'platform-monitoring';
+/**
+ * The lag exporter's user: it describes topics and groups (offsets, members)
+ * and reads no message (`exporterAcls` in acls.ts). Every stack has it, so the
+ * runbooks always have a harmless identity to look with.
+ */
+export const EXPORTER_USER = 'platform-exporter';
+/** Redpanda Console's user: it also reads messages, so it exists only where the console runs (`consoleRuns`). */
+export const CONSOLE_USER = 'platform-console';
+
+/**
+ * Labels of every PrometheusRule, PodMonitor and ServiceMonitor. A default
+ * kube-prometheus-stack selects only objects labelled `release: <its Helm
+ * release name>` (`prometheusSpec.ruleSelectorNilUsesHelmValues`,
+ * `serviceMonitorSelectorNilUsesHelmValues` and `podMonitorSelectorNilUsesHelmValues`
+ * are true; templates/prometheus/prometheus.yaml renders `matchLabels: {release:
+ * <Release.Name>}`), in every namespace (the namespace selectors default to `{}`).
+ * Upstream's README installs it as `helm install [RELEASE_NAME] …` and names no
+ * default, so this is the chart's own name, the usual release name; a stack
+ * with another release (or another Prometheus) sets its own.
+ * @see https://github.com/prometheus-community/helm-charts/blob/main/charts/kube-prometheus-stack/templates/prometheus/prometheus.yaml
+ */
+export const PROMETHEUS_SELECTOR_LABELS: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
+
+/**
+ * Labels of the dashboard ConfigMap. Grafana's chart has its dashboard sidecar
+ * watch label `grafana_dashboard` (`sidecar.dashboards.label`) with any value
+ * (`labelValue: ""`); kube-prometheus-stack sets `labelValue: "1"`, so `"1"`
+ * suits both.
+ * @see https://github.com/grafana/helm-charts/blob/main/charts/grafana/values.yaml
+ * @see https://github.com/prometheus-community/helm-charts/blob/main/charts/kube-prometheus-stack/values.yaml
+ */
+export const GRAFANA_DASHBOARD_LABELS: Readonly<Record<string, string>> = { grafana_dashboard: '1' };
 
 /** The Kubernetes Secret holding a Kafka user's password (key `password`). */
 export function userSecretName(user: string): string {
@@ -82,7 +116,8 @@ export function userSecretName(user: string): string {
 export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
   topicDefaults: PlatformConfig['topicDefaults'];
 } = {
-  namespaces: { kafka: 'kafka', apps: 'todo' },
+  // The Todo API lives in `todo` too: the stack adopts it rather than owning (and on destroy deleting) it.
+  namespaces: { kafka: 'kafka', apps: 'todo', ownership: { kafka: 'owned', apps: 'adopted' } },
   cluster: {
     flavor: 'redpanda',
     name: 'todo-kafka',
@@ -91,6 +126,7 @@ export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
     storage: { size: '10Gi', storageClass: null },
     tls: false,
     saslMechanism: 'SCRAM-SHA-512',
+    externalAccess: false,
   },
   protectTopics: false,
   topicDefaults: { cleanupPolicy: 'delete' },
@@ -134,10 +170,12 @@ export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
   retry: { maxAttempts: 3, initialIntervalMs: 1000, maxIntervalMs: 10000 },
   dapr: {
     enabled: true,
-    chartVersion: DAPR_CHART_VERSION,
     pubsubName: 'kafka-pubsub',
     maxMessageBytes: 1048576,
     initialOffset: 'oldest',
+    // A small control plane; prod turns HA on and sizes the scheduler volumes up (Pulumi.prod.yaml).
+    ha: false,
+    scheduler: { replicas: DAPR_SCHEDULER_REPLICAS, storageSize: '1Gi', storageClass: null },
   },
   monitoring: {
     enabled: true,
@@ -147,6 +185,18 @@ export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
     partitionSkewRatio: 0.2,
     forMinutes: 10,
     runbookBaseUrl: 'https://github.com/todo-app/todo-event-backbone/blob/main/docs/runbooks',
+    prometheusOperator: true,
+    selectorLabels: { ...PROMETHEUS_SELECTOR_LABELS },
+    // null: the Kafka namespace. kube-prometheus-stack's sidecar searches every namespace
+    // (`grafana.sidecar.dashboards.searchNamespace: ALL`); Grafana's chart alone searches only its own
+    // (`searchNamespace: null`), and a stack using it names that namespace here.
+    dashboards: { namespace: null, labels: { ...GRAFANA_DASHBOARD_LABELS } },
+  },
+  // Upstream sources; a cluster without internet access points these at its mirror.
+  operators: {
+    strimzi: { chart: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator', repository: null, version: STRIMZI_CHART_VERSION },
+    redpanda: { chart: 'operator', repository: 'https://charts.redpanda.com', version: REDPANDA_OPERATOR_CHART_VERSION },
+    dapr: { chart: 'dapr', repository: 'https://dapr.github.io/helm-charts/', version: DAPR_CHART_VERSION },
   },
 };
 
@@ -159,6 +209,14 @@ export const SERVICE_DEFAULTS = {
   port: SERVICE_PORT,
   database: false,
   fanOut: false,
+} as const;
+
+/** Defaults of an Ingress's optional fields (`services.websocket.ingress`). */
+export const INGRESS_DEFAULTS = {
+  className: null,
+  tlsSecret: null,
+  // ingress-nginx's documented install namespace.
+  controllerNamespace: 'ingress-nginx',
 } as const;
 
 /** Replication factor of a topic that sets none: 3, or every broker of a smaller cluster. */

@@ -48,3 +48,27 @@ export function topicResourceName(topic: string): string {
     .replace(/[^a-z0-9]+$/, '')
     .slice(0, K8S_NAME_MAX_LENGTH);
 }
+
+/** A label name: `[prefix/]name`, the name at most 63 characters of alphanumerics, `-`, `_`, `.`. */
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * Why `key` is not a valid Kubernetes label key, or undefined when it is: an
+ * optional DNS-subdomain prefix and `/`, then a name.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+ */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && !isKubernetesName(prefix)) return `has the prefix "${prefix}", which is not a DNS subdomain`;
+  if (name.length === 0 || name.length > K8S_LABEL_MAX_LENGTH || !LABEL_NAME.test(name)) {
+    return `is not a label name (at most ${K8S_LABEL_MAX_LENGTH} letters, digits, "-", "_" and ".", starting and ending alphanumeric)`;
+  }
+  return undefined;
+}
+
+/** Whether `value` is a valid label value: empty, or a label name. */
+export function isLabelValue(value: string): boolean {
+  return value === '' || (value.length <= K8S_LABEL_MAX_LENGTH && LABEL_NAME.test(value));
+}

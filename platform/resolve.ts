@@ -3,18 +3,19 @@
  * Assumes the input passed `findConfigProblems` (see validate.ts): it fills in
  * defaults and derives facts, it does not judge.
  */
-import { monitoringAcls, producerAcls, serviceAcls } from './acls.js';
+import { consoleAcls, exporterAcls, producerAcls, serviceAcls } from './acls.js';
 import type { PlatformConfig, ServiceConfig, TopicConfig } from './config.js';
 import {
   ADMIN_USER,
   BROKER_RESOURCES,
   CLIENT_PORTS,
   CLUSTER_VERSIONS,
+  CONSOLE_USER,
   DEFAULTS,
+  INGRESS_DEFAULTS,
   defaultMinInsyncReplicas,
   defaultReplicationFactor,
-  MONITORING_USER,
-  OPERATOR_CHART_VERSIONS,
+  EXPORTER_USER,
   SERVICE_DEFAULTS,
   SERVICE_RESOURCES,
   TOPIC_DEFAULTS,
@@ -22,12 +23,17 @@ import {
 } from './defaults.js';
 import { parseDurationMs } from './duration.js';
 import { deepMerge } from './merge.js';
+import { WEBSOCKET_PATH } from './websocket-token.js';
+import { consoleRuns } from './monitoring-workloads.js';
+import { STRIMZI_KAFKA_VERSIONS } from './operator-compatibility.js';
 import { topicResourceName } from './names.js';
 import type {
   ClusterSpec,
   DaprSpec,
   MonitoringSpec,
   NamespacesSpec,
+  OperatorChartSpec,
+  OperatorName,
   PlatformSpec,
   ProducerSpec,
   RetrySpec,
@@ -68,13 +74,14 @@ export function bootstrapServersFor(flavor: ClusterSpec['flavor'], name: string,
 function resolveCluster(config: PlatformConfig, namespaces: NamespacesSpec): ClusterSpec {
   const c = { ...DEFAULTS.cluster, ...config.cluster };
   const flavor = c.flavor!;
+  const strimziChart = config.operators?.strimzi?.version ?? DEFAULTS.operators.strimzi!.version!;
   const name = c.name!;
   const tls = c.tls!;
   const clientPort = CLIENT_PORTS[flavor];
   return {
     flavor,
     name,
-    version: c.version ?? CLUSTER_VERSIONS[flavor],
+    version: c.version ?? (flavor === 'strimzi' ? STRIMZI_KAFKA_VERSIONS[strimziChart]!.default : CLUSTER_VERSIONS[flavor]),
     brokers: c.brokers!,
     controllers: c.controllers!,
     storage: { size: c.storage?.size ?? DEFAULTS.cluster.storage!.size!, storageClass: c.storage?.storageClass ?? null },
@@ -84,7 +91,7 @@ function resolveCluster(config: PlatformConfig, namespaces: NamespacesSpec): Clu
     securityProtocol: tls ? 'SASL_SSL' : 'SASL_PLAINTEXT',
     clientPort,
     bootstrapServers: c.bootstrapServers ?? bootstrapServersFor(flavor, name, namespaces.kafka, clientPort),
-    operatorChartVersion: c.operatorChartVersion ?? OPERATOR_CHART_VERSIONS[flavor],
+    externalAccess: c.externalAccess!,
   };
 }
 
@@ -135,13 +142,37 @@ function resolveService(name: string, service: ServiceConfig, config: PlatformCo
     secretEnv: sortedRecord(
       Object.fromEntries(Object.entries(service.secretEnv ?? {}).map(([name, ref]) => [name, { name: ref.secret, key: ref.key }])),
     ),
+    ingress: service.ingress?.host
+      ? {
+          host: service.ingress.host,
+          path: WEBSOCKET_PATH,
+          className: service.ingress.className ?? INGRESS_DEFAULTS.className,
+          tlsSecret: service.ingress.tlsSecret ?? INGRESS_DEFAULTS.tlsSecret,
+          controllerNamespace: service.ingress.controllerNamespace ?? INGRESS_DEFAULTS.controllerNamespace,
+          annotations: sortedRecord(service.ingress.annotations ?? {}),
+        }
+      : null,
     egress: (service.egress ?? [])
       .map((rule) => ({ port: rule.port, namespace: rule.namespace ?? null }))
       .sort((a, b) => a.port - b.port || String(a.namespace).localeCompare(String(b.namespace))),
   };
 }
 
-function resolveUsers(services: ServiceSpec[], producers: ProducerSpec[]): UserSpec[] {
+/** A label map without the labels a stack removed (`null`), sorted by key. */
+function presentLabels(labels: Readonly<Record<string, string | null>> | undefined): Record<string, string> {
+  return sortedRecord(Object.fromEntries(Object.entries(labels ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')));
+}
+
+function resolveMonitoring(config: PlatformConfig, namespaces: NamespacesSpec): MonitoringSpec {
+  const { selectorLabels, dashboards, ...settings } = { ...DEFAULTS.monitoring, ...config.monitoring };
+  return {
+    ...(settings as Omit<MonitoringSpec, 'selectorLabels' | 'dashboards'>),
+    selectorLabels: presentLabels(selectorLabels),
+    dashboards: { namespace: dashboards?.namespace ?? namespaces.kafka, labels: presentLabels(dashboards?.labels) },
+  };
+}
+
+function resolveUsers(services: ServiceSpec[], producers: ProducerSpec[], facts: Pick<PlatformSpec, 'cluster' | 'monitoring'>): UserSpec[] {
   const user = (name: string, kind: UserSpec['kind'], acls: UserSpec['acls']): UserSpec => ({
     name,
     kind,
@@ -150,19 +181,37 @@ function resolveUsers(services: ServiceSpec[], producers: ProducerSpec[]): UserS
   });
   return [
     user(ADMIN_USER, 'admin', []),
-    user(MONITORING_USER, 'monitoring', monitoringAcls()),
+    user(EXPORTER_USER, 'exporter', exporterAcls()),
+    // It reads messages: only where a console of ours authenticates as it.
+    ...(consoleRuns(facts) ? [user(CONSOLE_USER, 'console', consoleAcls())] : []),
     ...services.map((s) => user(s.user, 'service', serviceAcls(s))),
     ...producers.map((p) => user(p.name, 'producer', producerAcls(p))),
   ].sort(byName);
+}
+
+/** Dapr's settings over DEFAULTS, the scheduler's one by one. */
+function resolveDapr(config: PlatformConfig): DaprSpec {
+  const { scheduler, ...dapr } = { ...DEFAULTS.dapr, ...config.dapr };
+  const s = { ...DEFAULTS.dapr.scheduler, ...scheduler };
+  return {
+    ...(dapr as Omit<DaprSpec, 'scheduler'>),
+    scheduler: { replicas: s.replicas!, storageSize: s.storageSize!, storageClass: s.storageClass ?? null },
+  };
 }
 
 /** Fills defaults and derives users, ACLs and addresses. Input must be valid. */
 export function resolvePlatform(stack: string, stackConfig: PlatformConfig): PlatformSpec {
   const config = mergeWithDefaults(stackConfig);
   const namespaces = { ...DEFAULTS.namespaces, ...config.namespaces } as NamespacesSpec;
+  const operators = Object.fromEntries(
+    (Object.keys(DEFAULTS.operators) as OperatorName[]).map((name) => {
+      const chart = { ...DEFAULTS.operators[name], ...config.operators?.[name] } as OperatorChartSpec;
+      return [name, { chart: chart.chart, repository: chart.repository ?? null, version: chart.version }];
+    }),
+  ) as Record<OperatorName, OperatorChartSpec>;
   const cluster = resolveCluster(config, namespaces);
-  const monitoring = { ...DEFAULTS.monitoring, ...config.monitoring } as MonitoringSpec;
-  const dapr = { ...DEFAULTS.dapr, ...config.dapr } as DaprSpec;
+  const monitoring = resolveMonitoring(config, namespaces);
+  const dapr = resolveDapr(config);
   const retry = { ...DEFAULTS.retry, ...config.retry } as RetrySpec;
   const topics = entries(config.topics)
     .map(([key, t]) => resolveTopic(key, t, config, cluster))
@@ -180,9 +229,10 @@ export function resolvePlatform(stack: string, stackConfig: PlatformConfig): Pla
     topics,
     services,
     producers,
-    users: resolveUsers(services, producers),
+    users: resolveUsers(services, producers, { cluster, monitoring }),
     retry,
     dapr,
     monitoring,
+    operators,
   };
 }

@@ -16,7 +16,20 @@ export type TopicRole = 'events' | 'dead-letter';
 export type AclOperation = 'Read' | 'Write' | 'Describe' | 'DescribeConfigs';
 export type AclResourceType = 'topic' | 'group';
 export type AclPatternType = 'literal' | 'prefixed';
-export type UserKind = 'admin' | 'service' | 'producer' | 'monitoring';
+/**
+ * `exporter`: the lag exporter's describe-only identity (also the one people look
+ * with in the runbooks); `console`: Redpanda Console's, which also reads messages.
+ */
+export type UserKind = 'admin' | 'service' | 'producer' | 'exporter' | 'console';
+/** The Helm charts of operators the Pulumi program may install. */
+export type OperatorName = 'strimzi' | 'redpanda' | 'dapr';
+/**
+ * `owned`: the stack creates the namespace and `pulumi destroy` deletes it with
+ * everything in it. `adopted`: the namespace belongs to someone else (the Todo
+ * API lives in `todo`); the stack only adds its labels and removes them again
+ * on destroy, and the namespace must exist before `pulumi up`.
+ */
+export type NamespaceOwnership = 'owned' | 'adopted';
 
 export interface ResourceQuantities {
   /** CPU, Kubernetes quantity such as `50m`. */
@@ -55,8 +68,18 @@ export interface ClusterSpec {
   readonly clientPort: number;
   /** Bootstrap address clients use: given for `external`, derived for the operators. */
   readonly bootstrapServers: string;
-  /** Pinned Helm chart version of the operator that runs this flavor (empty for `external`). */
-  readonly operatorChartVersion: string;
+  /** Redpanda only: whether the chart's external listeners (NodePorts on every node) are on. */
+  readonly externalAccess: boolean;
+}
+
+/** Where one operator's Helm chart comes from. */
+export interface OperatorChartSpec {
+  /** Chart name in `repository`, or a full `oci://` reference. */
+  readonly chart: string;
+  /** Helm repository URL; null for an `oci://` chart. */
+  readonly repository: string | null;
+  /** Pinned chart version (`helm upgrade` never changes CRDs; see infra/operators.ts). */
+  readonly version: string;
 }
 
 export interface TopicAlertSpec {
@@ -140,6 +163,19 @@ export interface ServiceSpec {
   readonly secretEnv: Readonly<Record<string, SecretKeyRef>>;
   /** Extra egress the NetworkPolicy allows. */
   readonly egress: readonly EgressRule[];
+  /** websocket only: the Ingress in front of its WebSocket path, or null for none. */
+  readonly ingress: IngressSpec | null;
+}
+
+/** An Ingress routing `path` of `host` to a service, and the NetworkPolicy rule that lets its controller in. */
+export interface IngressSpec {
+  readonly host: string;
+  /** The one path routed (exact match): the WebSocket endpoint, never /metrics or the health checks. */
+  readonly path: string;
+  readonly className: string | null;
+  readonly tlsSecret: string | null;
+  readonly controllerNamespace: string;
+  readonly annotations: Readonly<Record<string, string>>;
 }
 
 export interface ProducerSpec {
@@ -167,13 +203,24 @@ export interface UserSpec {
 
 export interface DaprSpec {
   readonly enabled: boolean;
-  /** Pinned Helm chart version of the Dapr control plane. */
-  readonly chartVersion: string;
   /** Name of the pub/sub component the producing app publishes through. */
   readonly pubsubName: string;
   /** Largest message the component accepts, in bytes. */
   readonly maxMessageBytes: number;
   readonly initialOffset: 'newest' | 'oldest';
+  /** The control plane in HA mode (`global.ha.enabled`): 3 operator, injector, sentry and placement replicas. */
+  readonly ha: boolean;
+  readonly scheduler: DaprSchedulerSpec;
+}
+
+/** The Dapr scheduler StatefulSet (Jobs API, actor reminders, workflows), one etcd member and volume per replica. */
+export interface DaprSchedulerSpec {
+  /** 3 (the only count the pinned chart runs, see `DAPR_SCHEDULER_REPLICAS`) or 0 for no scheduler. */
+  readonly replicas: number;
+  /** Size of each replica's etcd volume, a Kubernetes quantity. */
+  readonly storageSize: string;
+  /** StorageClass of the volumes; null for the cluster's default class. */
+  readonly storageClass: string | null;
 }
 
 /**
@@ -204,6 +251,27 @@ export interface MonitoringSpec {
   readonly forMinutes: number;
   /** Base URL of the runbooks linked from alerts. */
   readonly runbookBaseUrl: string;
+  /**
+   * Whether the cluster runs the Prometheus Operator (its CRDs `monitoring.coreos.com/v1`):
+   * rules go into a `PrometheusRule`, scrape targets into PodMonitors (and Redpanda's
+   * ServiceMonitor). When false none of these is rendered: the rules come as a plain
+   * Prometheus rule file in a ConfigMap, and scraping is left to the Prometheus in use.
+   */
+  readonly prometheusOperator: boolean;
+  /** Labels of every PrometheusRule, PodMonitor and ServiceMonitor, for the Prometheus' rule and monitor selectors. */
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  readonly dashboards: DashboardsSpec;
+}
+
+/** Where the Grafana dashboard ConfigMap goes, and how Grafana's dashboard sidecar finds it. */
+export interface DashboardsSpec {
+  /**
+   * Namespace of the ConfigMap: the Kafka namespace unless the stack names
+   * another, which then belongs to someone else (never created; must exist).
+   */
+  readonly namespace: string;
+  /** Labels of the ConfigMap: what the sidecar's `sidecar.dashboards.label`/`labelValue` select. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface NamespacesSpec {
@@ -211,6 +279,12 @@ export interface NamespacesSpec {
   readonly kafka: string;
   /** Where the services and Dapr components live. */
   readonly apps: string;
+  readonly ownership: NamespaceOwnershipSpec;
+}
+
+export interface NamespaceOwnershipSpec {
+  readonly kafka: NamespaceOwnership;
+  readonly apps: NamespaceOwnership;
 }
 
 export interface PlatformSpec {
@@ -223,9 +297,11 @@ export interface PlatformSpec {
   readonly topics: readonly TopicSpec[];
   readonly services: readonly ServiceSpec[];
   readonly producers: readonly ProducerSpec[];
-  /** Derived from services and producers: one per service, producer, plus admin and monitoring. */
+  /** Derived from services and producers: one per service and producer, plus the admin, the exporter and (where one runs) the console. */
   readonly users: readonly UserSpec[];
   readonly retry: RetrySpec;
   readonly dapr: DaprSpec;
   readonly monitoring: MonitoringSpec;
+  /** Every operator chart's source and version; the program installs the ones this stack needs. */
+  readonly operators: Readonly<Record<OperatorName, OperatorChartSpec>>;
 }

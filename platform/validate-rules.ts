@@ -4,10 +4,13 @@
  * skip values whose type the structural check already reported.
  */
 import type { PlatformConfig, ServiceConfig, TopicConfig } from './config.js';
-import { ADMIN_USER, defaultReplicationFactor, MONITORING_USER } from './defaults.js';
+import { ADMIN_USER, CLUSTER_VERSIONS, CONSOLE_USER, defaultReplicationFactor, EXPORTER_USER } from './defaults.js';
+import { DAPR_SCHEDULER_REPLICAS } from './dapr-runtime.js';
 import type { ConfigProblem } from './errors.js';
-import { isKubernetesLabel, isKubernetesName, kafkaTopicNameProblem, topicResourceName } from './names.js';
+import { isKubernetesLabel, isKubernetesName, isLabelValue, kafkaTopicNameProblem, labelKeyProblem, topicResourceName } from './names.js';
+import { redpandaImageProblem, STRIMZI_KAFKA_VERSIONS, strimziKafkaVersionProblem } from './operator-compatibility.js';
 import { SERVICE_ENV } from './service-env.js';
+import { WEBSOCKET_SERVICE } from './websocket-token.js';
 import { closest, show } from './suggest.js';
 
 /** Redpanda's and Strimzi's practical ceiling; more partitions per topic is almost always a mistake. */
@@ -89,9 +92,73 @@ function checkCluster(config: PlatformConfig, report: Report): void {
       'use lower-case letters, digits and "-", at most 63 characters',
     );
   }
+  if (c.externalAccess === true && flavor !== 'redpanda') {
+    report('cluster.externalAccess', `only applies to redpanda, not ${show(flavor)}`, 'remove it');
+  }
+  checkClusterVersion(config, report);
   checkResources('cluster.resources', c.resources, report);
   if (typeof c.storage?.size === 'string' && !QUANTITY.test(c.storage.size)) {
     report('cluster.storage.size', `${show(c.storage.size)} is not a Kubernetes quantity`, 'write a size such as 10Gi');
+  }
+}
+
+/** The cluster's version against what the pinned operator release runs (see operator-compatibility.ts). */
+function checkClusterVersion(config: PlatformConfig, report: Report): void {
+  const c = config.cluster ?? {};
+  if (c.flavor === 'external') {
+    if (c.version !== undefined) report('cluster.version', `${show(c.version)} has no effect on an external cluster`, 'remove it');
+    return;
+  }
+  const chart = config.operators?.[c.flavor === 'strimzi' ? 'strimzi' : 'redpanda']?.version;
+  if (typeof chart !== 'string') return;
+  const operatorPath = `operators.${c.flavor}.version`;
+  if (c.flavor === 'strimzi') {
+    // Without cluster.version the release's own default runs; only an unknown release is then a problem.
+    const problem = strimziKafkaVersionProblem(
+      chart,
+      typeof c.version === 'string' ? c.version : (STRIMZI_KAFKA_VERSIONS[chart]?.default ?? ''),
+    );
+    if (problem) report(c.version === undefined ? operatorPath : 'cluster.version', problem.message, problem.fix);
+  } else if (c.flavor === 'redpanda') {
+    const problem = redpandaImageProblem(chart, typeof c.version === 'string' ? c.version : CLUSTER_VERSIONS.redpanda);
+    if (problem) report(c.version === undefined ? operatorPath : 'cluster.version', problem.message, problem.fix);
+  }
+}
+
+/** Chart sources: a Helm repository with a chart name, or an `oci://` reference alone. */
+function checkOperators(config: PlatformConfig, report: Report): void {
+  for (const [name, chart] of Object.entries(config.operators ?? {})) {
+    if (!chart) continue;
+    const path = `operators.${name}`;
+    const oci = typeof chart.chart === 'string' && chart.chart.startsWith('oci://');
+    if (oci && typeof chart.repository === 'string') {
+      report(
+        `${path}.repository`,
+        `${show(chart.repository)} is set, but chart ${show(chart.chart)} is an OCI reference`,
+        'write repository: null for an oci:// chart',
+      );
+    }
+    if (typeof chart.chart === 'string' && !oci && chart.repository === null) {
+      report(
+        `${path}.repository`,
+        `is null, but chart ${show(chart.chart)} is not an oci:// reference`,
+        `write the Helm repository URL that serves ${show(chart.chart)}, or an oci:// chart reference`,
+      );
+    }
+    if (typeof chart.repository === 'string' && !/^(https?|oci):\/\/\S+$/.test(chart.repository)) {
+      report(
+        `${path}.repository`,
+        `${show(chart.repository)} is not a Helm repository URL`,
+        'write an http(s):// URL such as https://charts.example.com/mirror',
+      );
+    }
+    if (typeof chart.version === 'string' && !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(chart.version)) {
+      report(
+        `${path}.version`,
+        `${show(chart.version)} is not a pinned chart version`,
+        'write an exact version such as 1.2.0; ranges would make `pulumi up` unrepeatable',
+      );
+    }
   }
 }
 
@@ -270,6 +337,29 @@ function checkService(name: string, service: ServiceConfig, config: PlatformConf
   }
   checkResources(`${path}.resources`, service.resources, report);
   checkServiceEnv(path, service, report);
+  checkIngress(name, service, report);
+}
+
+/** Host names an Ingress rule accepts (RFC 1123, optionally one leading wildcard label). */
+const INGRESS_HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function checkIngress(name: string, service: ServiceConfig, report: Report): void {
+  const ingress = service.ingress;
+  if (!ingress) return;
+  const path = `services.${name}.ingress`;
+  if (name !== WEBSOCKET_SERVICE) {
+    report(path, `${show(name)} serves no clients, only deliveries, health and metrics`, 'remove it; only the websocket service may have an Ingress');
+  }
+  if (ingress.host === undefined) report(`${path}.host`, 'is missing', 'write the host name clients connect to, e.g. events.todo.example.com');
+  else if (typeof ingress.host === 'string' && !INGRESS_HOST.test(ingress.host)) {
+    report(`${path}.host`, `${show(ingress.host)} is not a DNS host name`, 'write lower-case labels separated by dots, e.g. events.todo.example.com');
+  }
+  for (const key of ['className', 'tlsSecret', 'controllerNamespace'] as const) {
+    const value = ingress[key];
+    if (typeof value === 'string' && !isKubernetesName(value)) {
+      report(`${path}.${key}`, `${show(value)} is not a valid Kubernetes name`, 'use lower-case letters, digits, "-" and "."');
+    }
+  }
 }
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
@@ -319,7 +409,8 @@ function checkServiceEnv(path: string, service: ServiceConfig, report: Report): 
 function checkUsers(config: PlatformConfig, topics: Set<string>, report: Report): void {
   const owners = new Map<string, string>([
     [ADMIN_USER, 'the platform admin'],
-    [MONITORING_USER, 'the monitoring user'],
+    [EXPORTER_USER, 'the lag exporter'],
+    [CONSOLE_USER, 'the console'],
   ]);
   for (const [name] of liveEntries(config.services)) owners.set(`${name}-service`, `services.${name}`);
   for (const [name, producer] of liveEntries(config.producers)) {
@@ -333,6 +424,51 @@ function checkUsers(config: PlatformConfig, topics: Set<string>, report: Report)
   }
 }
 
+/** Labels the platform sets on every object; a stack's labels may not overwrite them. */
+const PLATFORM_LABEL_PREFIX = 'app.kubernetes.io/';
+
+function checkLabels(path: string, labels: unknown, report: Report): void {
+  if (typeof labels !== 'object' || labels === null) return;
+  for (const [key, value] of Object.entries(labels)) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) {
+      report(`${path}.${key}`, `${show(key)} ${keyProblem}`, 'write a label key such as release or example.com/team');
+    } else if (key.startsWith(PLATFORM_LABEL_PREFIX)) {
+      report(`${path}.${key}`, `${show(key)} is a label the platform sets on every object`, 'choose another label key');
+    }
+    if (typeof value === 'string' && !isLabelValue(value)) {
+      report(
+        `${path}.${key}`,
+        `${show(value)} is not a valid label value`,
+        'write at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+      );
+    }
+  }
+}
+
+/** Where the monitoring objects go and how Prometheus and Grafana find them. */
+function checkMonitoringTargets(config: PlatformConfig, report: Report): void {
+  const m = config.monitoring ?? {};
+  checkLabels('monitoring.selectorLabels', m.selectorLabels, report);
+  const dashboards = m.dashboards ?? {};
+  checkLabels('monitoring.dashboards.labels', dashboards.labels, report);
+  const labels = dashboards.labels;
+  if (typeof labels === 'object' && labels !== null && !Object.values(labels).some((v) => typeof v === 'string')) {
+    report(
+      'monitoring.dashboards.labels',
+      'has no label left',
+      'Grafana\'s sidecar loads only labelled ConfigMaps; write the label its sidecar.dashboards.label watches, such as grafana_dashboard: "1"',
+    );
+  }
+  if (typeof dashboards.namespace === 'string' && !isKubernetesLabel(dashboards.namespace)) {
+    report(
+      'monitoring.dashboards.namespace',
+      `${show(dashboards.namespace)} is not a valid namespace name`,
+      "write the namespace Grafana's sidecar searches: lower-case letters, digits and \"-\", at most 63 characters",
+    );
+  }
+}
+
 function checkSettings(config: PlatformConfig, report: Report): void {
   for (const [key, value] of Object.entries(config.namespaces ?? {})) {
     if (typeof value === 'string' && !isKubernetesLabel(value)) {
@@ -342,6 +478,14 @@ function checkSettings(config: PlatformConfig, report: Report): void {
         'use lower-case letters, digits and "-", at most 63 characters',
       );
     }
+  }
+  const ns = config.namespaces ?? {};
+  if (typeof ns.kafka === 'string' && ns.kafka === ns.apps && ns.ownership?.kafka !== ns.ownership?.apps) {
+    report(
+      'namespaces.ownership',
+      `kafka is ${show(ns.ownership?.kafka)} and apps ${show(ns.ownership?.apps)}, but both are namespace ${show(ns.kafka)}`,
+      'give one namespace one ownership',
+    );
   }
   const retry = config.retry ?? {};
   for (const [key, value] of Object.entries(retry)) {
@@ -367,6 +511,48 @@ function checkSettings(config: PlatformConfig, report: Report): void {
   }
 }
 
+/**
+ * Dapr's control plane. The scheduler is an etcd cluster that the pinned chart
+ * always runs with `DAPR_SCHEDULER_REPLICAS` members (see dapr-runtime.ts): any
+ * other count would be ignored, so the spec would not say what runs.
+ */
+function checkDapr(config: PlatformConfig, report: Report): void {
+  const dapr = config.dapr ?? {};
+  const scheduler = dapr.scheduler ?? {};
+  const n = DAPR_SCHEDULER_REPLICAS;
+  const replicas = scheduler.replicas;
+  const fix = `write ${n}, or 0 to run no scheduler (no Jobs API, actor reminders or workflows; the services use none)`;
+  if (isInt(replicas)) {
+    if (replicas < 0) report('dapr.scheduler.replicas', `${replicas} is not allowed`, fix);
+    else if (replicas > 0 && replicas % 2 === 0) {
+      report(
+        'dapr.scheduler.replicas',
+        `${replicas} is even: an etcd cluster of ${replicas} survives no more failures than one of ${replicas - 1}`,
+        fix,
+      );
+    } else if (replicas !== 0 && replicas !== n) {
+      report('dapr.scheduler.replicas', `${replicas} cannot be set: the Dapr chart always runs ${n} scheduler replicas`, fix);
+    }
+    if (dapr.ha === true && replicas !== n) {
+      report(
+        'dapr.ha',
+        `true needs the scheduler's ${n}-replica etcd quorum, but dapr.scheduler.replicas is ${replicas}`,
+        `write dapr.scheduler.replicas: ${n}, or set dapr.ha to false`,
+      );
+    }
+  }
+  if (typeof scheduler.storageSize === 'string' && !QUANTITY.test(scheduler.storageSize)) {
+    report('dapr.scheduler.storageSize', `${show(scheduler.storageSize)} is not a Kubernetes quantity`, 'write a size such as 1Gi or 16Gi');
+  }
+  if (typeof scheduler.storageClass === 'string' && !isKubernetesName(scheduler.storageClass)) {
+    report(
+      'dapr.scheduler.storageClass',
+      `${show(scheduler.storageClass)} is not a valid StorageClass name`,
+      'use lower-case letters, digits, "-" and ".", or null for the default class',
+    );
+  }
+}
+
 /** Every semantic problem of a config already merged over DEFAULTS. */
 export function checkRules(config: PlatformConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -378,5 +564,8 @@ export function checkRules(config: PlatformConfig): ConfigProblem[] {
   for (const [name, service] of liveEntries(config.services)) checkService(name, service, config, topicNames, report);
   checkUsers(config, topicNames, report);
   checkSettings(config, report);
+  checkDapr(config, report);
+  checkMonitoringTargets(config, report);
+  checkOperators(config, report);
   return problems;
 }

@@ -11,3 +11,9 @@ export const WEBSOCKET_TOKEN_ENV = 'WEBSOCKET_TOKEN_SECRET';
 
 /** Secret (apps namespace) holding the token secret: at least 32 random bytes. */
 export const WEBSOCKET_TOKEN_SECRET: SecretKeyRef = { name: 'websocket-token', key: 'secret' };
+
+/** Upgrade path of the WebSocket endpoint on the service's HTTP port (the one of /healthz and /metrics); an Ingress routes only it. */
+export const WEBSOCKET_PATH = '/ws';
+
+/** Key of the spec's websocket service, the one service that serves clients (and may have an Ingress). */
+export const WEBSOCKET_SERVICE = 'websocket';

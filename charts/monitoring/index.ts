@@ -9,8 +9,8 @@ export {
   REDPANDA_CONSOLE_PORT,
   redpandaConsoleEnv,
 } from './redpanda-console.js';
-export { DashboardConfigMap, GRAFANA_DASHBOARD_LABEL } from './dashboards/dashboard-config-map.js';
+export { DashboardConfigMap } from './dashboards/dashboard-config-map.js';
 export { backboneDashboard, BACKBONE_DASHBOARD_UID } from './dashboards/backbone-dashboard.js';
 export { exporterJob, exporterName, OPERATOR_DEPLOYMENTS } from './targets.js';
-export { monitoringClient, monitoringUser, type MonitoringClient } from './monitoring-client.js';
+export { monitoringClient, monitoringUser, type MonitoringClient, type MonitoringWorkload } from './monitoring-client.js';
 export * from './rules/index.js';

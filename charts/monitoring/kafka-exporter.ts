@@ -43,7 +43,7 @@ const SASL_MECHANISM_FLAG: Record<SaslMechanism, string> = {
  * Secret), because kafka_exporter reads it from a flag only.
  */
 export function kafkaExporterArgs(spec: PlatformSpec): string[] {
-  const client = monitoringClient(spec);
+  const client = monitoringClient(spec, 'exporter');
   const ca = caFile(client);
   return [
     ...client.bootstrapServers.map((server) => `--kafka.server=${server}`),
@@ -67,7 +67,8 @@ export interface KafkaExporterProps {
 /**
  * kafka_exporter for an `external` cluster, which has no operator to run one:
  * a Deployment in the apps namespace reading offsets and consumer groups
- * with the monitoring user, restricted to the spec's topics and groups (like
+ * as the describe-only exporter user (it never fetches a message; see
+ * `exporterAcls`), restricted to the spec's topics and groups (like
  * Strimzi's `kafkaExporter` in charts/strimzi/kafka.ts).
  * @see https://github.com/danielqsj/kafka_exporter
  */
@@ -79,7 +80,7 @@ export class KafkaExporter extends Construct {
     if (spec.cluster.flavor !== 'external' || name === undefined) {
       throw new Error(`KafkaExporter is for external clusters; the ${spec.cluster.flavor} flavor reports lag itself`);
     }
-    const client = monitoringClient(spec);
+    const client = monitoringClient(spec, 'exporter');
     hardenedDeployment(this, 'Deployment', {
       name,
       namespace: exporterNamespace(spec),

@@ -1,10 +1,10 @@
 /**
- * How the exporter and the console reach the cluster: as the read-only
- * monitoring user (`MONITORING_USER`, whose ACLs only read and describe),
- * over TLS when the listener has it, trusting the operator's CA for
- * in-cluster listeners. Both run in the apps namespace, where the Pulumi
- * program puts every non-admin user's Secret and the CA copy for every
- * flavor (infra/secret-placement.ts), like the services that share it.
+ * How the exporter and the console reach the cluster, each as its own user:
+ * the exporter as `EXPORTER_USER` (describe only, no message), the console as
+ * `CONSOLE_USER` (also reads messages); over TLS when the listener has it,
+ * trusting the operator's CA for in-cluster listeners. Both run in the apps
+ * namespace, where the Pulumi program puts every non-admin user's Secret and
+ * the CA copy for every flavor (infra/secret-placement.ts), like the services.
  */
 import {
   clusterCaSecret,
@@ -30,14 +30,22 @@ export interface MonitoringClient {
 /** Where a client container mounts the cluster CA Secret. */
 export const CA_MOUNT_PATH = '/etc/kafka-ca';
 
-export function monitoringUser(spec: PlatformSpec): UserSpec {
-  const user = spec.users.find((u) => u.kind === 'monitoring');
-  if (!user) throw new Error(`stack ${spec.stack} has no monitoring user; the platform derives one (MONITORING_USER) for every stack`);
+/** Which monitoring workload connects: the lag exporter or the console. */
+export type MonitoringWorkload = 'exporter' | 'console';
+
+/** The user `workload` authenticates as; throws for a stack that derives none (no console runs there). */
+export function monitoringUser(spec: PlatformSpec, workload: MonitoringWorkload): UserSpec {
+  const user = spec.users.find((u) => u.kind === workload);
+  if (!user) {
+    throw new Error(
+      `stack ${spec.stack} has no ${workload} user; the platform derives one only where the monitoring chart runs the ${workload}`,
+    );
+  }
   return user;
 }
 
-export function monitoringClient(spec: PlatformSpec): MonitoringClient {
-  const user = monitoringUser(spec);
+export function monitoringClient(spec: PlatformSpec, workload: MonitoringWorkload): MonitoringClient {
+  const user = monitoringUser(spec, workload);
   const { cluster } = spec;
   return {
     username: user.name,

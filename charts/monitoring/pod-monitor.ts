@@ -22,6 +22,11 @@ export interface PodMonitorProps {
   readonly namespace: string;
   readonly selector: LabelSelector;
   readonly endpoints: readonly PodMetricsEndpoint[];
+  /**
+   * Labels the Prometheus' `podMonitorSelector` matches (kube-prometheus-stack:
+   * `release: <release name>`); the spec's `monitoring.selectorLabels`.
+   */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /**
@@ -38,6 +43,7 @@ export class PodMonitor extends CustomResource {
       name: props.name,
       namespace: props.namespace,
       component: MONITORING_COMPONENT,
+      labels: { ...props.labels },
       body: {
         spec: {
           selector: props.selector,

@@ -13,8 +13,10 @@ export interface PlatformPrometheusRuleProps {
 
 /**
  * Every recording and alerting rule of the platform in one `PrometheusRule`,
- * in the Kafka namespace. The groups are `prometheusRuleGroups(spec)`, the
- * same data promtool checks and unit-tests.
+ * in the Kafka namespace, labelled `monitoring.selectorLabels` for the
+ * Prometheus' `ruleSelector` (a default kube-prometheus-stack loads only rules
+ * labelled `release: <its release name>`). The groups are
+ * `prometheusRuleGroups(spec)`, the same data promtool checks and unit-tests.
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusRule
  */
 export class PlatformPrometheusRule extends CustomResource {
@@ -28,6 +30,7 @@ export class PlatformPrometheusRule extends CustomResource {
       name: PROMETHEUS_RULE_NAME,
       namespace: props.spec.namespaces.kafka,
       component: MONITORING_COMPONENT,
+      labels: { ...props.spec.monitoring.selectorLabels },
       body: { spec: { groups } },
     });
     this.groups = groups;

@@ -33,7 +33,7 @@ const CONSOLE_UID = 99;
  * @see https://docs.redpanda.com/current/console/config/configure-console/
  */
 export function redpandaConsoleEnv(spec: PlatformSpec): Record<string, unknown>[] {
-  const client = monitoringClient(spec);
+  const client = monitoringClient(spec, 'console');
   const ca = caFile(client);
   const value = (name: string, v: string) => ({ name, value: v });
   return [
@@ -54,8 +54,9 @@ export interface RedpandaConsoleProps {
 /**
  * Redpanda Console for Strimzi and external clusters (a Redpanda cluster
  * runs the one built into its chart): topics, messages, consumer-group lag
- * and brokers, seen as the read-only monitoring user, so browsing can never
- * change or delete anything. A ClusterIP Service only: reach it with
+ * and brokers, seen as the console user, which reads and describes but may
+ * not write, commit offsets or delete (`consoleAcls`), so browsing can never
+ * change anything. A ClusterIP Service only: reach it with
  * `kubectl port-forward svc/redpanda-console 8080 -n <apps namespace>` or
  * put an authenticating ingress in front of it.
  * @see https://docs.redpanda.com/current/console/
@@ -67,7 +68,7 @@ export class RedpandaConsole extends Construct {
     if (spec.cluster.flavor === 'redpanda') {
       throw new Error('RedpandaConsole is for Strimzi and external clusters; the Redpanda chart runs its own console (console.enabled)');
     }
-    // With the monitoring user's Secret and the CA copy (see monitoring-client.ts).
+    // With the console user's Secret and the CA copy (see monitoring-client.ts).
     const namespace = spec.namespaces.apps;
     hardenedDeployment(this, 'Deployment', {
       name: REDPANDA_CONSOLE_NAME,
@@ -77,7 +78,7 @@ export class RedpandaConsole extends Construct {
       port: { name: 'http', number: REDPANDA_CONSOLE_PORT, healthPath: '/admin/health' },
       resources: REDPANDA_CONSOLE_RESOURCES,
       uid: CONSOLE_UID,
-      client: monitoringClient(spec),
+      client: monitoringClient(spec, 'console'),
     });
     resource(this, 'Service', {
       apiVersion: 'v1',

@@ -41,6 +41,7 @@ export function servicesPodMonitor(scope: Construct, spec: PlatformSpec): PodMon
     namespace: spec.namespaces.apps,
     selector: { matchExpressions: [{ key: NAME_LABEL, operator: 'In', values: spec.services.map((s) => s.appId) }] },
     endpoints: servicePorts(spec).map((portNumber) => ({ portNumber, path: METRICS_PATH })),
+    labels: spec.monitoring.selectorLabels,
   });
 }
 
@@ -58,6 +59,7 @@ export function daprSidecarsPodMonitor(scope: Construct, spec: PlatformSpec): Po
     namespace: spec.namespaces.apps,
     selector: { matchExpressions: [{ key: NAME_LABEL, operator: 'In', values: apps }] },
     endpoints: [{ portNumber: DAPR_METRICS_PORT, path: DAPR_METRICS_PATH }],
+    labels: spec.monitoring.selectorLabels,
   });
 }
 
@@ -78,6 +80,7 @@ export function exporterPodMonitor(scope: Construct, spec: PlatformSpec): PodMon
       matchLabels: strimzi ? { [STRIMZI_CLUSTER_LABEL]: spec.cluster.name, 'strimzi.io/name': name } : { [NAME_LABEL]: name },
     },
     endpoints: [strimzi ? { port: STRIMZI_METRICS_PORT_NAME, path: '/metrics' } : { portNumber: KAFKA_EXPORTER_PORT, path: '/metrics' }],
+    labels: spec.monitoring.selectorLabels,
   });
 }
 

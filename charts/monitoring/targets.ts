@@ -3,7 +3,7 @@
  * configuration (PodMonitors) and the alert rules that ask whether a target
  * is up, so the two cannot drift apart.
  */
-import { OPERATOR_CHARTS, type ClusterFlavor, type PlatformSpec } from '../../platform/index.js';
+import { OPERATOR_RELEASES, type ClusterFlavor, type PlatformSpec } from '../../platform/index.js';
 
 /**
  * The lag exporter of a cluster: Strimzi names its kafka_exporter Deployment
@@ -40,6 +40,6 @@ export function exporterJob(spec: PlatformSpec): string | undefined {
  * the Redpanda `operator` chart uses the release name, `redpanda-operator`.
  */
 export const OPERATOR_DEPLOYMENTS: Readonly<Partial<Record<ClusterFlavor, string>>> = {
-  strimzi: OPERATOR_CHARTS.strimzi.deployment,
-  redpanda: OPERATOR_CHARTS.redpanda.deployment,
+  strimzi: OPERATOR_RELEASES.strimzi.deployment,
+  redpanda: OPERATOR_RELEASES.redpanda.deployment,
 };

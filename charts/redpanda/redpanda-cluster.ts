@@ -20,7 +20,10 @@ export const CONSUMER_GROUP_METRICS = ['group', 'partition', 'consumer_lag'] as 
  * `spec.clusterSpec`, whose keys are the chart's values. SASL is on with the
  * cluster's mechanism and the superusers read from a Secret the Pulumi
  * program creates (`users: []` so the chart never generates one of its own);
- * Console and the Prometheus ServiceMonitor are enabled.
+ * Console and the Prometheus ServiceMonitor are enabled. External access is
+ * off unless `cluster.externalAccess`: the chart's default
+ * (`external.enabled: true`, type NodePort) publishes the Kafka, admin and
+ * schema-registry listeners on a port of every node; clients here are pods.
  * Resources use `requests`/`limits`: when both are given the chart uses them
  * as is and derives Redpanda's `--smp` and `--memory` from them.
  * @see https://docs.redpanda.com/current/reference/k-redpanda-helm-spec/
@@ -60,6 +63,7 @@ export class RedpandaCluster extends CustomResource {
             },
             tls: { enabled: cluster.tls },
             listeners: { kafka: { port: cluster.clientPort } },
+            external: { enabled: cluster.externalAccess },
             console: { enabled: true },
             monitoring: { enabled: true },
             config: { cluster: { enable_consumer_group_metrics: [...CONSUMER_GROUP_METRICS] } },

@@ -31,7 +31,8 @@ export interface ConsumerNetworkPolicyProps {
 /**
  * Default-deny in both directions for one service's pods, then exactly what it needs:
  * - in: its HTTP port, from pods of its own namespace (the Dapr sidecar reaches
- *   the app over localhost, which no policy filters);
+ *   the app over localhost, which no policy filters), and from the ingress
+ *   controller's namespace when the service has an Ingress;
  * - out: cluster DNS; Kafka on the client port (the Kafka namespace for the
  *   operators, the bootstrap ports at any address for an external cluster);
  *   PostgreSQL when the service has a database; the Dapr control plane in Dapr mode;
@@ -57,6 +58,12 @@ export class ConsumerNetworkPolicy extends Construct {
     this.policy.addIngressRule(kplus.Pods.all(this, 'SameNamespace', { namespaces: this.namespaces('Apps', namespace) }), [
       kplus.NetworkPolicyPort.tcp(service.port),
     ]);
+    if (service.ingress) {
+      // The ingress controller proxies from its own pods to the pod port (a NetworkPolicy sees pod addresses).
+      this.policy.addIngressRule(this.namespaces('IngressController', service.ingress.controllerNamespace), [
+        kplus.NetworkPolicyPort.tcp(service.port),
+      ]);
+    }
 
     this.policy.addEgressRule(
       kplus.Pods.select(this, 'Dns', { labels: DNS.labels, namespaces: this.namespaces('DnsNamespace', DNS.namespace) }),

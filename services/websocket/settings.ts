@@ -21,8 +21,7 @@ export const WEBSOCKET_DEFAULTS = {
   slowCloseGraceMs: 5_000,
 } as const;
 
-/** Upgrade path on the service's HTTP port (the one of /healthz and /metrics). */
-export const WEBSOCKET_PATH = '/ws';
+export { WEBSOCKET_PATH } from '../../platform/websocket-token.js';
 
 export interface WebSocketSettings {
   /** Never logged. */

@@ -1,4 +1,4 @@
-import { redpandaSuperusersSecret } from '../../platform/index.js';
+import { platformFromConfig, redpandaSuperusersSecret } from '../../platform/index.js';
 import { exactNamesRegex } from '../../charts/strimzi/kafka.js';
 import { findObject, manifestsOf, objectsOfKind, stackManifests, stackSpec, variantSpec, type K8sObject } from './fixtures.js';
 
@@ -96,6 +96,19 @@ describe('the Redpanda cluster (dev)', () => {
     expect(redpanda.console).toEqual({ enabled: true });
     expect(redpanda.monitoring).toEqual({ enabled: true });
     expect(redpanda.config).toEqual({ cluster: { enable_consumer_group_metrics: ['group', 'partition', 'consumer_lag'] } });
+  });
+
+  it("keeps the chart's external listeners (NodePorts on every node) off unless the stack asks for them", () => {
+    expect(redpanda.external).toEqual({ enabled: false });
+    const exposed = platformFromConfig('dev', { cluster: { flavor: 'redpanda', externalAccess: true } });
+    const rendered = clusterSpec(findObject(manifestsOf(exposed), 'Redpanda', 'todo-kafka'));
+    expect(rendered.external).toEqual({ enabled: true });
+  });
+
+  it('refuses external access on a cluster the Redpanda chart does not render', () => {
+    expect(() => platformFromConfig('staging', { cluster: { flavor: 'strimzi', externalAccess: true } })).toThrow(
+      'cluster.externalAccess: only applies to redpanda, not "strimzi"; remove it',
+    );
   });
 
   it('serves Kafka on the client port with TLS as the stack says', () => {

@@ -80,9 +80,20 @@ describe('apply phases', () => {
 });
 
 describe('availablePrerequisites', () => {
-  test('names the operator, Dapr, credentials and CA copy per flavor', () => {
-    expect([...availablePrerequisites(dev)].sort()).toEqual(['cluster-operator', 'credentials', 'dapr-operator']);
-    expect([...availablePrerequisites(staging)].sort()).toEqual(['cluster-ca', 'cluster-operator', 'credentials', 'dapr-operator']);
-    expect([...availablePrerequisites(prod)].sort()).toEqual(['credentials', 'dapr-operator', 'external-kafka']);
+  test('names the adopted namespaces, operator, Dapr, credentials and CA copy per flavor', () => {
+    expect([...availablePrerequisites(dev)].sort()).toEqual(['adopted-namespaces', 'cluster-operator', 'credentials', 'dapr-operator']);
+    expect([...availablePrerequisites(staging)].sort()).toEqual([
+      'adopted-namespaces',
+      'cluster-ca',
+      'cluster-operator',
+      'credentials',
+      'dapr-operator',
+    ]);
+    expect([...availablePrerequisites(prod)].sort()).toEqual(['adopted-namespaces', 'credentials', 'dapr-operator', 'external-kafka']);
+  });
+
+  test('has no namespace patch to wait for when the stack owns every namespace', () => {
+    const owned = { ...dev, namespaces: { ...dev.namespaces, ownership: { kafka: 'owned', apps: 'owned' } as const } };
+    expect(availablePrerequisites(owned).has('adopted-namespaces')).toBe(false);
   });
 });

@@ -70,11 +70,12 @@ export function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
-function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+function mockState(args: pulumi.runtime.MockResourceArgs, preview = false): Record<string, unknown> {
   const inputs = args.inputs as Record<string, unknown>;
   switch (args.type) {
     case 'random:index/randomPassword:RandomPassword':
-      return { ...inputs, result: fakePassword(args.name) };
+      // In a preview of a first deploy the password does not exist yet: an output left out is unknown.
+      return preview ? { ...inputs } : { ...inputs, result: fakePassword(args.name) };
     case 'kubernetes:yaml/v2:ConfigGroup':
       return { ...inputs, resources: [] };
     case 'kubernetes:core/v1:Secret':
@@ -122,6 +123,12 @@ export interface RunOptions {
   readonly config?: Record<string, string>;
   /** Secret config, by key without the project prefix. */
   readonly secrets?: Record<string, string>;
+  /**
+   * Run as `pulumi preview` of a first deploy: generated passwords
+   * (RandomPassword `result`) are unknown, as they are before the update creates them.
+   * @default false
+   */
+  readonly preview?: boolean;
 }
 
 /** Lets the mocked registrations (promise chains, no real I/O) run to completion. */
@@ -151,10 +158,10 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   const resources: Registered[] = [];
   let pending = 0;
   await pulumi.runtime.setMocks(
-    { newResource: (args) => ({ id: args.id || `${args.name}-id`, state: mockState(args) }), call: () => ({}) },
+    { newResource: (args) => ({ id: args.id || `${args.name}-id`, state: mockState(args, options.preview) }), call: () => ({}) },
     PROJECT,
     stack,
-    false,
+    options.preview ?? false,
   );
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: RegisterRequest, cb: Callback): Promise<void>;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { loadPlatform } from '../../platform/index.js';
+import { loadPlatform, platformFromConfig } from '../../platform/index.js';
 import { operatorReleases } from '../../infra/operators.js';
 import { REPO_ROOT } from './harness.js';
 
@@ -17,10 +17,18 @@ describe('operatorReleases', () => {
     });
   });
 
-  test('follows a version override from the stack file', () => {
-    const spec = loadPlatform('staging', REPO_ROOT);
-    const bumped = { ...spec, cluster: { ...spec.cluster, operatorChartVersion: '1.3.0' } };
-    expect(operatorReleases(bumped).find((r) => r.role === 'cluster')?.version).toBe('1.3.0');
+  test('installs every chart from the mirror the spec names, at the version it pins', () => {
+    const spec = platformFromConfig('staging', {
+      cluster: { flavor: 'strimzi', brokers: 3 },
+      operators: {
+        strimzi: { chart: 'oci://registry.corp.example/helm/strimzi-kafka-operator', version: '1.2.0' },
+        dapr: { repository: 'https://charts.corp.example/dapr', version: '1.18.3' },
+      },
+    });
+    expect(operatorReleases(spec).map((r) => [r.releaseName, r.chart, r.repo, r.version])).toEqual([
+      ['strimzi-kafka-operator', 'oci://registry.corp.example/helm/strimzi-kafka-operator', undefined, '1.2.0'],
+      ['dapr', 'dapr', 'https://charts.corp.example/dapr', '1.18.3'],
+    ]);
   });
 
   test('installs the Redpanda operator chart with its CRDs', () => {
@@ -36,7 +44,7 @@ describe('operatorReleases', () => {
   test('installs only Dapr for an external cluster, in dapr-system at the spec version', () => {
     const spec = loadPlatform('prod', REPO_ROOT);
     expect(operatorReleases(spec).map((r) => [r.role, r.chart, r.repo, r.version, r.namespace, r.createNamespace])).toEqual([
-      ['dapr', 'dapr', 'https://dapr.github.io/helm-charts/', spec.dapr.chartVersion, 'dapr-system', true],
+      ['dapr', 'dapr', 'https://dapr.github.io/helm-charts/', spec.operators.dapr.version, 'dapr-system', true],
     ]);
   });
 

@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { synthesizeManifests } from '../../charts/index.js';
 import { loadPlatform, type PlatformSpec } from '../../platform/index.js';
-import { AWAIT_ANNOTATIONS } from '../../infra/readiness.js';
+import { splitAdoptedNamespaces } from '../../infra/namespaces.js';
+import { awaitAnnotations, awaitedKind } from '../../infra/readiness.js';
 import { byType, dependencyNames, fakePassword, named, REPO_ROOT, runProgramOk, unwrapSecrets, type ProgramRun } from './harness.js';
 import {
   CONFIG_GROUP_TYPE,
@@ -31,25 +32,28 @@ describe('dev stack program', () => {
       .sort((a, b) => String(a.name).localeCompare(String(b.name)));
     const repo = (r: Record<string, unknown>) => (r.repositoryOpts as { repo?: string } | undefined)?.repo;
     expect(releases.map((r) => [r.name, r.chart, r.version, repo(r), r.namespace])).toEqual([
-      ['dapr', 'dapr', spec.dapr.chartVersion, 'https://dapr.github.io/helm-charts/', 'dapr-system'],
-      ['redpanda-operator', 'operator', spec.cluster.operatorChartVersion, 'https://charts.redpanda.com', 'kafka'],
+      ['dapr', 'dapr', spec.operators.dapr.version, 'https://dapr.github.io/helm-charts/', 'dapr-system'],
+      ['redpanda-operator', 'operator', spec.operators.redpanda.version, 'https://charts.redpanda.com', 'kafka'],
     ]);
     const redpanda = releases.find((r) => r.name === 'redpanda-operator')!;
     expect(redpanda.values).toEqual({ crds: { enabled: true }, monitoring: { enabled: false } });
     expect(redpanda.version).toBe('26.2.1');
   });
 
-  test('applies one ConfigGroup per synthesized chart with exactly its objects, the cluster awaited until Ready', () => {
-    const expected = synthesizeManifests(spec);
+  test('applies one ConfigGroup per synthesized chart with exactly its objects, the cluster, topics and users awaited', () => {
+    // Adopted namespaces are patched, not applied (program-namespaces.test.ts).
+    const expected = splitAdoptedNamespaces(spec, synthesizeManifests(spec)).charts;
     const groups = groupObjects(run);
     expect([...groups.keys()].sort()).toEqual(expected.map((c) => c.chart).sort());
     for (const chart of expected) {
       const applied = groups.get(chart.chart)!;
       const withoutAwait = applied.map((o) => {
-        if (o.kind !== 'Redpanda') return o;
+        const kind = awaitedKind(o);
+        if (!kind) return o;
         const metadata = o.metadata as { annotations: Record<string, string> };
-        expect(metadata.annotations).toMatchObject(AWAIT_ANNOTATIONS);
-        const annotations = Object.fromEntries(Object.entries(metadata.annotations).filter(([k]) => !(k in AWAIT_ANNOTATIONS)));
+        const wait = awaitAnnotations(kind);
+        expect(metadata.annotations).toMatchObject(wait);
+        const annotations = Object.fromEntries(Object.entries(metadata.annotations).filter(([k]) => !(k in wait)));
         const { annotations: _drop, ...rest } = metadata;
         return { ...o, metadata: Object.keys(annotations).length > 0 ? { ...rest, annotations } : rest };
       });

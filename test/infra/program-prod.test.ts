@@ -1,12 +1,14 @@
 /** The Pulumi program for the prod stack (external cluster, SASL_SSL SCRAM-SHA-256), under mocks. */
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { loadPlatform, topicConfig, type PlatformSpec } from '../../platform/index.js';
+import { loadPlatform, topicConfig, USER_PASSWORD_KEY, type PlatformSpec } from '../../platform/index.js';
+import { SCRAM_CREDENTIAL_TYPE } from '../../infra/scram-credential.js';
 import {
   byType,
   dependencyNames,
   fakePassword,
   isSecretValue,
   named,
+  plaintextPaths,
   REPO_ROOT,
   runProgramOk,
   unwrapSecrets,
@@ -15,9 +17,11 @@ import {
 import {
   CONFIG_GROUP_TYPE,
   RELEASE_TYPE,
+  SECRET_TYPE,
   createdSecrets,
   expectNoPlaintext,
   expectReferencedSecretsCreated,
+  secretStringData,
   sentinels,
 } from './program-checks.js';
 
@@ -26,7 +30,9 @@ const ADMIN_PASSWORD = 'ADMINPLAINTEXTPASSWORD';
 const DATABASE_URL = 'postgres://todo:PRODDBPLAINTEXT@db.prod:5432/todo';
 const TOPIC = 'kafka:index/topic:Topic';
 const ACL = 'kafka:index/acl:Acl';
-const SCRAM = 'kafka:index/userScramCredential:UserScramCredential';
+/** @pulumi/kafka's credential, whose provider panics in preview on an unknown password: must not be used. */
+const KAFKA_SCRAM = 'kafka:index/userScramCredential:UserScramCredential';
+const SCRAM = SCRAM_CREDENTIAL_TYPE;
 
 let spec: PlatformSpec;
 let run: ProgramRun;
@@ -83,15 +89,68 @@ describe('prod stack program', () => {
     expect(byType(run, TOPIC).map((t) => [t.name, t.protect])).toEqual(spec.topics.map((t) => [`kafka-${t.name}`, true]));
   });
 
-  test('creates a SCRAM-SHA-256 credential with a generated, secret password for each user except the admin', () => {
+  test('creates one SCRAM-SHA-256 credential with a generated, secret password for each user except the admin', () => {
     const credentials = byType(run, SCRAM);
     const users = spec.users.filter((u) => u.kind !== 'admin').map((u) => u.name);
     expect(credentials.map((c) => c.inputs.username).sort()).toEqual(users.sort());
+    expect(credentials.map((c) => c.name).sort()).toEqual(users.map((u) => `kafka-${u}`).sort());
     for (const c of credentials) {
       expect(c.inputs.scramMechanism).toBe('SCRAM-SHA-256');
+      expect(c.inputs.iterations).toBe(8192);
       expect(isSecretValue(c.inputs.password)).toBe(true);
+      expect(plaintextPaths(c.inputs, fakePassword(`credentials-${String(c.inputs.username)}`))).toEqual([]);
       expect(unwrapSecrets(c.inputs.password)).toBe(fakePassword(`credentials-${String(c.inputs.username)}`));
     }
+  });
+
+  test("registers no @pulumi/kafka UserScramCredential, whose provider panics in preview on a password not known yet", () => {
+    expect(byType(run, KAFKA_SCRAM)).toEqual([]);
+  });
+
+  test("gives each credential the very password the user's Secret in the apps namespace holds", () => {
+    const credentials = byType(run, SCRAM);
+    expect(credentials.length).toBeGreaterThan(0);
+    for (const c of credentials) {
+      const secrets = byType(run, SECRET_TYPE).filter((r) => {
+        const metadata = r.inputs.metadata as { namespace: string; labels?: Record<string, string> };
+        return !r.read && metadata.namespace === spec.namespaces.apps && metadata.labels?.['todo-events/kafka-user'] === c.inputs.username;
+      });
+      expect(secrets).toHaveLength(1);
+      const secretPassword = secretStringData(secrets[0]!, USER_PASSWORD_KEY);
+      expect(secretPassword).toMatch(/^PLAINTEXTPASSWORD/);
+      expect(unwrapSecrets(c.inputs.password)).toBe(secretPassword);
+    }
+  });
+
+  test('connects each credential to the cluster with the same admin connection as the @pulumi/kafka provider, the admin password secret', () => {
+    const provider = unwrapSecrets(named(run, 'kafka-provider').inputs) as Record<string, string>;
+    for (const c of byType(run, SCRAM)) {
+      expect(isSecretValue(c.inputs.adminPassword)).toBe(true);
+      expect(unwrapSecrets(c.inputs)).toMatchObject({
+        bootstrapServers: JSON.parse(provider.bootstrapServers!) as string[],
+        adminUsername: provider.saslUsername,
+        adminPassword: provider.saslPassword,
+        tls: provider.tlsEnabled === 'true',
+        saslMechanism: spec.cluster.saslMechanism,
+      });
+      expect(unwrapSecrets(c.inputs)).toMatchObject({ adminUsername: ADMIN_USERNAME, adminPassword: ADMIN_PASSWORD });
+    }
+  });
+
+  test('keeps both passwords of a credential encrypted in the state, and its stored provider code free of secrets', () => {
+    for (const c of byType(run, SCRAM)) {
+      expect([...c.additionalSecretOutputs].sort()).toEqual(['adminPassword', 'password']);
+      expect(typeof c.inputs.__provider).toBe('string');
+      expect(plaintextPaths(c.inputs.__provider, ADMIN_PASSWORD)).toEqual([]);
+      expect(String(c.inputs.__provider)).not.toContain('PLAINTEXTPASSWORD');
+    }
+  });
+
+  test('makes the credentials children of the Kafka component, served by the dynamic provider rather than the kafka one', () => {
+    const credentials = byType(run, SCRAM);
+    expect(new Set(credentials.map((c) => c.parent))).toEqual(new Set([named(run, 'kafka').urn]));
+    expect(new Set(credentials.map((c) => c.provider))).toEqual(new Set(['']));
+    expect(credentials.every((c) => c.custom)).toBe(true);
   });
 
   test("grants exactly the spec's ACLs: one Allow binding per user, ACL entry and operation", () => {
@@ -121,9 +180,9 @@ describe('prod stack program', () => {
     expect(acls.filter((a) => a.aclPrincipal === `User:${ADMIN_USERNAME}` || a.aclPrincipal === 'User:platform-admin')).toEqual([]);
   });
 
-  test('uses the explicit provider for every Kafka resource', () => {
+  test('uses the explicit provider for every topic and ACL', () => {
     const provider = named(run, 'kafka-provider');
-    const resources = [...byType(run, TOPIC), ...byType(run, ACL), ...byType(run, SCRAM)];
+    const resources = [...byType(run, TOPIC), ...byType(run, ACL)];
     expect(resources.length).toBeGreaterThan(0);
     expect(new Set(resources.map((r) => r.provider))).toEqual(new Set([`${provider.urn}::kafka-provider-id`]));
     expect(new Set(resources.map((r) => r.parent))).toEqual(new Set([named(run, 'kafka').urn]));

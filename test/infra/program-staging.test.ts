@@ -1,7 +1,7 @@
 /** The Pulumi program for the staging stack (Strimzi, three brokers, TLS), under mocks. */
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { clusterCaSecret, loadPlatform, type PlatformSpec } from '../../platform/index.js';
-import { AWAIT_ANNOTATIONS } from '../../infra/readiness.js';
+import { awaitAnnotations, AWAITED_KINDS } from '../../infra/readiness.js';
 import { byType, dependencyNames, FAKE_CA_CRT, named, REPO_ROOT, runProgramOk, unwrapSecrets, type ProgramRun } from './harness.js';
 import {
   CONFIG_GROUP_TYPE,
@@ -29,7 +29,7 @@ describe('staging stack program', () => {
     expect(strimzi).toMatchObject({
       name: 'strimzi-kafka-operator',
       chart: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator',
-      version: spec.cluster.operatorChartVersion,
+      version: spec.operators.strimzi.version,
       namespace: spec.namespaces.kafka,
       values: { watchNamespaces: [], watchAnyNamespace: false },
     });
@@ -42,11 +42,17 @@ describe('staging stack program', () => {
     ).toEqual(['operators-dapr', 'operators-strimzi-kafka-operator']);
   });
 
-  test('makes Pulumi wait until the Kafka resource is Ready, and only the Kafka resource', () => {
-    const cluster = groupObjects(run).get('kafka-cluster')!;
-    const awaited = cluster.filter((o) => (o.metadata as { annotations?: Record<string, string> }).annotations?.['pulumi.com/waitFor']);
-    expect(awaited.map((o) => o.kind)).toEqual(['Kafka']);
-    expect((awaited[0]!.metadata as { annotations: Record<string, string> }).annotations).toMatchObject(AWAIT_ANNOTATIONS);
+  test('makes Pulumi wait until the Kafka resource, every KafkaTopic and every KafkaUser are Ready, and nothing else', () => {
+    const groups = groupObjects(run);
+    const waitOf = (o: Record<string, unknown>) =>
+      (o.metadata as { annotations?: Record<string, string> }).annotations?.['pulumi.com/waitFor'];
+    const awaited = [...groups.values()].flat().filter(waitOf);
+    const counts = (kinds: string[]) => kinds.reduce<Record<string, number>>((n, k) => ({ ...n, [k]: (n[k] ?? 0) + 1 }), {});
+    expect(counts(awaited.map((o) => String(o.kind)))).toEqual({ Kafka: 1, KafkaTopic: spec.topics.length, KafkaUser: spec.users.length });
+    const kafka = AWAITED_KINDS.find((k) => k.kind === 'Kafka')!;
+    expect((awaited.find((o) => o.kind === 'Kafka')!.metadata as { annotations: Record<string, string> }).annotations).toMatchObject(
+      awaitAnnotations(kafka),
+    );
   });
 
   test('creates the KafkaTopics after the Kafka cluster and its operator', () => {
