@@ -3,17 +3,26 @@
  *
  *   adopted namespaces (patched) → namespaces → operators (Helm) and Secrets → kafka-cluster (until Ready)
  *   → kafka-topics, kafka-users (or @pulumi/kafka for `external`)
- *   → CA copy → dapr → services → monitoring
+ *   → CA copy → dapr → services → monitoring (after the Prometheus Operator CRDs and the
+ *     dashboard's namespace, which the cluster must have: read, never created)
  *
  * `pulumi destroy` walks the same graph backwards, which matters here: topics
  * and users are deleted while their operator still runs to clear its
  * finalizers, and namespaces go last.
  */
 import type { PlatformSpec } from '../platform/index.js';
-import { clusterCaSecret } from '../platform/index.js';
+import { clusterCaSecret, foreignDashboardNamespace } from '../platform/index.js';
 
 /** Something a chart can wait for, besides another chart. */
-export type Prerequisite = 'adopted-namespaces' | 'cluster-operator' | 'dapr-operator' | 'credentials' | 'external-kafka' | 'cluster-ca';
+export type Prerequisite =
+  | 'adopted-namespaces'
+  | 'cluster-operator'
+  | 'dapr-operator'
+  | 'credentials'
+  | 'external-kafka'
+  | 'cluster-ca'
+  | 'prometheus-operator-crds'
+  | 'dashboard-namespace';
 
 /** What a chart waits for. Charts and prerequisites this environment lacks are skipped. */
 export interface ChartNeeds {
@@ -41,9 +50,15 @@ export const CHART_NEEDS: ReadonlyMap<string, ChartNeeds> = new Map<string, Char
     'services',
     { charts: ['namespaces', 'kafka-topics', 'kafka-users', 'dapr'], prerequisites: ['credentials', 'external-kafka', 'cluster-ca'] },
   ],
-  // PrometheusRule/ServiceMonitor/PodMonitor need the Prometheus Operator CRDs (monitoring.coreos.com/v1),
-  // which this program assumes the cluster already has (kube-prometheus-stack or the operator's CRDs alone).
-  ['monitoring', { charts: ['namespaces', 'kafka-cluster', 'services'], prerequisites: ['credentials', 'external-kafka', 'cluster-ca'] }],
+  // PrometheusRule/PodMonitor need the Prometheus Operator CRDs (monitoring.coreos.com/v1), and the dashboard
+  // ConfigMap a namespace Grafana's sidecar searches; the cluster must have both (monitoring-prerequisites.ts).
+  [
+    'monitoring',
+    {
+      charts: ['namespaces', 'kafka-cluster', 'services'],
+      prerequisites: ['credentials', 'external-kafka', 'cluster-ca', 'prometheus-operator-crds', 'dashboard-namespace'],
+    },
+  ],
 ]);
 
 /**
@@ -75,6 +90,10 @@ export function availablePrerequisites(spec: PlatformSpec): Set<Prerequisite> {
   else have.add('cluster-operator');
   if (spec.dapr.enabled) have.add('dapr-operator');
   if (clusterCaSecret(spec.cluster)) have.add('cluster-ca');
+  // Neither is created here: with `prometheusOperator: false` nothing needs the CRDs, and a dashboard in a
+  // namespace of the stack waits for the `namespaces` chart instead.
+  if (spec.monitoring.enabled && spec.monitoring.prometheusOperator) have.add('prometheus-operator-crds');
+  if (foreignDashboardNamespace(spec) !== undefined) have.add('dashboard-namespace');
   return have;
 }
 

@@ -16,6 +16,7 @@ import { ClusterCaCopy } from './cluster-ca.js';
 import { Credentials } from './credentials.js';
 import { ExternalKafka } from './external-kafka.js';
 import { applyCharts } from './manifests.js';
+import { monitoringPrerequisites } from './monitoring-prerequisites.js';
 import { AdoptedNamespaces, splitAdoptedNamespaces } from './namespaces.js';
 import { Operators } from './operators.js';
 import { withReadinessWait } from './readiness.js';
@@ -60,7 +61,8 @@ if (clusterCaSecret(spec.cluster) && cluster) {
   prerequisites['cluster-ca'] = new ClusterCaCopy('cluster-ca', { spec, cluster });
 }
 
-// Phase 3: Dapr components, the services and their monitoring.
+// Phase 3: Dapr components, the services and their monitoring (after what the cluster must already have for it).
+Object.assign(prerequisites, monitoringPrerequisites('monitoring', spec));
 applyCharts('chart', phaseSteps(plan, 2), charts, prerequisites, groups);
 
 const outputs = platformOutputs(spec, credentials.userSecretNames);

@@ -14,6 +14,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { DAPR_NAMESPACE, OPERATOR_RELEASES, type OperatorName, type PlatformSpec } from '../platform/index.js';
+import { daprChartValues } from './dapr-values.js';
 
 /** Which operator a release runs: the cluster's (Strimzi or Redpanda) or Dapr. */
 export type OperatorRole = 'cluster' | 'dapr';
@@ -77,7 +78,8 @@ export function operatorReleases(spec: PlatformSpec): OperatorRelease[] {
       ...chartSource(spec, 'dapr'),
       namespace: DAPR_NAMESPACE,
       createNamespace: true,
-      values: {},
+      // Pod Security `restricted` for the injected sidecars, HA and scheduler sizing: see dapr-values.ts.
+      values: { ...daprChartValues(spec) },
     });
   }
   return releases;

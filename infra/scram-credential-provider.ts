@@ -21,7 +21,9 @@
  * - create / update: upsert the credential (a fresh random salt, the password
  *   salted with PBKDF2 as the client computes it at login). Update always
  *   rewrites it, so a rotation takes effect in place; sessions already open
- *   stay open until they re-authenticate.
+ *   stay open until they re-authenticate. A change of the admin connection
+ *   alone (a rotated admin password, a moved bootstrap address) is an update
+ *   too, so the state keeps the connection a later delete needs.
  * - read (refresh): describe the user; a credential gone from the cluster, or
  *   one without this mechanism, leaves the state, and the next `up` creates it.
  * - delete (destroy, or the user leaving the spec): delete this user's

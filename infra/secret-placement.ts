@@ -17,8 +17,11 @@ export interface UserSecretPlacement {
  * - Kafka namespace (`strimzi`, `redpanda`): every user, because the operator
  *   sets each KafkaUser/User password from `valueFrom.secretKeyRef` there.
  * - Apps namespace: every user but the admin, for the services, producers,
- *   Dapr components and the monitoring exporter. The admin is a superuser and
- *   nothing in the apps namespace may act as one.
+ *   Dapr components, the lag exporter (its own describe-only user) and the
+ *   console (its own user, derived only where a console runs), which run
+ *   there (charts/monitoring/monitoring-client.ts); on-call people read the
+ *   exporter's Secret there too (docs/runbooks/README.md). The admin is a
+ *   superuser and nothing in the apps namespace may act as one.
  * - `external`: no admin Secret at all; its credentials stay in Pulumi config
  *   and only the `@pulumi/kafka` provider uses them.
  */

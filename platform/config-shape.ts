@@ -62,6 +62,7 @@ export const PLATFORM_SHAPE: Shape = object({
       replicationFactor: int,
       minInsyncReplicas: int,
       retention: duration,
+      retentionFloor: nullable(duration),
       cleanupPolicy: oneOf('delete', 'compact', 'compact,delete'),
       key: nullable(str),
       role: oneOf('events', 'dead-letter'),
@@ -128,4 +129,9 @@ export const PLATFORM_SHAPE: Shape = object({
     dashboards: object({ namespace: nullable(str), labels }),
   }),
   operators: object({ strimzi: operatorChart, redpanda: operatorChart, dapr: operatorChart }),
+  acknowledge: object({
+    partitionIncrease: { kind: 'map', value: int, nullable: false, keyHint: 'a topic name' },
+    replicationChange: { kind: 'map', value: int, nullable: false, keyHint: 'a topic name' },
+    cleanupPolicyChange: { kind: 'map', value: oneOf('delete', 'compact', 'compact,delete'), nullable: false, keyHint: 'a topic name' },
+  }),
 });

@@ -83,6 +83,11 @@ export interface TopicConfig {
   replicationFactor?: number;
   minInsyncReplicas?: number;
   retention?: DurationInput;
+  /**
+   * Shortest retention the topic may be given: a change below it is refused (guard rails).
+   * Lowering the floor itself is a change of its own. @default null (no floor)
+   */
+  retentionFloor?: DurationInput | null;
   cleanupPolicy?: CleanupPolicy;
   key?: string | null;
   role?: 'events' | 'dead-letter';
@@ -191,6 +196,20 @@ export interface DaprSchedulerConfig {
   storageClass?: string | null;
 }
 
+/**
+ * Risky topic changes accepted on purpose, by topic name, each with the value
+ * it accepts: `acknowledge: { partitionIncrease: { task-events: 6 } }`.
+ * @default {} (nothing acknowledged)
+ */
+export interface AcknowledgeConfig {
+  /** A keyed topic's new partition count (keys move to other partitions for a while). */
+  partitionIncrease?: Record<string, number>;
+  /** A topic's new replication factor (a partition reassignment). */
+  replicationChange?: Record<string, number>;
+  /** A topic's new cleanup.policy. */
+  cleanupPolicyChange?: Record<string, CleanupPolicy>;
+}
+
 export interface PlatformConfig {
   namespaces?: NamespacesConfig;
   cluster?: ClusterConfig;
@@ -207,4 +226,6 @@ export interface PlatformConfig {
   monitoring?: MonitoringConfig;
   /** Helm charts of the operators the Pulumi program installs (only those the stack needs are installed). */
   operators?: Partial<Record<OperatorName, OperatorChartConfig>>;
+  /** Risky topic changes accepted on purpose (see platform/changes/guard-rails.ts). */
+  acknowledge?: AcknowledgeConfig;
 }

@@ -113,7 +113,7 @@ export function userSecretName(user: string): string {
  * topic is 14 days: twice the source topic's, so a failure noticed late in the
  * source's retention can still be reviewed and replayed.
  */
-export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults'>> & {
+export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults' | 'acknowledge'>> & {
   topicDefaults: PlatformConfig['topicDefaults'];
 } = {
   // The Todo API lives in `todo` too: the stack adopts it rather than owning (and on destroy deleting) it.

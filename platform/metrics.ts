@@ -11,14 +11,30 @@ export const SERVICE_METRICS = {
    * `{service, topic, outcome}`; `outcome` is one of `MESSAGE_OUTCOMES`.
    */
   messagesProcessed: 'todo_events_messages_processed_total',
-  /** Histogram of handling time per message, labelled `{service, topic}` (seconds). */
+  /**
+   * Histogram of handling time per message, labelled `{service, topic}`
+   * (seconds): one observation per message, its share of the handler call
+   * that completed it (a batch's duration divided by its messages).
+   */
   handlingSeconds: 'todo_events_message_handling_seconds',
   /**
    * Gauge of the lag the service sees itself, labelled `{service, topic, partition}`.
    * Alerts use the broker-side lag instead: it is still reported when the service is down.
    */
   consumerLag: 'todo_events_consumer_lag',
+  /**
+   * Gauge, 1 while the service reaches a dependency and 0 while it holds
+   * messages because the dependency fails (database, broker, webhook down or
+   * refusing credentials), labelled `{service, dependency}`; `dependency` is
+   * one of `DEPENDENCIES` or another name a driver reports.
+   */
+  dependencyUp: 'todo_events_dependency_up',
+  /** Counter of failed attempts caused by a dependency, labelled `{service, dependency}`. */
+  dependencyFailures: 'todo_events_dependency_failures_total',
 } as const;
+
+/** `dependency` label values the library reports. */
+export const DEPENDENCIES = ['postgres', 'kafka', 'webhook', 'dapr', 'network'] as const;
 
 /** Label names of `SERVICE_METRICS`. */
 export const METRIC_LABELS = {
@@ -30,6 +46,8 @@ export const METRIC_LABELS = {
   partition: 'partition',
   /** How handling ended: one of `MESSAGE_OUTCOMES`. */
   outcome: 'outcome',
+  /** What failed: `DEPENDENCIES`. */
+  dependency: 'dependency',
 } as const;
 
 /**

@@ -108,6 +108,7 @@ function resolveTopic(key: string, topic: TopicConfig, config: PlatformConfig, c
     replicationFactor,
     minInsyncReplicas,
     retentionMs: parseDurationMs(topic.retention ?? TOPIC_DEFAULTS.retention)!,
+    retentionFloorMs: topic.retentionFloor == null ? null : parseDurationMs(topic.retentionFloor)!,
     cleanupPolicy: topic.cleanupPolicy ?? defaults.cleanupPolicy ?? 'delete',
     key: topic.key === undefined ? TOPIC_DEFAULTS.key : topic.key,
     role: topic.role ?? TOPIC_DEFAULTS.role,
@@ -234,5 +235,10 @@ export function resolvePlatform(stack: string, stackConfig: PlatformConfig): Pla
     dapr,
     monitoring,
     operators,
+    acknowledgements: {
+      partitionIncrease: sortedRecord(config.acknowledge?.partitionIncrease ?? {}),
+      replicationChange: sortedRecord(config.acknowledge?.replicationChange ?? {}),
+      cleanupPolicyChange: sortedRecord(config.acknowledge?.cleanupPolicyChange ?? {}),
+    },
   };
 }

@@ -98,6 +98,11 @@ export interface TopicSpec {
   readonly replicationFactor: number;
   readonly minInsyncReplicas: number;
   readonly retentionMs: number;
+  /**
+   * Shortest retention this topic may ever have (consumers replay from it), or null for none.
+   * A change below it is refused by the guard rails (platform/changes/guard-rails.ts).
+   */
+  readonly retentionFloorMs: number | null;
   readonly cleanupPolicy: CleanupPolicy;
   /** Event field used as the record key, or null for unkeyed topics. */
   readonly key: string | null;
@@ -304,4 +309,20 @@ export interface PlatformSpec {
   readonly monitoring: MonitoringSpec;
   /** Every operator chart's source and version; the program installs the ones this stack needs. */
   readonly operators: Readonly<Record<OperatorName, OperatorChartSpec>>;
+  /** Risky topic changes the stack file explicitly accepts (`acknowledge`), each for one target value. */
+  readonly acknowledgements: AcknowledgementsSpec;
+}
+
+/**
+ * Acknowledged topic changes, by Kafka topic name, each naming the value it
+ * accepts: an acknowledgement approves exactly one transition, so one left in
+ * the file after its deploy cannot approve a later, different change.
+ */
+export interface AcknowledgementsSpec {
+  /** Partition count a keyed topic may grow to (its keys move to other partitions). */
+  readonly partitionIncrease: Readonly<Record<string, number>>;
+  /** Replication factor a topic may change to (a partition reassignment). */
+  readonly replicationChange: Readonly<Record<string, number>>;
+  /** `cleanup.policy` a topic may switch to. */
+  readonly cleanupPolicyChange: Readonly<Record<string, CleanupPolicy>>;
 }

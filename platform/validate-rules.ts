@@ -290,6 +290,40 @@ function checkTopicRefs(path: string, refs: unknown, topics: Set<string>, report
   });
 }
 
+/**
+ * `acknowledge.<kind>.<topic>`: each names a topic of this stack and the value
+ * the change goes to. Whether it matches the change is the guard rails' call
+ * (platform/changes/guard-rails.ts): a stale one is harmless.
+ */
+function checkAcknowledgements(config: PlatformConfig, topics: Set<string>, report: Report): void {
+  const ack = config.acknowledge ?? {};
+  const keyOf = new Map(liveEntries(config.topics).map(([key, t]) => [typeof t.name === 'string' ? t.name : key, t]));
+  for (const kind of ['partitionIncrease', 'replicationChange', 'cleanupPolicyChange'] as const) {
+    for (const [topic, value] of Object.entries(ack[kind] ?? {})) {
+      const path = `acknowledge.${kind}.${topic}`;
+      if (!topics.has(topic)) {
+        const guess = closest(topic, [...topics]);
+        report(
+          path,
+          `${show(topic)} is not a topic of this stack`,
+          guess ? `did you mean "${guess}"?` : 'name a topic under topics, or remove it',
+        );
+        continue;
+      }
+      if (kind !== 'cleanupPolicyChange' && isInt(value) && (value < 1 || value > MAX_PARTITIONS)) {
+        report(
+          path,
+          `${value} is not allowed`,
+          kind === 'partitionIncrease' ? 'write the new partition count' : 'write the new replication factor',
+        );
+      }
+      if (kind === 'partitionIncrease' && keyOf.get(topic)?.key == null) {
+        report(path, `has no effect: ${show(topic)} has no key, so more partitions reorder nothing`, 'remove it');
+      }
+    }
+  }
+}
+
 function checkService(name: string, service: ServiceConfig, config: PlatformConfig, topics: Set<string>, report: Report): void {
   const path = `services.${name}`;
   if (!isKubernetesLabel(`${name}-service`)) {
@@ -348,11 +382,20 @@ function checkIngress(name: string, service: ServiceConfig, report: Report): voi
   if (!ingress) return;
   const path = `services.${name}.ingress`;
   if (name !== WEBSOCKET_SERVICE) {
-    report(path, `${show(name)} serves no clients, only deliveries, health and metrics`, 'remove it; only the websocket service may have an Ingress');
+    report(
+      path,
+      `${show(name)} serves no clients, only deliveries, health and metrics`,
+      'remove it; only the websocket service may have an Ingress',
+    );
   }
-  if (ingress.host === undefined) report(`${path}.host`, 'is missing', 'write the host name clients connect to, e.g. events.todo.example.com');
+  if (ingress.host === undefined)
+    report(`${path}.host`, 'is missing', 'write the host name clients connect to, e.g. events.todo.example.com');
   else if (typeof ingress.host === 'string' && !INGRESS_HOST.test(ingress.host)) {
-    report(`${path}.host`, `${show(ingress.host)} is not a DNS host name`, 'write lower-case labels separated by dots, e.g. events.todo.example.com');
+    report(
+      `${path}.host`,
+      `${show(ingress.host)} is not a DNS host name`,
+      'write lower-case labels separated by dots, e.g. events.todo.example.com',
+    );
   }
   for (const key of ['className', 'tlsSecret', 'controllerNamespace'] as const) {
     const value = ingress[key];
@@ -453,7 +496,8 @@ function checkMonitoringTargets(config: PlatformConfig, report: Report): void {
   const dashboards = m.dashboards ?? {};
   checkLabels('monitoring.dashboards.labels', dashboards.labels, report);
   const labels = dashboards.labels;
-  if (typeof labels === 'object' && labels !== null && !Object.values(labels).some((v) => typeof v === 'string')) {
+  // Wrong types are the shape check's to report; this is about every label removed (`null`).
+  if (typeof labels === 'object' && labels !== null && Object.values(labels).every((v) => v === null)) {
     report(
       'monitoring.dashboards.labels',
       'has no label left',
@@ -464,7 +508,7 @@ function checkMonitoringTargets(config: PlatformConfig, report: Report): void {
     report(
       'monitoring.dashboards.namespace',
       `${show(dashboards.namespace)} is not a valid namespace name`,
-      "write the namespace Grafana's sidecar searches: lower-case letters, digits and \"-\", at most 63 characters",
+      'write the namespace Grafana\'s sidecar searches: lower-case letters, digits and "-", at most 63 characters',
     );
   }
 }
@@ -563,6 +607,7 @@ export function checkRules(config: PlatformConfig): ConfigProblem[] {
   for (const [key, topic] of topics) checkTopic(key, topic, config, report);
   for (const [name, service] of liveEntries(config.services)) checkService(name, service, config, topicNames, report);
   checkUsers(config, topicNames, report);
+  checkAcknowledgements(config, topicNames, report);
   checkSettings(config, report);
   checkDapr(config, report);
   checkMonitoringTargets(config, report);

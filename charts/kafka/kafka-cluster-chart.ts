@@ -25,7 +25,13 @@ export class KafkaClusterChart extends Chart {
         new KafkaNodePool(this, `Pool-${pool.name}`, { cluster, namespace, ...pool });
       }
     } else if (cluster.flavor === 'redpanda') {
-      new RedpandaCluster(this, 'Redpanda', { cluster, namespace });
+      const { monitoring } = spec;
+      new RedpandaCluster(this, 'Redpanda', {
+        cluster,
+        namespace,
+        // Brokers report lag themselves: their ServiceMonitor is the lag alerts' only source.
+        serviceMonitorLabels: monitoring.enabled && monitoring.prometheusOperator ? monitoring.selectorLabels : null,
+      });
     }
   }
 }

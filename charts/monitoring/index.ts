@@ -1,5 +1,6 @@
 export { MonitoringChart, monitoringApplies, DASHBOARD_CONFIG_MAP } from './monitoring-chart.js';
 export { PlatformPrometheusRule, PROMETHEUS_RULE_NAME } from './prometheus-rule.js';
+export { PrometheusRulesConfigMap, RULES_FILE_KEY } from './rules-config-map.js';
 export { PodMonitor, type PodMonitorProps, type PodMetricsEndpoint, type LabelSelector } from './pod-monitor.js';
 export { KafkaExporter, KAFKA_EXPORTER_IMAGE, KAFKA_EXPORTER_PORT, kafkaExporterArgs } from './kafka-exporter.js';
 export {

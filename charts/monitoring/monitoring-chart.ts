@@ -1,11 +1,12 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { PlatformSpec } from '../../platform/index.js';
+import { consoleRuns, lagExporterRuns, type PlatformSpec } from '../../platform/index.js';
 import { backboneDashboard } from './dashboards/backbone-dashboard.js';
 import { DashboardConfigMap } from './dashboards/dashboard-config-map.js';
 import { KafkaExporter } from './kafka-exporter.js';
 import { PlatformPrometheusRule } from './prometheus-rule.js';
 import { RedpandaConsole } from './redpanda-console.js';
+import { PrometheusRulesConfigMap } from './rules-config-map.js';
 import { daprSidecarsPodMonitor, exporterPodMonitor, scrapeNetworkPolicy, servicesPodMonitor } from './scrape-targets.js';
 
 /** `metadata.name` of the dashboard ConfigMap (and its `<name>.json` key). */
@@ -18,29 +19,40 @@ export function monitoringApplies(spec: PlatformSpec): boolean {
 
 /**
  * Everything that watches the backbone, generated from the spec:
- * - the alert and recording rules (`PrometheusRule`, Kafka namespace);
- * - PodMonitors for the services, their Dapr sidecars and the lag exporter,
- *   and a NetworkPolicy letting Prometheus reach the service pods;
+ * - the alert and recording rules: a `PrometheusRule` in the Kafka namespace,
+ *   or, with `monitoring.prometheusOperator: false`, the same rules as a rule
+ *   file in a ConfigMap (PrometheusRulesConfigMap);
+ * - PodMonitors for the services, their Dapr sidecars and the lag exporter
+ *   (none without the Prometheus Operator), and a NetworkPolicy letting
+ *   Prometheus reach the service pods;
  * - for `external` clusters, kafka_exporter (Strimzi runs its own, Redpanda
- *   reports lag itself);
- * - for Strimzi and `external`, Redpanda Console (Redpanda's chart has one);
- * - the Grafana dashboard as a ConfigMap for Grafana's sidecar.
- * Needs the Prometheus Operator CRDs (monitoring.coreos.com/v1) in the cluster.
+ *   reports lag itself), as the describe-only exporter user;
+ * - for Strimzi and `external`, Redpanda Console (Redpanda's chart has one),
+ *   as the console user;
+ * - the Grafana dashboard as a ConfigMap for Grafana's sidecar, in
+ *   `monitoring.dashboards.namespace` with `monitoring.dashboards.labels`.
+ * Every PrometheusRule and PodMonitor carries `monitoring.selectorLabels`. With
+ * `prometheusOperator` (the default) the cluster needs the Prometheus Operator
+ * CRDs (monitoring.coreos.com/v1); the Pulumi program checks they exist.
  */
 export class MonitoringChart extends Chart {
   constructor(scope: Construct, id: string, spec: PlatformSpec) {
     super(scope, id, { disableResourceNameHashes: true });
-    const { flavor } = spec.cluster;
-    new PlatformPrometheusRule(this, 'prometheus-rule', { spec });
-    servicesPodMonitor(this, spec);
-    daprSidecarsPodMonitor(this, spec);
-    exporterPodMonitor(this, spec);
+    if (spec.monitoring.prometheusOperator) {
+      new PlatformPrometheusRule(this, 'prometheus-rule', { spec });
+      servicesPodMonitor(this, spec);
+      daprSidecarsPodMonitor(this, spec);
+      exporterPodMonitor(this, spec);
+    } else {
+      new PrometheusRulesConfigMap(this, 'prometheus-rules', { spec });
+    }
     scrapeNetworkPolicy(this, spec);
-    if (flavor === 'external') new KafkaExporter(this, 'kafka-exporter', { spec });
-    if (flavor !== 'redpanda') new RedpandaConsole(this, 'redpanda-console', { spec });
+    if (lagExporterRuns(spec)) new KafkaExporter(this, 'kafka-exporter', { spec });
+    if (consoleRuns(spec)) new RedpandaConsole(this, 'redpanda-console', { spec });
     new DashboardConfigMap(this, 'dashboard', {
       name: DASHBOARD_CONFIG_MAP,
-      namespace: spec.namespaces.kafka,
+      namespace: spec.monitoring.dashboards.namespace,
+      labels: spec.monitoring.dashboards.labels,
       dashboard: backboneDashboard(spec),
     });
   }

@@ -17,7 +17,7 @@ export function exporterName(spec: PlatformSpec): string | undefined {
 /**
  * Where the exporter runs: Strimzi's in the Kafka namespace, next to its
  * cluster; ours in the apps namespace, where the Pulumi program places the
- * monitoring user's Secret and the cluster CA copy (infra/secret-placement.ts).
+ * exporter user's Secret and the cluster CA copy (infra/secret-placement.ts).
  */
 export function exporterNamespace(spec: PlatformSpec): string {
   return spec.cluster.flavor === 'external' ? spec.namespaces.apps : spec.namespaces.kafka;

@@ -6,6 +6,13 @@ import { REDPANDA_API_VERSION } from './api.js';
 export interface RedpandaClusterProps {
   readonly cluster: ClusterSpec;
   readonly namespace: string;
+  /**
+   * Labels of the chart's ServiceMonitor (`monitoring.labels`), the stack's
+   * `monitoring.selectorLabels`, so the Prometheus' `serviceMonitorSelector`
+   * picks it; null renders none (`monitoring.enabled: false`): monitoring is
+   * off, or the cluster has no Prometheus Operator CRDs for it.
+   */
+  readonly serviceMonitorLabels: Readonly<Record<string, string>> | null;
 }
 
 /**
@@ -20,7 +27,8 @@ export const CONSUMER_GROUP_METRICS = ['group', 'partition', 'consumer_lag'] as 
  * `spec.clusterSpec`, whose keys are the chart's values. SASL is on with the
  * cluster's mechanism and the superusers read from a Secret the Pulumi
  * program creates (`users: []` so the chart never generates one of its own);
- * Console and the Prometheus ServiceMonitor are enabled. External access is
+ * Console is enabled, and the Prometheus ServiceMonitor with the stack's
+ * selector labels unless `serviceMonitorLabels` is null. External access is
  * off unless `cluster.externalAccess`: the chart's default
  * (`external.enabled: true`, type NodePort) publishes the Kafka, admin and
  * schema-registry listeners on a port of every node; clients here are pods.
@@ -65,7 +73,8 @@ export class RedpandaCluster extends CustomResource {
             listeners: { kafka: { port: cluster.clientPort } },
             external: { enabled: cluster.externalAccess },
             console: { enabled: true },
-            monitoring: { enabled: true },
+            monitoring:
+              props.serviceMonitorLabels === null ? { enabled: false } : { enabled: true, labels: { ...props.serviceMonitorLabels } },
             config: { cluster: { enable_consumer_group_metrics: [...CONSUMER_GROUP_METRICS] } },
           },
         },

@@ -24,6 +24,21 @@ export function scrapeAnnotations(service: Pick<ServiceSpec, 'port'>): Record<st
  * sidecar metrics on `DAPR_METRICS_PORT`, sidecar sizing and drain time, and an
  * app health check on `/readyz` so the sidecar stops delivering while the app
  * is not ready. Dapr reads every value as a string.
+ *
+ * No built-in Kubernetes secret store: in Kubernetes mode daprd preloads a
+ * `secretstores.kubernetes` component unless started with
+ * `--disable-builtin-k8s-secret-store` (pkg/runtime/runtime.go,
+ * `appendBuiltinSecretStore`), which the injector adds for this annotation
+ * (pkg/injector/patcher/sidecar_container.go). That store talks to the API
+ * server with the pod's service-account token, which our pods do not mount
+ * (`automountServiceAccountToken: false`), and daprd would exit on it. Nothing
+ * needs it: the Dapr operator resolves the components' `secretKeyRef`s itself
+ * when their `auth.secretStore` is `kubernetes` (pkg/operator/api/components.go,
+ * `processComponentSecrets`, before handing the components to daprd), and
+ * daprd proves its identity to Sentry with the token in the projected volume
+ * the injector adds (`dapr-identity-token`, audience Sentry's SPIFFE id, at
+ * /var/run/secrets/dapr.io/sentrytoken; pkg/injector/patcher/sidecar_volumes.go
+ * and pkg/security/token/token.go), which does not depend on automounting.
  * @see https://docs.dapr.io/reference/arguments-annotations-overview/
  */
 export function daprAnnotations(service: Pick<ServiceSpec, 'appId' | 'port'>): Record<string, string> {
@@ -41,5 +56,6 @@ export function daprAnnotations(service: Pick<ServiceSpec, 'appId' | 'port'>): R
     'dapr.io/sidecar-memory-request': requests.memory,
     'dapr.io/sidecar-memory-limit': limits.memory,
     'dapr.io/graceful-shutdown-seconds': String(DAPR_GRACEFUL_SHUTDOWN_SECONDS),
+    'dapr.io/disable-builtin-k8s-secret-store': 'true',
   };
 }

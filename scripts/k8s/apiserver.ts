@@ -50,7 +50,7 @@ export function apiserverArgs(etcdUrl: string, securePort: number): string[] {
   return [
     `--etcd-servers=${etcdUrl}`,
     `--bind-address=${HOST}`,
-    // Else the server advertises the machine's first non-loopback address, which then goes into the certificate instead of 127.0.0.1.
+    // Else it advertises the address of the default route (a bind address on loopback does not count), and fails to start without one.
     `--advertise-address=${HOST}`,
     `--secure-port=${securePort}`,
     // No --tls-cert-file: the server generates a CA and a serving certificate for the advertise address into --cert-dir.
@@ -64,6 +64,8 @@ export function apiserverArgs(etcdUrl: string, securePort: number): string[] {
     `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
     // The `kubernetes` Service's endpoints would name 127.0.0.1, which Endpoints validation refuses (loopback); nothing here uses them.
     '--endpoint-reconciler-type=none',
+    // As kubeadm, kind and managed clusters do: Pod Security admission, not this legacy switch, is what refuses privileged pods.
+    '--allow-privileged=true',
     '--profiling=false',
   ];
 }

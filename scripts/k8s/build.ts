@@ -2,7 +2,7 @@
  * Builds etcd, kube-apiserver and kube-controller-manager from the Go module
  * proxy into the cache folder of their versions, once: a second `k8s:up`
  * finds the binaries and builds nothing. The build takes minutes of CPU
- * (the Kubernetes binaries share most of their ~2,000 packages, so they are
+ * (the Kubernetes binaries share most of their ~2,300 packages, so they are
  * built by one `go build`), hence the progress lines.
  * @see ../shared/NOTES.md §12
  */
@@ -59,11 +59,20 @@ export async function checkGo(versions: ControlPlaneVersions = CONTROL_PLANE): P
   return found;
 }
 
+/** How many packages (the standard library's included) `packages` need: the denominator of the progress lines. */
+async function dependencyCount(cwd: string, packages: readonly string[]): Promise<number | undefined> {
+  const output = await run('go', ['list', '-deps', ...packages], { cwd, env: goEnv(), label: 'go list -deps' }).catch(() => undefined);
+  return output?.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('go: ')).length;
+}
+
 /**
- * Runs one `go build -v` and resolves when it succeeds. `-v` names each
- * package as it is compiled, which the progress lines count.
+ * Runs one `go build -v` of `packages` and resolves when it succeeds. `-v`
+ * names each package as it is compiled (cached ones are not named), which
+ * the progress lines count.
  */
-function goBuild(label: string, cwd: string, args: readonly string[]): Promise<void> {
+async function goBuild(label: string, cwd: string, flags: readonly string[], packages: readonly string[]): Promise<void> {
+  const total = await dependencyCount(cwd, packages);
+  const args = [...flags, ...packages];
   let compiled = 0;
   let downloads = 0;
   let last = '';
@@ -91,9 +100,10 @@ function goBuild(label: string, cwd: string, args: readonly string[]): Promise<v
       else reject(new LocalEnvError('LOCAL_K8S_BUILD_FAILED', `${label}: go build exited with ${code ?? signal}:\n${tail(output, 40)}`));
     });
   });
+  const of = total === undefined ? '' : ` of ${total}`;
   return withProgress(
     (seconds) =>
-      `${label}: building (${seconds}s): ${compiled} packages compiled${downloads ? `, ${downloads} modules downloaded` : ''}${last ? `, last ${last}` : ''}`,
+      `${label}: building (${seconds}s): ${compiled}${of} packages compiled${downloads ? `, ${downloads} modules downloaded` : ''}${last ? `, last ${last}` : ''}`,
     work,
   );
 }
@@ -140,14 +150,13 @@ async function buildAll(versions: ControlPlaneVersions): Promise<void> {
   const missing = (name: BinaryName) => !existsSync(binaryPath(name, versions));
   if (missing('kube-apiserver') || missing('kube-controller-manager')) {
     const since = Date.now();
-    await goBuild('kube-apiserver, kube-controller-manager', kubeDir, [
-      '-ldflags',
-      kubernetesLdflags(versions.kubernetes),
-      '-o',
-      `${partial}/`,
-      'k8s.io/kubernetes/cmd/kube-apiserver',
-      'k8s.io/kubernetes/cmd/kube-controller-manager',
-    ]);
+    await goBuild(
+      'kube-apiserver, kube-controller-manager',
+      kubeDir,
+      // `-o <dir>/` with two main packages writes both binaries there.
+      ['-ldflags', kubernetesLdflags(versions.kubernetes), '-o', `${partial}/`],
+      ['k8s.io/kubernetes/cmd/kube-apiserver', 'k8s.io/kubernetes/cmd/kube-controller-manager'],
+    );
     for (const name of ['kube-apiserver', 'kube-controller-manager'] as const) {
       await checkVersion(join(partial, name), `Kubernetes ${versions.kubernetes}`);
       renameSync(join(partial, name), binaryPath(name, versions));
@@ -156,7 +165,7 @@ async function buildAll(versions: ControlPlaneVersions): Promise<void> {
   }
   if (missing('etcd')) {
     const since = Date.now();
-    await goBuild('etcd', etcdDir, ['-o', join(partial, 'etcd'), '.']);
+    await goBuild('etcd', etcdDir, ['-o', join(partial, 'etcd')], ['.']);
     await checkVersion(join(partial, 'etcd'), `etcd Version: ${versions.etcd.replace(/^v/, '')}`);
     renameSync(join(partial, 'etcd'), binaryPath('etcd', versions));
     step(`build: etcd built in ${Math.round((Date.now() - since) / 1000)}s`);

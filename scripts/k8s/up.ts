@@ -110,8 +110,9 @@ async function main(): Promise<void> {
     await stopControlPlane();
   }
   // The servers run in process groups of their own, so a Ctrl-C reaches only this script: it must stop them.
-  process.once('SIGINT', () => void stopAndExit(130, 'k8s:up: interrupted; stopping what it started'));
-  process.once('SIGTERM', () => void stopAndExit(143, 'k8s:up: terminated; stopping what it started'));
+  // `on`, not `once`: a Ctrl-C arrives twice (from the terminal, and relayed by tsx), and a second signal with no handler would kill the script mid-stop.
+  process.on('SIGINT', () => void stopAndExit(130, 'k8s:up: interrupted; stopping what it started'));
+  process.on('SIGTERM', () => void stopAndExit(143, 'k8s:up: terminated; stopping what it started'));
   await start();
   closeConnections();
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Admin } from '@platformatic/kafka';
 import { LocalEnvError } from './errors.js';
 import { brokerLog4jConfig, brokerProperties, clusterId, renderProperties, SCRAM_MECHANISMS, type BrokerPorts } from './kafka-config.js';
-import { LOCAL_PATHS } from './paths.js';
+import { LOCAL_PATHS, type KafkaPaths } from './paths.js';
 import { isAlive, isOurProcess, readPidFile, run, startDetached, stopProcess, tail, waitUntil } from './processes.js';
 
 /** Marker in the broker's command line, to tell our JVM from a recycled pid. */
@@ -24,8 +24,8 @@ export const BROKER_JVM_OPTIONS = ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-XX:
 /** How long a cold JVM on a busy 2-core machine may take to answer. @default 120 s */
 export const BROKER_START_TIMEOUT_MS = 120_000;
 
-function javaArgs(libDir: string, mainClass: string, args: string[], jvm: string[] = []): string[] {
-  return [...jvm, '-cp', join(libDir, '*'), `-Dlog4j2.configurationFile=file:${LOCAL_PATHS.kafka.log4j}`, mainClass, ...args];
+function javaArgs(libDir: string, log4j: string, mainClass: string, args: string[], jvm: string[] = []): string[] {
+  return [...jvm, '-cp', join(libDir, '*'), `-Dlog4j2.configurationFile=file:${log4j}`, mainClass, ...args];
 }
 
 /** `--add-scram` arguments: one per user and mechanism (the tool takes no list). */
@@ -40,9 +40,16 @@ export function scramArguments(credentials: ReadonlyMap<string, string>): string
   return args;
 }
 
-/** Writes the configuration and formats a fresh data directory with the given SCRAM users. */
-export async function formatBroker(libDir: string, ports: BrokerPorts, credentials: ReadonlyMap<string, string>): Promise<void> {
-  const paths = LOCAL_PATHS.kafka;
+/**
+ * Writes the configuration and formats a fresh data directory with the given SCRAM users.
+ * @param paths where the broker lives. @default the local environment's (`LOCAL_PATHS.kafka`)
+ */
+export async function formatBroker(
+  libDir: string,
+  ports: BrokerPorts,
+  credentials: ReadonlyMap<string, string>,
+  paths: KafkaPaths = LOCAL_PATHS.kafka,
+): Promise<void> {
   rmSync(paths.dir, { recursive: true, force: true });
   // 0700: the data directory holds the SCRAM credentials (salted, but still).
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
@@ -51,22 +58,21 @@ export async function formatBroker(libDir: string, ports: BrokerPorts, credentia
   writeFileSync(paths.log4j, brokerLog4jConfig());
   const args = ['format', '--cluster-id', clusterId(randomBytes), '--config', paths.config, '--standalone', ...scramArguments(credentials)];
   // The label hides the arguments: they carry passwords.
-  await run('java', javaArgs(libDir, 'kafka.tools.StorageTool', args), { label: 'kafka-storage format' });
+  await run('java', javaArgs(libDir, paths.log4j, 'kafka.tools.StorageTool', args), { label: 'kafka-storage format' });
 }
 
-/** Starts the formatted broker in the background; returns its pid. */
-export function startBroker(libDir: string): number {
-  const paths = LOCAL_PATHS.kafka;
-  return startDetached('java', javaArgs(libDir, MAIN_CLASS, [paths.config], BROKER_JVM_OPTIONS), {
+/** Starts the formatted broker in the background (again, after a stop, on the same data); returns its pid. */
+export function startBroker(libDir: string, paths: KafkaPaths = LOCAL_PATHS.kafka): number {
+  return startDetached('java', javaArgs(libDir, paths.log4j, MAIN_CLASS, [paths.config], BROKER_JVM_OPTIONS), {
     logFile: paths.log,
     pidFile: paths.pid,
     label: 'Kafka broker',
   });
 }
 
-function logTail(): string {
+function logTail(log: string): string {
   try {
-    return tail(readFileSync(LOCAL_PATHS.kafka.log, 'utf8'), 40);
+    return tail(readFileSync(log, 'utf8'), 40);
   } catch {
     return '(no log yet)';
   }
@@ -86,25 +92,25 @@ export async function brokerAnswers(bootstrap: string): Promise<boolean> {
 }
 
 /** Waits until the broker answers on its PLAINTEXT listener; fails early if its process dies. */
-export async function waitForBroker(pid: number, bootstrap: string): Promise<void> {
+export async function waitForBroker(pid: number, bootstrap: string, paths: KafkaPaths = LOCAL_PATHS.kafka): Promise<void> {
   await waitUntil(async () => ((await brokerAnswers(bootstrap)) ? true : undefined), {
     timeoutMs: BROKER_START_TIMEOUT_MS,
     code: 'LOCAL_KAFKA_NOT_READY',
     abort: () => (isAlive(pid) ? undefined : `the broker process ${pid} exited`),
-    describe: (reason) => `Kafka did not become ready at ${bootstrap}: ${reason}. Last lines of ${LOCAL_PATHS.kafka.log}:\n${logTail()}`,
+    describe: (reason) => `Kafka did not become ready at ${bootstrap}: ${reason}. Last lines of ${paths.log}:\n${logTail(paths.log)}`,
   });
 }
 
 /** The pid of our running broker, if any. */
-export function runningBrokerPid(): number | undefined {
-  const pid = readPidFile(LOCAL_PATHS.kafka.pid);
+export function runningBrokerPid(paths: KafkaPaths = LOCAL_PATHS.kafka): number | undefined {
+  const pid = readPidFile(paths.pid);
   return pid !== undefined && isOurProcess(pid, MAIN_CLASS) ? pid : undefined;
 }
 
 /** Stops the broker (SIGTERM lets it close its logs cleanly, then SIGKILL) and removes its directory. */
-export async function stopBroker(): Promise<string> {
-  const pid = runningBrokerPid();
+export async function stopBroker(paths: KafkaPaths = LOCAL_PATHS.kafka): Promise<string> {
+  const pid = runningBrokerPid(paths);
   const outcome = pid === undefined ? 'not running' : `${await stopProcess(pid, 'SIGTERM', 30_000)} (pid ${pid})`;
-  rmSync(LOCAL_PATHS.kafka.dir, { recursive: true, force: true });
+  rmSync(paths.dir, { recursive: true, force: true });
   return outcome;
 }

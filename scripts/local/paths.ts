@@ -20,28 +20,57 @@ export const LOCAL_DIR = join(REPO_ROOT, '.local');
  */
 export const CACHE_DIR = process.env.TODO_EVENTS_CACHE ?? join(homedir(), '.cache', 'todo-events');
 
+/** Where one broker keeps its configuration, data, log and pid file. */
+export interface KafkaPaths {
+  readonly dir: string;
+  readonly dataDir: string;
+  readonly config: string;
+  readonly log4j: string;
+  readonly log: string;
+  readonly pid: string;
+}
+
+/** Where one PostgreSQL cluster keeps its data, socket and log. */
+export interface PostgresPaths {
+  readonly dir: string;
+  readonly dataDir: string;
+  readonly socketDir: string;
+  readonly log: string;
+  readonly pid: string;
+}
+
+/** The paths of a broker whose directory is `dir` (the local environment's is `LOCAL_PATHS.kafka`). */
+export function kafkaPaths(dir: string): KafkaPaths {
+  return {
+    dir,
+    dataDir: join(dir, 'data'),
+    config: join(dir, 'server.properties'),
+    log4j: join(dir, 'log4j2.properties'),
+    log: join(dir, 'kafka.log'),
+    pid: join(dir, 'kafka.pid'),
+  };
+}
+
+/** The paths of a PostgreSQL cluster whose directory is `dir` (the local environment's is `LOCAL_PATHS.postgres`). */
+export function postgresPaths(dir: string): PostgresPaths {
+  return {
+    dir,
+    dataDir: join(dir, 'data'),
+    /** Unix socket directory, kept inside `.local` so it never clashes with a system cluster. */
+    socketDir: join(dir, 'run'),
+    log: join(dir, 'postgres.log'),
+    /** PostgreSQL writes its own pid file; its first line is the postmaster's pid. */
+    pid: join(dir, 'data', 'postmaster.pid'),
+  };
+}
+
 export const LOCAL_PATHS = {
   /** Connection settings for tests and `npm run service` (mode 0600). */
   envFile: join(LOCAL_DIR, 'env'),
   /** One `<user>.env` per spec user (mode 0600). */
   usersDir: join(LOCAL_DIR, 'users'),
-  kafka: {
-    dir: join(LOCAL_DIR, 'kafka'),
-    dataDir: join(LOCAL_DIR, 'kafka', 'data'),
-    config: join(LOCAL_DIR, 'kafka', 'server.properties'),
-    log4j: join(LOCAL_DIR, 'kafka', 'log4j2.properties'),
-    log: join(LOCAL_DIR, 'kafka', 'kafka.log'),
-    pid: join(LOCAL_DIR, 'kafka', 'kafka.pid'),
-  },
-  postgres: {
-    dir: join(LOCAL_DIR, 'postgres'),
-    dataDir: join(LOCAL_DIR, 'postgres', 'data'),
-    /** Unix socket directory, kept inside `.local` so it never clashes with a system cluster. */
-    socketDir: join(LOCAL_DIR, 'postgres', 'run'),
-    log: join(LOCAL_DIR, 'postgres', 'postgres.log'),
-    /** PostgreSQL writes its own pid file; its first line is the postmaster's pid. */
-    pid: join(LOCAL_DIR, 'postgres', 'data', 'postmaster.pid'),
-  },
+  kafka: kafkaPaths(join(LOCAL_DIR, 'kafka')),
+  postgres: postgresPaths(join(LOCAL_DIR, 'postgres')),
 } as const;
 
 /** Path of a user's env file. */

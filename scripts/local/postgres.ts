@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import pg from 'pg';
 import { LocalEnvError } from './errors.js';
 import { step, withHeartbeat } from './log.js';
-import { LOCAL_PATHS } from './paths.js';
+import { LOCAL_PATHS, type PostgresPaths } from './paths.js';
 import { isOurProcess, readPidFile, run, startDetached, stopProcess, waitUntil, type RunAs } from './processes.js';
 
 /** Database and role the services use. */
@@ -94,8 +94,7 @@ export async function postgresRunAs(): Promise<RunAs | undefined> {
 }
 
 /** Creates the directories, owned by the user PostgreSQL runs as, and checks that user can reach them. */
-async function prepareDirectories(runAs: RunAs | undefined): Promise<void> {
-  const paths = LOCAL_PATHS.postgres;
+async function prepareDirectories(runAs: RunAs | undefined, paths: PostgresPaths): Promise<void> {
   rmSync(paths.dir, { recursive: true, force: true });
   for (const dir of [paths.dir, paths.dataDir, paths.socketDir]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -119,15 +118,22 @@ export interface PostgresInstance {
 }
 
 /** Connects as the bootstrap superuser over the Unix socket (trusted: only its owner can open the directory). */
-function superuserClient(port: number): pg.Client {
-  return new pg.Client({ host: LOCAL_PATHS.postgres.socketDir, port, user: POSTGRES_OS_USER, database: 'postgres' });
+function superuserClient(port: number, socketDir: string): pg.Client {
+  return new pg.Client({ host: socketDir, port, user: POSTGRES_OS_USER, database: 'postgres' });
 }
 
-/** `initdb`, start, wait for connections, create the role and database. */
-export async function startPostgres(binDir: string, port: number, password: string): Promise<PostgresInstance> {
-  const paths = LOCAL_PATHS.postgres;
+/**
+ * `initdb`, start, wait for connections, create the role and database.
+ * @param paths where the cluster lives. @default the local environment's (`LOCAL_PATHS.postgres`)
+ */
+export async function startPostgres(
+  binDir: string,
+  port: number,
+  password: string,
+  paths: PostgresPaths = LOCAL_PATHS.postgres,
+): Promise<PostgresInstance> {
   const runAs = await postgresRunAs();
-  await prepareDirectories(runAs);
+  await prepareDirectories(runAs, paths);
   await run(
     join(binDir, 'initdb'),
     [
@@ -143,6 +149,30 @@ export async function startPostgres(binDir: string, port: number, password: stri
     ],
     { runAs, cwd: paths.dataDir, label: 'initdb' },
   );
+  const pid = await startPostgresServer(binDir, port, paths);
+  const client = superuserClient(port, paths.socketDir);
+  await client.connect();
+  try {
+    await client.query(`CREATE ROLE ${DATABASE.role} LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+    await client.query(`CREATE DATABASE ${DATABASE.name} OWNER ${DATABASE.role}`);
+  } finally {
+    await client.end();
+  }
+  const databaseUrl = `postgres://${DATABASE.role}:${password}@127.0.0.1:${port}/${DATABASE.name}`;
+  // Prove the URL the services get works (TCP, SCRAM password), not only the socket.
+  const check = new pg.Client({ connectionString: databaseUrl });
+  await check.connect();
+  await check.end();
+  return { pid, port, databaseUrl };
+}
+
+/**
+ * Starts the postmaster on an initialized data directory (the first start, or
+ * again after it was stopped or killed) and resolves with its pid once it
+ * accepts connections.
+ */
+export async function startPostgresServer(binDir: string, port: number, paths: PostgresPaths = LOCAL_PATHS.postgres): Promise<number> {
+  const runAs = await postgresRunAs();
   const pid = startDetached(
     join(binDir, 'postgres'),
     [
@@ -161,7 +191,7 @@ export async function startPostgres(binDir: string, port: number, password: stri
   );
   await waitUntil(
     async () => {
-      const client = superuserClient(port);
+      const client = superuserClient(port, paths.socketDir);
       try {
         await client.connect();
         return true;
@@ -176,25 +206,12 @@ export async function startPostgres(binDir: string, port: number, password: stri
       describe: (reason) => `PostgreSQL did not accept connections on port ${port}: ${reason}; see ${paths.log}`,
     },
   );
-  const client = superuserClient(port);
-  await client.connect();
-  try {
-    await client.query(`CREATE ROLE ${DATABASE.role} LOGIN PASSWORD ${client.escapeLiteral(password)}`);
-    await client.query(`CREATE DATABASE ${DATABASE.name} OWNER ${DATABASE.role}`);
-  } finally {
-    await client.end();
-  }
-  const databaseUrl = `postgres://${DATABASE.role}:${password}@127.0.0.1:${port}/${DATABASE.name}`;
-  // Prove the URL the services get works (TCP, SCRAM password), not only the socket.
-  const check = new pg.Client({ connectionString: databaseUrl });
-  await check.connect();
-  await check.end();
-  return { pid, port, databaseUrl };
+  return pid;
 }
 
 /** The postmaster's pid, if ours is running. */
-export function runningPostgresPid(): number | undefined {
-  const pid = readPidFile(LOCAL_PATHS.postgres.pid);
+export function runningPostgresPid(paths: PostgresPaths = LOCAL_PATHS.postgres): number | undefined {
+  const pid = readPidFile(paths.pid);
   return pid !== undefined && isOurProcess(pid, 'postgres') ? pid : undefined;
 }
 
@@ -203,9 +220,9 @@ export function runningPostgresPid(): number | undefined {
  * SIGTERM ("smart") would wait for every client to hang up, so one service
  * left running would stall it until the SIGKILL.
  */
-export async function stopPostgres(): Promise<string> {
-  const pid = runningPostgresPid();
+export async function stopPostgres(paths: PostgresPaths = LOCAL_PATHS.postgres): Promise<string> {
+  const pid = runningPostgresPid(paths);
   const outcome = pid === undefined ? 'not running' : `${await stopProcess(pid, 'SIGINT', 20_000)} (pid ${pid})`;
-  rmSync(LOCAL_PATHS.postgres.dir, { recursive: true, force: true });
+  rmSync(paths.dir, { recursive: true, force: true });
   return outcome;
 }

@@ -1,9 +1,21 @@
 /**
  * Errors of the event services. Every error carries a stable `code`, an
- * optional `cause` and a `canRetry` flag: the consumer runner decides between
- * "retry with backoff" and "dead-letter now" from that flag alone, never from
- * the message text.
+ * optional `cause`, a `kind` and a `canRetry` flag, and the library decides
+ * from those alone, never from the message text (see `classify` in
+ * classify.ts, which also reads the drivers' own errors):
+ *
+ * - `kind: 'message'`: the message is at fault (not JSON, invalid, or the
+ *   handler rejects it). `canRetry: false` dead-letters it at once; `true`
+ *   gives it the specification's 3 attempts with backoff, then dead-letters it.
+ * - `kind: 'dependency'`: something the handler needs failed (database,
+ *   broker, webhook unavailable, timing out or refusing credentials). Never
+ *   dead-lettered: the consumer holds the message, retries with capped backoff
+ *   for as long as it takes, and reports itself not ready meanwhile.
  */
+
+/** Whose fault a failure is: the message's own, or a dependency's. */
+export type FailureKind = 'message' | 'dependency';
+export const FAILURE_KINDS: readonly FailureKind[] = ['message', 'dependency'];
 
 /** Options every service error accepts. */
 export interface ServiceErrorOptions {
@@ -11,20 +23,30 @@ export interface ServiceErrorOptions {
   readonly cause?: unknown;
   /** Overrides the class default of `canRetry`. */
   readonly canRetry?: boolean;
+  /** Overrides the class default of `kind`. */
+  readonly kind?: FailureKind;
+  /** Which dependency failed (`postgres`, `kafka`, `webhook`…), for the dependency metric and logs. */
+  readonly dependency?: string;
 }
 
-/** Base class: a coded error that says whether trying again can help. */
+/** Base class: a coded error that says whose fault it is and whether trying again can help. */
 export class ServiceError extends Error {
   /** Machine-readable identifier, stable across releases (e.g. `EVENT_INVALID`). */
   readonly code: string;
   /** Whether the same operation may succeed if tried again later. */
   readonly canRetry: boolean;
+  /** Whose fault the failure is; see the module comment. */
+  readonly kind: FailureKind;
+  /** The dependency that failed, when `kind` is `dependency` and it is known. */
+  readonly dependency: string | undefined;
 
-  constructor(code: string, message: string, canRetry: boolean, options: ServiceErrorOptions = {}) {
+  constructor(code: string, message: string, canRetry: boolean, options: ServiceErrorOptions = {}, kind: FailureKind = 'message') {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.canRetry = options.canRetry ?? canRetry;
+    this.kind = options.kind ?? kind;
+    this.dependency = options.dependency;
   }
 }
 
@@ -47,14 +69,22 @@ export class InvalidEventError extends ServiceError {
   }
 }
 
-/** A failure that may go away by itself (network, timeout, 5xx, lock). Retried. */
+/**
+ * A dependency failed in a way that heals by itself or by an operator (network,
+ * timeout, 5xx, 401/403/429, connection refused, lock): retried until it works,
+ * never dead-lettered. With `kind: 'message'` it is instead a retryable failure
+ * of the message (the specification's 3 attempts, then the dead-letter topic).
+ */
 export class TransientError extends ServiceError {
   constructor(message: string, options: ServiceErrorOptions & { code?: string } = {}) {
-    super(options.code ?? 'TRANSIENT', message, true, options);
+    super(options.code ?? 'TRANSIENT', message, true, options, 'dependency');
   }
 }
 
-/** A failure that will repeat on every attempt (4xx, constraint violation). Dead-lettered. */
+/**
+ * The message can never be handled (the handler rejects it: a poison message,
+ * a 4xx that blames the request, a constraint violation): dead-lettered at once.
+ */
 export class PermanentError extends ServiceError {
   constructor(message: string, options: ServiceErrorOptions & { code?: string } = {}) {
     super(options.code ?? 'PERMANENT', message, false, options);
@@ -73,6 +103,9 @@ export class ServiceConfigError extends ServiceError {
       'SERVICE_CONFIG_INVALID',
       `configuration of service ${service} has ${count}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
       false,
+      {},
+      // Not the message's fault: an event never pays for a misconfigured service.
+      'dependency',
     );
   }
 }
@@ -86,14 +119,23 @@ export class DaprPublishError extends ServiceError {
   ) {
     // 400 (malformed) and 404 (no such pub/sub) repeat; 403 (not allowed) and
     // 500/no answer can heal (sidecar starting, broker away, policy change).
-    super(`DAPR_PUBLISH_${status === 0 ? 'UNREACHABLE' : status}`, message, status === 0 || status === 403 || status >= 500, options);
+    // Only 400 blames the event; a missing component or a refusal is the
+    // deployment's fault, so it is held and retried, never dead-lettered.
+    super(
+      `DAPR_PUBLISH_${status === 0 ? 'UNREACHABLE' : status}`,
+      message,
+      status === 0 || status === 403 || status >= 500,
+      { dependency: 'dapr', ...options },
+      status === 400 ? 'message' : 'dependency',
+    );
   }
 }
 
 /**
- * Whether trying again may help. Errors without the flag (a driver's plain
+ * The `canRetry` flag of an error. Errors without the flag (a driver's plain
  * `Error`, a bug) count as retryable: bounded retries cost a few seconds, and
- * after them the message is dead-lettered anyway, so nothing blocks.
+ * after them the message is dead-lettered anyway, so nothing blocks. Whether
+ * a failure is retried for ever is the `kind`'s business: see `classify`.
  */
 export function canRetry(error: unknown): boolean {
   if (error !== null && typeof error === 'object' && 'canRetry' in error && typeof error.canRetry === 'boolean') {

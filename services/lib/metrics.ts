@@ -18,6 +18,8 @@ export class ServiceMetrics {
   private readonly processedTotal: Counter<string>;
   private readonly handlingSeconds: Histogram<string>;
   private readonly consumerLag: Gauge<string>;
+  private readonly dependencyUp: Gauge<string>;
+  private readonly dependencyFailures: Counter<string>;
 
   /**
    * @param service the `service` label: the app id, e.g. `audit-service`
@@ -27,7 +29,7 @@ export class ServiceMetrics {
     readonly service: string,
     options: { defaultMetrics?: boolean } = {},
   ) {
-    const { service: s, topic, partition, outcome } = METRIC_LABELS;
+    const { service: s, topic, partition, outcome, dependency } = METRIC_LABELS;
     this.processedTotal = new Counter({
       name: SERVICE_METRICS.messagesProcessed,
       help: 'Messages the service finished handling, by outcome (success, retry, dead_letter, error).',
@@ -36,7 +38,7 @@ export class ServiceMetrics {
     });
     this.handlingSeconds = new Histogram({
       name: SERVICE_METRICS.handlingSeconds,
-      help: 'Time spent handling a message (the whole handler call that completed it), in seconds.',
+      help: 'Time spent handling a message, in seconds: its share of the handler call that completed it (the call divided by its messages).',
       labelNames: [s, topic],
       buckets: HANDLING_SECONDS_BUCKETS,
       registers: [this.registry],
@@ -47,6 +49,18 @@ export class ServiceMetrics {
       labelNames: [s, topic, partition],
       registers: [this.registry],
     });
+    this.dependencyUp = new Gauge({
+      name: SERVICE_METRICS.dependencyUp,
+      help: 'Whether the service reaches a dependency (1) or holds messages because it fails (0).',
+      labelNames: [s, dependency],
+      registers: [this.registry],
+    });
+    this.dependencyFailures = new Counter({
+      name: SERVICE_METRICS.dependencyFailures,
+      help: 'Attempts that failed because a dependency failed (the message was held and retried).',
+      labelNames: [s, dependency],
+      registers: [this.registry],
+    });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -55,11 +69,33 @@ export class ServiceMetrics {
     if (count > 0) this.processedTotal.inc({ service: this.service, topic, outcome }, count);
   }
 
-  /** Records that handling took `seconds`, once per message it completed. */
+  /**
+   * Records a handler call of `seconds` that completed `messages` messages:
+   * one observation per message, each its share (`seconds / messages`), so
+   * the histogram's count is messages and its sum the time actually spent.
+   */
   observeHandling(topic: string, seconds: number, messages = 1): void {
+    if (messages <= 0) return;
     // Resolve the labelled series once, not once per message: a batch of a thousand would hash the labels a thousand times.
     const series = this.handlingSeconds.labels({ service: this.service, topic });
-    for (let i = 0; i < messages; i++) series.observe(seconds);
+    const share = seconds / messages;
+    for (let i = 0; i < messages; i++) series.observe(share);
+  }
+
+  /** Sets whether `dependency` is reachable. */
+  setDependencyUp(dependency: string, up: boolean): void {
+    this.dependencyUp.set({ service: this.service, dependency }, up ? 1 : 0);
+  }
+
+  /** Counts one attempt that failed because `dependency` failed. */
+  dependencyFailed(dependency: string): void {
+    this.dependencyFailures.inc({ service: this.service, dependency });
+  }
+
+  /** Current value of the dependency gauge (undefined when never set). */
+  async dependencyState(dependency: string): Promise<number | undefined> {
+    const metric = await this.dependencyUp.get();
+    return metric.values.find((v) => v.labels.dependency === dependency)?.value;
   }
 
   /** Replaces the lag series with `lags` (partitions no longer assigned disappear). */

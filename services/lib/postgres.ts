@@ -1,11 +1,15 @@
 /**
- * PostgreSQL for the services: a small pool with timeouts, and the mapping of
- * driver errors onto `canRetry` so the consumer retries what can heal
- * (connection lost, deadlock, serialization failure, statement timeout) and
- * dead-letters what cannot (invalid data, constraint violations).
+ * PostgreSQL for the services: a small pool with timeouts on every step (so a
+ * network partition mid-query fails in seconds instead of hanging on the
+ * kernel's TCP timeouts for ~15 minutes), and the mapping of driver errors
+ * onto the failure kinds: the database's faults (connection lost, refused
+ * credentials, deadlock, statement timeout) are held and retried until the
+ * database answers; the data's (invalid input, constraint violations) are
+ * dead-lettered.
  */
 import { createRequire } from 'node:module';
 import type pg from 'pg';
+import { classifySqlstate, sqlstateOf, type Classification } from './classify.js';
 import { PermanentError, TransientError } from './errors.js';
 
 let driver: typeof pg | undefined;
@@ -25,6 +29,20 @@ export const PG_POOL_DEFAULTS = {
   idleTimeoutMillis: 30_000,
   /** Longest a statement may run before the server cancels it. @default 30 s */
   statementTimeoutMs: 30_000,
+  /**
+   * Longest the client waits for a query's answer (pg's `query_timeout`): the
+   * statement timeout plus time for the server's cancellation to arrive. It
+   * is what ends a query whose connection silently died (a network partition,
+   * a killed server host), where `statement_timeout` cannot help; the pool
+   * then discards the connection. @default 35 s
+   */
+  queryTimeoutMs: 35_000,
+  /**
+   * TCP keepalive on every connection, probing after this much idle time, so
+   * the kernel notices a dead peer of an idle pooled connection.
+   * @default 10 s
+   */
+  keepAliveInitialDelayMs: 10_000,
 } as const;
 
 /** A pool for `url`, tagged with `appId` (`application_name` in `pg_stat_activity`). */
@@ -36,6 +54,9 @@ export function createPgPool(url: string, appId: string, overrides: Partial<pg.P
     connectionTimeoutMillis: PG_POOL_DEFAULTS.connectionTimeoutMillis,
     idleTimeoutMillis: PG_POOL_DEFAULTS.idleTimeoutMillis,
     statement_timeout: PG_POOL_DEFAULTS.statementTimeoutMs,
+    query_timeout: PG_POOL_DEFAULTS.queryTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: PG_POOL_DEFAULTS.keepAliveInitialDelayMs,
     ...overrides,
   });
   // An idle client losing its connection emits on the pool; without a listener the process would crash.
@@ -43,28 +64,38 @@ export function createPgPool(url: string, appId: string, overrides: Partial<pg.P
   return pool;
 }
 
-/** SQLSTATE classes and codes that may succeed when tried again. */
-const RETRYABLE_SQLSTATE = [/^08/, /^40001$/, /^40P01$/, /^53/, /^55P03$/, /^57014$/, /^57P0[1-3]$/, /^58/];
-
 /**
- * Whether a driver error may heal: SQLSTATE classes 08 (connection), 40
- * (serialization, deadlock), 53 (resources), 57 (operator intervention,
- * statement timeout), 58 (system), lock timeouts; and socket-level errors
- * that carry no SQLSTATE.
+ * Whether a driver error may heal, i.e. is the database's fault rather than
+ * the data's (see `classifyPgError`).
  */
 export function isRetryablePgError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string') return true;
-  if (/^[0-9A-Z]{5}$/.test(code)) return RETRYABLE_SQLSTATE.some((pattern) => pattern.test(code));
-  return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT…
+  return classifyPgError(error).kind === 'dependency';
 }
 
-/** Wraps a driver error into `TransientError` or `PermanentError`, with the SQLSTATE in the code. */
+/**
+ * Whose fault an error of the pg driver is. A server error is judged by its
+ * SQLSTATE (`PG_DEPENDENCY_SQLSTATES`). An error without one comes from the
+ * client side: the socket (ECONNREFUSED, ECONNRESET…), the connection ending
+ * ("Connection terminated unexpectedly"), `query_timeout` ("Query read
+ * timeout") or the pool ("timeout exceeded when trying to connect"): the
+ * database is unreachable, never the event's fault. The one exception is a
+ * `TypeError`/`RangeError`, which pg throws for a parameter it cannot send.
+ */
+export function classifyPgError(error: unknown): Classification {
+  const sqlstate = sqlstateOf(error);
+  if (sqlstate !== undefined) return classifySqlstate(sqlstate);
+  if (error instanceof TypeError || error instanceof RangeError) return { kind: 'message', canRetry: false, rule: 'pg parameter' };
+  const code = (error as { code?: unknown } | null)?.code;
+  return { kind: 'dependency', canRetry: true, dependency: 'postgres', rule: typeof code === 'string' ? `pg ${code}` : 'pg client' };
+}
+
+/** Wraps a driver error into `TransientError` (dependency) or `PermanentError` (message), with the SQLSTATE in the code. */
 export function pgError(error: unknown, doing: string): TransientError | PermanentError {
+  if (error instanceof TransientError || error instanceof PermanentError) return error;
   const sqlstate = (error as { code?: unknown }).code;
   const message = `${doing} failed: ${(error as Error).message}`;
   const code = `POSTGRES_${typeof sqlstate === 'string' ? sqlstate : 'ERROR'}`;
-  return isRetryablePgError(error)
-    ? new TransientError(message, { code, cause: error })
+  return classifyPgError(error).kind === 'dependency'
+    ? new TransientError(message, { code, cause: error, dependency: 'postgres' })
     : new PermanentError(message, { code, cause: error });
 }

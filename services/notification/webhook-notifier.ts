@@ -4,9 +4,13 @@
  * (a crash between the POST and recording it repeats the POST), and the
  * header lets the receiver drop the repeat.
  *
- * Answers: 2xx delivered; 408, 425, 429 and 5xx may heal (retried, then
- * dead-lettered); any other 4xx will not (dead-lettered at once). No answer
- * within the timeout counts as retryable.
+ * Answers: 2xx delivered. An answer blames the reminder itself only when it
+ * says the request is bad (`WEBHOOK_MESSAGE_STATUSES`: 400, 410, 413, 415,
+ * 422): dead-lettered at once. Every other answer is the webhook's own state
+ * (5xx, 429, 408, a rotated credential's 401/403, a moved endpoint's 404 or
+ * 3xx), and so is no answer within the timeout: the reminder is held and
+ * retried until the webhook takes it, never dead-lettered, so a credential
+ * rotation or an outage loses no reminder.
  *
  * Posts with `httpPost` (node:http) rather than the global `fetch`, whose
  * undici costs the process about 13 MiB of resident memory. Unlike `fetch`,
@@ -18,7 +22,8 @@ import type { Notifier } from './notifier.js';
 /** Wait for the webhook's answer. @default 5 s */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 
-const RETRYABLE_4XX = new Set([408, 425, 429]);
+/** Statuses that reject the reminder itself, whatever the webhook's health. */
+export const WEBHOOK_MESSAGE_STATUSES: ReadonlySet<number> = new Set([400, 410, 413, 415, 422]);
 
 export interface HttpWebhookNotifierOptions {
   /** Absolute http(s) URL. */
@@ -51,15 +56,15 @@ export class HttpWebhookNotifier implements Notifier {
       const timedOut = ((error as Error).cause as Error | undefined)?.name === 'AbortError';
       throw new TransientError(
         timedOut ? `webhook did not answer within ${this.timeoutMs} ms` : `webhook unreachable: ${(error as Error).message}`,
-        { code: timedOut ? 'WEBHOOK_TIMEOUT' : 'WEBHOOK_UNREACHABLE', cause: error },
+        { code: timedOut ? 'WEBHOOK_TIMEOUT' : 'WEBHOOK_UNREACHABLE', cause: error, dependency: 'webhook' },
       );
     }
     if (response.status >= 200 && response.status < 300) return;
     const text = response.body.slice(0, 300);
     const message = `webhook answered ${response.status}${text ? `: ${text}` : ''}`;
     const code = `WEBHOOK_${response.status}`;
-    if (response.status >= 500 || RETRYABLE_4XX.has(response.status)) throw new TransientError(message, { code });
-    throw new PermanentError(message, { code });
+    if (WEBHOOK_MESSAGE_STATUSES.has(response.status)) throw new PermanentError(message, { code });
+    throw new TransientError(message, { code, dependency: 'webhook' });
   }
 }
 

@@ -92,9 +92,9 @@ describe('the Redpanda cluster (dev)', () => {
     expect(redpandaSuperusersSecret(spec.cluster).name).toBe('todo-kafka-superusers');
   });
 
-  it('enables Console, the ServiceMonitor and consumer-group lag metrics', () => {
+  it('enables Console, the ServiceMonitor (labelled for the Prometheus selectors) and consumer-group lag metrics', () => {
     expect(redpanda.console).toEqual({ enabled: true });
-    expect(redpanda.monitoring).toEqual({ enabled: true });
+    expect(redpanda.monitoring).toEqual({ enabled: true, labels: { release: 'kube-prometheus-stack' } });
     expect(redpanda.config).toEqual({ cluster: { enable_consumer_group_metrics: ['group', 'partition', 'consumer_lag'] } });
   });
 

@@ -17,7 +17,10 @@ export function plainTextSecrets(value: unknown, path = ''): string[] {
   if (typeof record.name === 'string' && SECRET_NAME.test(record.name) && 'value' in record) found.push(`${path} (${record.name})`);
   for (const [key, child] of Object.entries(record)) {
     const isReference = /(Ref|Name|Store)$/.test(key) || key === 'name';
-    if (SECRET_NAME.test(key) && !isReference && (typeof child === 'string' || typeof child === 'number')) found.push(`${path}.${key}`);
+    // A switch such as the annotation `dapr.io/disable-builtin-k8s-secret-store: "true"` holds no credential.
+    const isSwitch = child === 'true' || child === 'false';
+    if (SECRET_NAME.test(key) && !isReference && !isSwitch && (typeof child === 'string' || typeof child === 'number'))
+      found.push(`${path}.${key}`);
     found.push(...plainTextSecrets(child, `${path}.${key}`));
   }
   return found;

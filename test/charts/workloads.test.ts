@@ -148,6 +148,7 @@ describe('pod annotations', () => {
       'dapr.io/sidecar-memory-request': '250Mi',
       'dapr.io/sidecar-memory-limit': '1000Mi',
       'dapr.io/graceful-shutdown-seconds': '20',
+      'dapr.io/disable-builtin-k8s-secret-store': 'true',
       'prometheus.io/scrape': 'true',
       'prometheus.io/port': '8080',
       'prometheus.io/path': '/metrics',
@@ -155,6 +156,17 @@ describe('pod annotations', () => {
     const kafka = template(findObject(manifests, 'Deployment', 'audit-service')).metadata.annotations;
     expect(Object.keys(kafka).filter((k) => k.startsWith('dapr.io/'))).toEqual([]);
     expect(kafka['prometheus.io/scrape']).toBe('true');
+  });
+
+  it('start every Dapr sidecar without the built-in Kubernetes secret store, since the pods mount no service-account token', () => {
+    for (const stack of ['dev', 'staging', 'prod']) {
+      const spec = stackSpec(stack);
+      for (const service of spec.services.filter((s) => s.mode === 'dapr')) {
+        const pod = template(findObject(stackManifests(stack), 'Deployment', service.appId));
+        expect(pod.metadata.annotations['dapr.io/disable-builtin-k8s-secret-store']).toBe('true');
+        expect(pod.spec.automountServiceAccountToken).toBe(false);
+      }
+    }
   });
 
   it('select pods by their name label only', () => {

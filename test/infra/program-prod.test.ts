@@ -103,7 +103,7 @@ describe('prod stack program', () => {
     }
   });
 
-  test("registers no @pulumi/kafka UserScramCredential, whose provider panics in preview on a password not known yet", () => {
+  test('registers no @pulumi/kafka UserScramCredential, whose provider panics in preview on a password not known yet', () => {
     expect(byType(run, KAFKA_SCRAM)).toEqual([]);
   });
 
@@ -124,6 +124,7 @@ describe('prod stack program', () => {
 
   test('connects each credential to the cluster with the same admin connection as the @pulumi/kafka provider, the admin password secret', () => {
     const provider = unwrapSecrets(named(run, 'kafka-provider').inputs) as Record<string, string>;
+    expect(byType(run, SCRAM).length).toBeGreaterThan(0);
     for (const c of byType(run, SCRAM)) {
       expect(isSecretValue(c.inputs.adminPassword)).toBe(true);
       expect(unwrapSecrets(c.inputs)).toMatchObject({
@@ -138,16 +139,18 @@ describe('prod stack program', () => {
   });
 
   test('keeps both passwords of a credential encrypted in the state, and its stored provider code free of secrets', () => {
+    expect(byType(run, SCRAM).length).toBeGreaterThan(0);
     for (const c of byType(run, SCRAM)) {
       expect([...c.additionalSecretOutputs].sort()).toEqual(['adminPassword', 'password']);
       expect(typeof c.inputs.__provider).toBe('string');
-      expect(plaintextPaths(c.inputs.__provider, ADMIN_PASSWORD)).toEqual([]);
-      expect(String(c.inputs.__provider)).not.toContain('PLAINTEXTPASSWORD');
+      expect(c.inputs.__provider).not.toContain(ADMIN_PASSWORD);
+      expect(c.inputs.__provider).not.toContain('PLAINTEXTPASSWORD');
     }
   });
 
   test('makes the credentials children of the Kafka component, served by the dynamic provider rather than the kafka one', () => {
     const credentials = byType(run, SCRAM);
+    expect(credentials.length).toBeGreaterThan(0);
     expect(new Set(credentials.map((c) => c.parent))).toEqual(new Set([named(run, 'kafka').urn]));
     expect(new Set(credentials.map((c) => c.provider))).toEqual(new Set(['']));
     expect(credentials.every((c) => c.custom)).toBe(true);

@@ -52,7 +52,13 @@ describe('the serialized SCRAM credential provider', () => {
 
   test("loads the Kafka client at run time instead of carrying the client's source", () => {
     expect(serialized.text).toMatch(/await import\(["']@platformatic\/kafka["']\)/);
-    for (const librarySource of ['PLT_KFK_', 'createPromisifiedCallback', 'class Admin', 'AlterUserScramCredentials Request', 'ScramAlgorithms = {']) {
+    for (const librarySource of [
+      'createPromisifiedCallback',
+      'protocolErrorsCodesById',
+      'class Admin',
+      'AlterUserScramCredentials Request',
+      'ScramAlgorithms = {',
+    ]) {
       expect(serialized.text).not.toContain(librarySource);
     }
     expect(serialized.text).not.toMatch(/require\(["']@platformatic\/kafka["']\)|require\(["']@pulumi\/pulumi["']\)/);
@@ -61,7 +67,10 @@ describe('the serialized SCRAM credential provider', () => {
 
   test('loaded as the dynamic provider host loads it, checks inputs like the original', async () => {
     const result = callSerializedProvider(serialized.text, 'check', [{}, withInputs({ password: UNKNOWN, iterations: undefined })]);
-    expect(result).toEqual({ ok: true, value: await provider.check!({} as ScramCredentialInputs, withInputs({ password: UNKNOWN, iterations: undefined })) });
+    expect(result).toEqual({
+      ok: true,
+      value: await provider.check!({} as ScramCredentialInputs, withInputs({ password: UNKNOWN, iterations: undefined })),
+    });
   });
 
   test('loaded as the dynamic provider host loads it, imports the Kafka client and fails with its own code and message', async () => {
@@ -105,7 +114,10 @@ describe('scramCredentialProvider.check', () => {
       }),
     );
     expect(result.failures).toEqual([
-      { property: 'bootstrapServers', reason: '"broker-0.example.com" is not a broker address; write it as host:port, e.g. broker-0.example.com:9092' },
+      {
+        property: 'bootstrapServers',
+        reason: '"broker-0.example.com" is not a broker address; write it as host:port, e.g. broker-0.example.com:9092',
+      },
       { property: 'adminUsername', reason: 'must be a non-empty user name' },
       { property: 'password', reason: 'must be a non-empty string' },
       { property: 'scramMechanism', reason: '"SCRAM-SHA-1" is not supported; use one of SCRAM-SHA-256, SCRAM-SHA-512' },
@@ -117,7 +129,10 @@ describe('scramCredentialProvider.check', () => {
 
   test('asks for at least one bootstrap server', async () => {
     expect((await provider.check!({} as ScramCredentialInputs, withInputs({ bootstrapServers: [] }))).failures).toEqual([
-      { property: 'bootstrapServers', reason: 'needs at least one broker address host:port; set todo-events:platform cluster.bootstrapServers' },
+      {
+        property: 'bootstrapServers',
+        reason: 'needs at least one broker address host:port; set todo-events:platform cluster.bootstrapServers',
+      },
     ]);
   });
 });
@@ -130,7 +145,10 @@ describe('scramCredentialProvider.diff', () => {
   });
 
   test('rotates a changed password in place', async () => {
-    await expect(provider.diff!(id, inputs, withInputs({ password: 'NEWPASSWORD' }))).resolves.toMatchObject({ changes: true, replaces: [] });
+    await expect(provider.diff!(id, inputs, withInputs({ password: 'NEWPASSWORD' }))).resolves.toMatchObject({
+      changes: true,
+      replaces: [],
+    });
   });
 
   test('reports a password not known yet as a change in place, so the preview succeeds and shows it', async () => {

@@ -15,6 +15,8 @@ export interface AccessIntent {
   readonly write: ReadonlySet<string>;
   /** Topics whose configs it may read. */
   readonly describeConfigs: ReadonlySet<string>;
+  /** Topics whose metadata and offsets it may see without reading or writing them. */
+  readonly describeTopics: ReadonlySet<string>;
   /** Groups it may join (consume with). */
   readonly joinGroups: ReadonlySet<string>;
   /** Whether it may describe every consumer group (offsets, members) without joining any. */
@@ -31,6 +33,7 @@ export function accessIntent(spec: PlatformSpec, user: UserSpec): AccessIntent {
     read: none,
     write: none,
     describeConfigs: none,
+    describeTopics: none,
     joinGroups: none,
     describeAllGroups: false,
   };
@@ -52,9 +55,12 @@ export function accessIntent(spec: PlatformSpec, user: UserSpec): AccessIntent {
       if (!producer) throw new Error(`no producer named ${user.name}`);
       return { ...base, write: new Set(producer.produces) };
     }
-    case 'monitoring':
-      // The lag exporter and console: see everything, change nothing.
-      return { ...base, read: allTopics, describeConfigs: allTopics, describeAllGroups: true };
+    case 'exporter':
+      // The lag exporter: offsets and groups of everything, no message, no config, no change.
+      return { ...base, describeTopics: allTopics, describeAllGroups: true };
+    case 'console':
+      // The console: messages and configs of everything too, still no change.
+      return { ...base, read: allTopics, describeConfigs: allTopics, describeTopics: allTopics, describeAllGroups: true };
     case 'admin':
       throw new Error('the admin is a superuser; it has no intent to check');
   }
@@ -62,7 +68,7 @@ export function accessIntent(spec: PlatformSpec, user: UserSpec): AccessIntent {
 
 /** May the user see the topic at all (metadata)? Kafka grants Describe with Read or Write. */
 export function maySee(intent: AccessIntent, topic: string): boolean {
-  return intent.read.has(topic) || intent.write.has(topic) || intent.describeConfigs.has(topic);
+  return intent.read.has(topic) || intent.write.has(topic) || intent.describeConfigs.has(topic) || intent.describeTopics.has(topic);
 }
 
 /** Every non-admin user's intent, in the spec's user order. */

@@ -1,6 +1,6 @@
 /** Spec ACLs as Kafka bindings, and the intent the ACL tests hold them to (no broker needed). */
 import { AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes } from '@platformatic/kafka';
-import { loadPlatform, MONITORING_USER, monitoringAcls } from '../../platform/index.js';
+import { consoleAcls, EXPORTER_USER, exporterAcls, loadPlatform } from '../../platform/index.js';
 import { aclBindings } from '../../scripts/local/acl-bindings.js';
 import { accessIntent } from './access-intent.js';
 
@@ -35,12 +35,11 @@ describe('aclBindings', () => {
     ]);
   });
 
-  it('keeps the wildcard of the monitoring ACLs as a literal *', () => {
-    const names = aclBindings({ name: MONITORING_USER, acls: monitoringAcls() }).map((b) => [
-      b.resourceType,
-      b.resourceName,
-      b.resourcePatternType,
-    ]);
+  it.each([
+    ['exporter', exporterAcls()],
+    ['console', consoleAcls()],
+  ])('keeps the wildcard of the %s ACLs as a literal *', (_name, acls) => {
+    const names = aclBindings({ name: 'm', acls }).map((b) => [b.resourceType, b.resourceName, b.resourcePatternType]);
     expect(new Set(names.map((n) => n.join(' ')))).toEqual(
       new Set([`${ResourceTypes.GROUP} * ${ResourcePatternTypes.LITERAL}`, `${ResourceTypes.TOPIC} * ${ResourcePatternTypes.LITERAL}`]),
     );
@@ -72,9 +71,11 @@ describe('accessIntent', () => {
     expect(i.joinGroups.size).toBe(0);
   });
 
-  it('lets monitoring read and describe every topic and group, and write nothing', () => {
-    const i = intent(MONITORING_USER);
-    expect([...i.read].sort()).toEqual(spec.topics.map((t) => t.name).sort());
+  it('lets the exporter describe every topic and group, and read and write nothing', () => {
+    const i = intent(EXPORTER_USER);
+    expect([...i.describeTopics].sort()).toEqual(spec.topics.map((t) => t.name).sort());
+    expect(i.read.size).toBe(0);
+    expect(i.describeConfigs.size).toBe(0);
     expect(i.write.size).toBe(0);
     expect(i.describeAllGroups).toBe(true);
   });

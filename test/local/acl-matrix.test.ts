@@ -1,7 +1,8 @@
 /**
  * Every user of the running stack, on the SASL listener, against every topic:
- * allowed exactly what its application consumes and produces (and the
- * monitoring user: everything read-only), refused everything else with
+ * allowed exactly what its application consumes and produces (the exporter
+ * user: describing everything, reading nothing; the console user, where the
+ * stack has one: reading everything too), refused everything else with
  * Kafka's authorization error. Expectations come from the spec's services
  * and producers (access-intent.ts), not from the derived ACLs.
  */

@@ -56,7 +56,18 @@ export class UserProbes {
    * consumer each time: a client keeps an incremental fetch session per
    * broker, and a refused topic in it would taint the next probe.
    */
-  async fetch(topic: string): Promise<Outcome> {
+  fetch(topic: string): Promise<Outcome> {
+    return outcomeOf(() => this.fetchPartition0(topic));
+  }
+
+  /** The values of the records in partition 0, as this user fetches them; throws when the broker refuses. */
+  async fetchValues(topic: string): Promise<string[]> {
+    const response = await this.fetchPartition0(topic);
+    const batches = response.responses.flatMap((t) => t.partitions.flatMap((p) => p.records ?? []));
+    return batches.flatMap((batch) => batch.records.map((record) => record.value?.toString('utf8') ?? ''));
+  }
+
+  private async fetchPartition0(topic: string) {
     const topicId = this.view.topicIds.get(topic);
     if (!topicId) throw new Error(`no topic id for ${topic}`);
     const fetchOffset = await this.view.logStart(topic);
@@ -67,18 +78,16 @@ export class UserProbes {
       deserializers: stringDeserializers,
     });
     try {
-      return await outcomeOf(() =>
-        fetcher.fetch({
-          node: this.view.nodeId,
-          maxWaitTime: 10,
-          topics: [
-            {
-              topicId,
-              partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, partitionMaxBytes: 65536 }],
-            },
-          ],
-        }),
-      );
+      return await fetcher.fetch({
+        node: this.view.nodeId,
+        maxWaitTime: 10,
+        topics: [
+          {
+            topicId,
+            partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, partitionMaxBytes: 65536 }],
+          },
+        ],
+      });
     } finally {
       await fetcher.close(true).catch(() => undefined);
     }

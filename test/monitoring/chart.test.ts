@@ -133,9 +133,9 @@ describe('the monitoring chart', () => {
     expect(kinds).not.toContain('PodMonitor/todo-kafka-kafka-exporter');
   });
 
-  it('runs kafka_exporter for the external cluster as the monitoring user over SASL_SSL, hardened', () => {
+  it('runs kafka_exporter for the external cluster as the describe-only exporter user over SASL_SSL, hardened', () => {
     const exporter = objectOf(objectsOf('prod'), 'Deployment', 'todo-kafka-kafka-exporter');
-    // The apps namespace: where the Pulumi program places the monitoring user's Secret for an external cluster.
+    // The apps namespace: where the Pulumi program places the exporter user's Secret for an external cluster.
     expect(exporter.metadata.namespace).toBe('todo');
     const pod = podSpec(exporter);
     const container = pod.containers[0]!;
@@ -145,7 +145,7 @@ describe('the monitoring chart', () => {
       '--kafka.version=3.6.0',
       '--sasl.enabled',
       '--sasl.mechanism=scram-sha256',
-      '--sasl.username=platform-monitoring',
+      '--sasl.username=platform-exporter',
       '--sasl.password=$(KAFKA_PASSWORD)',
       '--tls.enabled',
       '--topic.filter=^(reminders|task-events|task-events-dlq|task-updates)$',
@@ -153,7 +153,7 @@ describe('the monitoring chart', () => {
       '--web.listen-address=:9308',
     ]);
     expect(container.env).toEqual([
-      { name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: 'kafka-user-platform-monitoring', key: 'password' } } },
+      { name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: 'kafka-user-platform-exporter', key: 'password' } } },
     ]);
     expect(container.securityContext).toEqual({
       allowPrivilegeEscalation: false,
@@ -165,7 +165,7 @@ describe('the monitoring chart', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
-  it("runs Redpanda Console for Strimzi in the apps namespace with the monitoring user's Secret and the CA copy", () => {
+  it("runs Redpanda Console for Strimzi in the apps namespace with the console user's Secret and the CA copy", () => {
     const console = objectOf(objectsOf('staging'), 'Deployment', 'redpanda-console');
     expect(console.metadata.namespace).toBe('todo');
     const pod = podSpec(console);
@@ -173,8 +173,8 @@ describe('the monitoring chart', () => {
       { name: 'KAFKA_BROKERS', value: 'todo-kafka-kafka-bootstrap.kafka.svc:9094' },
       { name: 'KAFKA_SASL_ENABLED', value: 'true' },
       { name: 'KAFKA_SASL_MECHANISM', value: 'SCRAM-SHA-512' },
-      { name: 'KAFKA_SASL_USERNAME', value: 'platform-monitoring' },
-      { name: 'KAFKA_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: 'kafka-user-platform-monitoring', key: 'password' } } },
+      { name: 'KAFKA_SASL_USERNAME', value: 'platform-console' },
+      { name: 'KAFKA_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: 'kafka-user-platform-console', key: 'password' } } },
       { name: 'KAFKA_TLS_ENABLED', value: 'true' },
       { name: 'KAFKA_TLS_CAFILEPATH', value: '/etc/kafka-ca/ca.crt' },
     ]);

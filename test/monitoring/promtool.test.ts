@@ -114,6 +114,11 @@ describeWithPromtool('the alert rules under promtool', () => {
       ['the skew alert loses its idle guard', 'PartitionSkewHigh', (e) => e.split('\nand on')[0]!],
       ['the traffic alert forgets its active hours', 'TopicTrafficLow', (e) => e.split('\nand on')[0]!],
       ['the stall alert ignores whether offsets move', 'ConsumerStalled', (e) => e.split('\nand on')[0]!],
+      [
+        'the Dapr alert filters on the shared component name kafka-pubsub (issue 7)',
+        'DaprDeliveryErrorRatioHigh',
+        (e) => e.replace(/component=~"[^"]*"/g, 'component="kafka-pubsub"'),
+      ],
     ])('fail once %s', (_change, alert, edit) => {
       const groups = editExpr(deployedRuleGroups(stackSpec('staging')), alert, edit);
       expect(groups).not.toEqual(deployedRuleGroups(stackSpec('staging')));

@@ -22,16 +22,42 @@ describe('the specification topics', () => {
 describe('derived users and ACLs', () => {
   const spec = resolvePlatform('t', {});
 
-  it('give every service, the producer, the admin and the monitoring user an account', () => {
+  it('give every service, the producer, the admin and the lag exporter an account (a Redpanda stack runs no console of ours)', () => {
     expect(spec.users.map((u) => `${u.name}:${u.kind}`)).toEqual([
       'audit-service:service',
       'notification-service:service',
       'platform-admin:admin',
-      'platform-monitoring:monitoring',
+      'platform-exporter:exporter',
       'recurring-task-service:service',
       'todo-api:producer',
       'websocket-service:service',
     ]);
+  });
+
+  it('let the lag exporter describe every topic and group and read no message', () => {
+    expect(aclsOf(spec.users, 'platform-exporter')).toEqual([
+      { resourceType: 'group', name: '*', patternType: 'literal', operations: ['Describe'] },
+      { resourceType: 'topic', name: '*', patternType: 'literal', operations: ['Describe'] },
+    ]);
+  });
+
+  it.each([
+    ['a Strimzi', { cluster: { flavor: 'strimzi' } }],
+    ['an external', { cluster: { flavor: 'external', bootstrapServers: 'kafka.example.com:9092' } }],
+  ] as const)('give the console of %s cluster its own user, which also reads messages and configs', (_what, config) => {
+    const withConsole = resolvePlatform('t', config);
+    expect(withConsole.users.filter((u) => u.kind === 'console').map((u) => u.name)).toEqual(['platform-console']);
+    expect(aclsOf(withConsole.users, 'platform-console')).toEqual([
+      { resourceType: 'group', name: '*', patternType: 'literal', operations: ['Describe'] },
+      { resourceType: 'topic', name: '*', patternType: 'literal', operations: ['Read', 'Describe', 'DescribeConfigs'] },
+    ]);
+  });
+
+  it('derive no console user where no console of ours runs: on Redpanda, or with monitoring off', () => {
+    const consoles = (config: Parameters<typeof resolvePlatform>[1]) =>
+      resolvePlatform('t', config).users.filter((u) => u.kind === 'console');
+    expect(consoles({ cluster: { flavor: 'redpanda' } })).toEqual([]);
+    expect(consoles({ cluster: { flavor: 'strimzi' }, monitoring: { enabled: false } })).toEqual([]);
   });
 
   it('let a consumer read what it consumes, use its group and write only the dead-letter topic', () => {
@@ -139,5 +165,33 @@ describe('the resolved spec as data', () => {
       const names = list.map((item) => item.name);
       expect(names).toEqual([...names].sort());
     }
+  });
+});
+
+describe('where the monitoring objects go', () => {
+  it("default to a kube-prometheus-stack release's selector and Grafana's dashboard label, the dashboard in the Kafka namespace", () => {
+    const { monitoring } = resolvePlatform('t', {});
+    expect([monitoring.prometheusOperator, monitoring.selectorLabels, monitoring.dashboards]).toEqual([
+      true,
+      { release: 'kube-prometheus-stack' },
+      { namespace: 'kafka', labels: { grafana_dashboard: '1' } },
+    ]);
+  });
+
+  it("merge a stack's labels over the defaults, drop the ones it sets to null and take its dashboard namespace", () => {
+    const { monitoring } = resolvePlatform('t', {
+      namespaces: { kafka: 'streaming' },
+      monitoring: {
+        prometheusOperator: false,
+        selectorLabels: { release: null, prometheus: 'main' },
+        dashboards: { namespace: 'grafana', labels: { team: 'platform' } },
+      },
+    });
+    expect([monitoring.prometheusOperator, monitoring.selectorLabels, monitoring.dashboards]).toEqual([
+      false,
+      { prometheus: 'main' },
+      { namespace: 'grafana', labels: { grafana_dashboard: '1', team: 'platform' } },
+    ]);
+    expect(resolvePlatform('t', { namespaces: { kafka: 'streaming' } }).monitoring.dashboards.namespace).toBe('streaming');
   });
 });

@@ -236,3 +236,58 @@ describe('service settings', () => {
     ]);
   });
 });
+
+describe('where Prometheus and Grafana find the monitoring objects', () => {
+  it('accepts selector labels for another Prometheus, a removed default label and a dashboard namespace of Grafana', () => {
+    expect(
+      problems({
+        monitoring: {
+          prometheusOperator: true,
+          selectorLabels: { release: null, 'prometheus.example.com/instance': 'main' },
+          dashboards: { namespace: 'grafana', labels: { grafana_dashboard: 'yes' } },
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('rejects label keys and values Kubernetes refuses, and labels the platform sets itself', () => {
+    expect(
+      problems({
+        monitoring: {
+          selectorLabels: { 'Release Name': 'kube-prometheus-stack', team: 'a b', 'app.kubernetes.io/part-of': 'x' },
+          dashboards: { labels: { 'bad_prefix/dashboard': '1', grafana_dashboard: '-1' } },
+        },
+      }),
+    ).toEqual([
+      'monitoring.selectorLabels.Release Name: "Release Name" is not a label name (at most 63 letters, digits, "-", "_" and ".", starting and ending alphanumeric); write a label key such as release or example.com/team',
+      'monitoring.selectorLabels.team: "a b" is not a valid label value; write at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+      'monitoring.selectorLabels.app.kubernetes.io/part-of: "app.kubernetes.io/part-of" is a label the platform sets on every object; choose another label key',
+      'monitoring.dashboards.labels.grafana_dashboard: "-1" is not a valid label value; write at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+      'monitoring.dashboards.labels.bad_prefix/dashboard: "bad_prefix/dashboard" has the prefix "bad_prefix", which is not a DNS subdomain; write a label key such as release or example.com/team',
+    ]);
+  });
+
+  it('rejects a label value that is not a string, which a sidecar would never match', () => {
+    expect(problems({ monitoring: { dashboards: { labels: { grafana_dashboard: 1 } } } })).toEqual([
+      'monitoring.dashboards.labels.grafana_dashboard: 1 must be a string; write a string',
+    ]);
+  });
+
+  it('rejects a dashboard without labels, which no sidecar loads', () => {
+    expect(problems({ monitoring: { dashboards: { labels: { grafana_dashboard: null } } } })).toEqual([
+      'monitoring.dashboards.labels: has no label left; Grafana\'s sidecar loads only labelled ConfigMaps; write the label its sidecar.dashboards.label watches, such as grafana_dashboard: "1"',
+    ]);
+  });
+
+  it('rejects a dashboard namespace that is not a namespace name', () => {
+    expect(problems({ monitoring: { dashboards: { namespace: 'Monitoring' } } })).toEqual([
+      'monitoring.dashboards.namespace: "Monitoring" is not a valid namespace name; write the namespace Grafana\'s sidecar searches: lower-case letters, digits and "-", at most 63 characters',
+    ]);
+  });
+
+  it('rejects a prometheusOperator setting that is not a boolean', () => {
+    expect(problems({ monitoring: { prometheusOperator: 'yes' } })).toEqual([
+      'monitoring.prometheusOperator: "yes" must be a boolean; write true or false',
+    ]);
+  });
+});

@@ -7,6 +7,7 @@
  * stack file may change.
  */
 import { DAPR_METRICS, FAILED_OUTCOMES, METRIC_LABELS, SERVICE_METRICS, type PlatformSpec } from '../../../platform/index.js';
+import { daprDeliveryMatchers, daprDeliveryScope, type DaprDeliveryScope } from '../rules/dapr-scope.js';
 import { eq, notEq, oneOf, selector } from '../rules/promql.js';
 import { RATE_WINDOW, RECORDED, THRESHOLDS } from '../rules/recorded.js';
 import { dashboard, type PanelOptions, type Row } from './grafana.js';
@@ -65,7 +66,7 @@ function trafficRow(): Row {
   };
 }
 
-function errorsRow(spec: PlatformSpec, daprApps: readonly string[]): Row {
+function errorsRow(dapr: DaprDeliveryScope | undefined): Row {
   const total = SERVICE_METRICS.messagesProcessed;
   const { service, topic, outcome } = METRIC_LABELS;
   const failed = selector(total, [oneOf(outcome, FAILED_OUTCOMES)]);
@@ -101,13 +102,9 @@ function errorsRow(spec: PlatformSpec, daprApps: readonly string[]): Row {
       unit: 's',
     },
   ];
-  if (daprApps.length > 0) {
-    const ingress = selector(DAPR_METRICS.pubsubIngress, [eq('component', spec.dapr.pubsubName), oneOf('app_id', daprApps)]);
-    const notOk = selector(DAPR_METRICS.pubsubIngress, [
-      eq('component', spec.dapr.pubsubName),
-      oneOf('app_id', daprApps),
-      notEq('process_status', 'success'),
-    ]);
+  if (dapr) {
+    const ingress = selector(DAPR_METRICS.pubsubIngress, daprDeliveryMatchers(dapr));
+    const notOk = selector(DAPR_METRICS.pubsubIngress, [...daprDeliveryMatchers(dapr), notEq('process_status', 'success')]);
     panels.push({
       title: 'Dapr delivery error ratio per app',
       description: 'Share of the deliveries the sidecar made that the app did not accept (retry or drop).',
@@ -122,7 +119,7 @@ function errorsRow(spec: PlatformSpec, daprApps: readonly string[]): Row {
   return { title: 'Errors', panels };
 }
 
-function deadLetterRow(spec: PlatformSpec, daprApps: readonly string[]): Row {
+function deadLetterRow(spec: PlatformSpec, dapr: DaprDeliveryScope | undefined): Row {
   const { service, topic, outcome } = METRIC_LABELS;
   const deadLetterTopics = spec.topics.filter((t) => t.role === 'dead-letter').map((t) => t.name);
   const panels: PanelOptions[] = [
@@ -146,18 +143,14 @@ function deadLetterRow(spec: PlatformSpec, daprApps: readonly string[]): Row {
       unit: PER_SECOND,
     });
   }
-  if (daprApps.length > 0) {
+  if (dapr) {
     panels.push({
       title: 'Deliveries dropped by Dapr per second',
       description: 'Deliveries answered DROP (or 404): Dapr sends them to the dead-letter topic.',
       queries: [
         {
           expr: `sum by (app_id, topic) (${rate(
-            selector(DAPR_METRICS.pubsubIngress, [
-              eq('component', spec.dapr.pubsubName),
-              oneOf('app_id', daprApps),
-              eq('process_status', 'drop'),
-            ]),
+            selector(DAPR_METRICS.pubsubIngress, [...daprDeliveryMatchers(dapr), eq('process_status', 'drop')]),
           )})`,
           legend: '{{app_id}} {{topic}}',
         },
@@ -225,8 +218,8 @@ function clusterRow(spec: PlatformSpec): Row {
 }
 
 export function backboneDashboard(spec: PlatformSpec): Record<string, unknown> {
-  const daprApps = spec.dapr.enabled ? spec.services.filter((s) => s.mode === 'dapr').map((s) => s.appId) : [];
-  const rows = [lagRow(), trafficRow(), errorsRow(spec, daprApps), deadLetterRow(spec, daprApps), distributionRow(spec), clusterRow(spec)];
+  const dapr = daprDeliveryScope(spec);
+  const rows = [lagRow(), trafficRow(), errorsRow(dapr), deadLetterRow(spec, dapr), distributionRow(spec), clusterRow(spec)];
   return dashboard({
     uid: BACKBONE_DASHBOARD_UID,
     title: `Todo events backbone (${spec.stack})`,

@@ -12,7 +12,8 @@ import {
   type MonitoringSpec,
   type PlatformSpec,
 } from '../../../platform/index.js';
-import { eq, notEq, num, oneOf, percent, selector } from './promql.js';
+import { daprDeliveryMatchers, daprDeliveryScope } from './dapr-scope.js';
+import { notEq, num, oneOf, percent, selector } from './promql.js';
 import { RATE_WINDOW, VOLUME_WINDOW } from './recorded.js';
 import { alertingRule, type AlertingRule } from './rule.js';
 
@@ -61,13 +62,15 @@ export function serviceErrorRatioRule(spec: PlatformSpec): AlertingRule {
 /**
  * From the Dapr sidecars of the services in `dapr` mode: deliveries the app
  * answered with RETRY or DROP, or did not answer at all, which the app's own
- * counter cannot see. Undefined when no service uses Dapr.
+ * counter cannot see. Each service consumes through its own component, whose
+ * name is the `component` label (see dapr-scope.ts). Undefined when no
+ * service uses Dapr.
  */
 export function daprErrorRatioRule(spec: PlatformSpec): AlertingRule | undefined {
-  const apps = spec.services.filter((s) => s.mode === 'dapr').map((s) => s.appId);
-  if (!spec.dapr.enabled || apps.length === 0) return undefined;
+  const deliveries = daprDeliveryScope(spec);
+  if (!deliveries) return undefined;
   const { monitoring } = spec;
-  const scope = [eq('component', spec.dapr.pubsubName), oneOf('app_id', apps)];
+  const scope = daprDeliveryMatchers(deliveries);
   const ingress = DAPR_METRICS.pubsubIngress;
   return alertingRule({
     alert: 'DaprDeliveryErrorRatioHigh',
@@ -83,7 +86,7 @@ export function daprErrorRatioRule(spec: PlatformSpec): AlertingRule | undefined
     severity: 'warning',
     summary: 'Dapr cannot deliver {{ $labels.topic }} to {{ $labels.app_id }}',
     description:
-      `{{ $value | humanizePercentage }} of the deliveries from ${spec.dapr.pubsubName} on {{ $labels.topic }} to ` +
+      `{{ $value | humanizePercentage }} of the Dapr deliveries on {{ $labels.topic }} to ` +
       `{{ $labels.app_id }} over the last ${RATE_WINDOW} were not successful (retry or drop); the limit is ${percent(monitoring.errorRatio)}.`,
     runbookBaseUrl: monitoring.runbookBaseUrl,
   });

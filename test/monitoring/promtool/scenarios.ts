@@ -6,6 +6,7 @@
  * an expression there makes a scenario fail.
  */
 import { SERVICE_METRICS, DAPR_METRICS, type PlatformSpec, type ServiceSpec, type TopicSpec } from '../../../platform/index.js';
+import { pubsubIdentities, serviceComponentName } from '../../../charts/dapr/pubsub-identities.js';
 import { activeHoursCondition } from '../../../charts/monitoring/rules/index.js';
 import { exporterUp, flavorFixtures, operatorAvailable, type FlavorFixtures } from './fixtures.js';
 import { gap, perSecond, ramp, series, steady, type InputSeries } from './series.js';
@@ -239,8 +240,19 @@ function errorRatioScenarios({ spec }: Context): Scenario[] {
   ];
 }
 
+/**
+ * The `component` label Dapr puts on an app's deliveries: the `metadata.name`
+ * of the component the Dapr chart creates for it (one per Dapr-mode service,
+ * e.g. `kafka-pubsub-notification`); a Kafka-mode service has none, so its
+ * would-be name stands in.
+ */
+function componentOf(spec: PlatformSpec, app: ServiceSpec): string {
+  return pubsubIdentities(spec).find((identity) => identity.appId === app.appId)?.componentName ?? serviceComponentName(spec, app);
+}
+
 function daprScenarios({ spec }: Context): Scenario[] {
-  const dapr = spec.services.find((s) => s.mode === 'dapr');
+  const daprServices = spec.services.filter((s) => s.mode === 'dapr');
+  const dapr = daprServices[0];
   const direct = spec.services.find((s) => s.mode === 'kafka');
   if (!dapr || !direct || !spec.dapr.enabled) return [];
   const ingress = (app: ServiceSpec, status: string, perMinute: number) =>
@@ -248,7 +260,7 @@ function daprScenarios({ spec }: Context): Scenario[] {
       DAPR_METRICS.pubsubIngress,
       {
         app_id: app.appId,
-        component: spec.dapr.pubsubName,
+        component: componentOf(spec, app),
         namespace: spec.namespaces.apps,
         process_status: status,
         status: status === 'success' ? 'success' : 'failed',
@@ -259,9 +271,10 @@ function daprScenarios({ spec }: Context): Scenario[] {
   const topic = dapr.consumes[0]!;
   return [
     {
-      name: `DaprDeliveryErrorRatioHigh fires when 5% of the deliveries to ${dapr.appId} are retried`,
+      name: `DaprDeliveryErrorRatioHigh fires when 5% of the deliveries to ${dapr.appId} on ${componentOf(spec, dapr)} are retried`,
       series: [ingress(dapr, 'success', 950), ingress(dapr, 'retry', 50)],
       checks: [
+        { atMinute: 2, alert: 'DaprDeliveryErrorRatioHigh', fires: [] },
         {
           atMinute: 30,
           alert: 'DaprDeliveryErrorRatioHigh',
@@ -270,7 +283,18 @@ function daprScenarios({ spec }: Context): Scenario[] {
       ],
     },
     {
-      name: `DaprDeliveryErrorRatioHigh stays silent when 0.5% of the deliveries to ${dapr.appId} are dropped`,
+      name: `DaprDeliveryErrorRatioHigh fires for every Dapr-mode service, each on its own component (${daprServices.map((s) => componentOf(spec, s)).join(', ')})`,
+      series: daprServices.flatMap((s) => [ingress(s, 'success', 900), ingress(s, 'drop', 100)]),
+      checks: [
+        {
+          atMinute: 30,
+          alert: 'DaprDeliveryErrorRatioHigh',
+          fires: daprServices.map((s) => ({ labels: { app_id: s.appId, topic: s.consumes[0]!, severity: 'warning' }, value: '10%' })),
+        },
+      ],
+    },
+    {
+      name: `DaprDeliveryErrorRatioHigh stays silent when 0.5% of the deliveries to ${dapr.appId} on ${componentOf(spec, dapr)} are dropped`,
       series: [ingress(dapr, 'success', 995), ingress(dapr, 'drop', 5)],
       checks: silent('DaprDeliveryErrorRatioHigh', 30),
     },

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { classify } from '../../../services/lib/classify.js';
 import { ServiceConfigError } from '../../../services/lib/errors.js';
 import type { ReminderEvent } from '../../../services/lib/events.js';
 import { HttpWebhookNotifier, loadNotificationSettings, MemoryDeliveryLog } from '../../../services/notification/index.js';
@@ -50,18 +51,25 @@ describe('HttpWebhookNotifier', () => {
   });
 
   it.each([
-    [500, 'WEBHOOK_500', true],
-    [503, 'WEBHOOK_503', true],
-    [429, 'WEBHOOK_429', true],
-    [408, 'WEBHOOK_408', true],
-    [425, 'WEBHOOK_425', true],
-    [302, 'WEBHOOK_302', false],
-    [400, 'WEBHOOK_400', false],
-    [404, 'WEBHOOK_404', false],
-    [410, 'WEBHOOK_410', false],
-  ])('turns a %p answer into %p with canRetry %p', async (status, code, retryable) => {
+    [500, 'WEBHOOK_500', 'dependency', true],
+    [503, 'WEBHOOK_503', 'dependency', true],
+    [429, 'WEBHOOK_429', 'dependency', true],
+    [408, 'WEBHOOK_408', 'dependency', true],
+    [425, 'WEBHOOK_425', 'dependency', true],
+    // A rotated or revoked credential: every reminder would fail alike, so none is dead-lettered.
+    [401, 'WEBHOOK_401', 'dependency', true],
+    [403, 'WEBHOOK_403', 'dependency', true],
+    // A moved endpoint (redirects are not followed) is the deployment's problem, not the reminder's.
+    [302, 'WEBHOOK_302', 'dependency', true],
+    [404, 'WEBHOOK_404', 'dependency', true],
+    [400, 'WEBHOOK_400', 'message', false],
+    [410, 'WEBHOOK_410', 'message', false],
+    [422, 'WEBHOOK_422', 'message', false],
+  ])('turns a %p answer into %p, a %s failure with canRetry %p', async (status, code, kind, retryable) => {
     answer = { status };
-    await expect(notify()).rejects.toMatchObject({ code, canRetry: retryable, message: `webhook answered ${status}: body` });
+    const failure = await notify().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code, canRetry: retryable, message: `webhook answered ${status}: body` });
+    expect(classify(failure)).toMatchObject({ kind, canRetry: retryable, ...(kind === 'dependency' ? { dependency: 'webhook' } : {}) });
   });
 
   it('gives up waiting after the timeout with a retryable WEBHOOK_TIMEOUT', async () => {
