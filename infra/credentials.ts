@@ -95,7 +95,10 @@ export class Credentials extends pulumi.ComponentResource {
       );
     }
 
-    // Service settings held in Secrets (the WebSocket token key): generated here,
+    // Service settings held in Secrets (the WebSocket token key; the Dapr app API
+    // token, key `token`, which every Dapr-mode service's secretEnv names and its
+    // sidecar reads through `dapr.io/app-token-secret`): generated here, in the
+    // apps namespace, the pods' own, since a secretKeyRef resolves only there;
     // read by the service and by whatever else signs with it.
     for (const { name: secretName, keys } of serviceSecretKeys(spec)) {
       const values = Object.fromEntries(

@@ -281,8 +281,9 @@ function requestError(error: unknown, action: string, inputs: ScramCredentialInp
 /**
  * Runs `fn` on an authenticated admin connection to the first bootstrap
  * server that answers, and closes it. Throws ScramCredentialError.
+ * Exported for scripts/changes/read-cluster.ts (drift, adopt), which lists SCRAM users through it.
  */
-async function withAdminConnection<T>(
+export async function withAdminConnection<T>(
   inputs: ScramCredentialInputs,
   action: string,
   fn: (kafka: typeof PlatformaticKafka, connection: PlatformaticKafka.Connection) => Promise<T>,

@@ -57,7 +57,9 @@ export function superusersFile(entries: readonly { name: string; password: strin
 /**
  * The Secrets the services read settings from (`secretEnv`), each with the keys
  * referenced, sorted: one generated value per Secret key, shared by every
- * service that names it.
+ * service that names it. Among them the Dapr app API token
+ * (`DAPR_APP_TOKEN_SECRET`, key `token`), which the spec derives into the
+ * `secretEnv` of every Dapr-mode service: one per environment.
  */
 export function serviceSecretKeys(spec: PlatformSpec): { name: string; keys: string[] }[] {
   const keys = new Map<string, Set<string>>();

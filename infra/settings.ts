@@ -7,6 +7,8 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   ADMIN_USER,
   DATABASE_SECRET,
+  IMAGE_DIGESTS_CONFIG_KEY,
+  parseJsonSetting,
   PlatformConfigError,
   platformFromConfig,
   type ConfigProblem,
@@ -21,6 +23,11 @@ export const INFRA_CONFIG_KEYS = {
   kafkaAdminPassword: 'kafkaAdminPassword',
   /** PostgreSQL URL of services with `database: true`; required when one exists, secret. */
   databaseUrl: 'databaseUrl',
+  /**
+   * JSON `{ "<service>": "sha256:…" }`: the digests the delivery workflow pushed, merged over the
+   * spec's `images.digests`, so the Deployments run exactly those images. @default none (the spec's own)
+   */
+  imageDigests: IMAGE_DIGESTS_CONFIG_KEY,
 } as const;
 
 /** Credentials the program uses to manage an external cluster. */
@@ -45,7 +52,7 @@ export interface InfraSettings {
  */
 export function readPlatformSpec(config = new pulumi.Config(), stack = pulumi.getStack()): PlatformSpec {
   const raw = config.getObject<unknown>('platform') ?? {};
-  return platformFromConfig(stack, raw, `stack ${stack} (${config.name}:platform)`);
+  return platformFromConfig(stack, raw, `stack ${stack} (${config.name}:platform)`, parseJsonSetting(config.get(INFRA_CONFIG_KEYS.imageDigests)));
 }
 
 /**

@@ -72,7 +72,11 @@ export const PLATFORM_SHAPE: Shape = object({
     }),
     'a topic name',
   ),
-  images: object({ registry: str, tag: str }),
+  images: object({
+    registry: str,
+    tag: str,
+    digests: { kind: 'map', value: str, nullable: false, keyHint: 'a service name, kafka-exporter or redpanda-console' },
+  }),
   services: map(
     object({
       image: str,

@@ -210,6 +210,23 @@ export interface AcknowledgeConfig {
   cleanupPolicyChange?: Record<string, CleanupPolicy>;
 }
 
+/**
+ * The service images are `<registry>/<app id>:<tag>` unless a service names its own `image`.
+ * A digest replaces the tag: the Deployment then runs `<repository>@sha256:…`, bytes no push can change.
+ */
+export interface ImagesConfig {
+  /** @default 'ghcr.io/todo-app' */
+  registry?: string;
+  /** @default '0.1.0' */
+  tag?: string;
+  /**
+   * `sha256:<64 hex>` per service name, or per third-party image (`kafka-exporter`, `redpanda-console`,
+   * see `THIRD_PARTY_IMAGES`). The deploy workflow sets the services' through the config key
+   * `todo-events:imageDigests`, merged over these. @default {} (tags only)
+   */
+  digests?: Record<string, string>;
+}
+
 export interface PlatformConfig {
   namespaces?: NamespacesConfig;
   cluster?: ClusterConfig;
@@ -217,8 +234,8 @@ export interface PlatformConfig {
   protectTopics?: boolean;
   topicDefaults?: TopicDefaultsConfig;
   topics?: Record<string, TopicConfig | null>;
-  /** Image registry and tag the service images default to. */
-  images?: { registry?: string; tag?: string };
+  /** Image registry and tag the service images default to, and the digests that pin images. */
+  images?: ImagesConfig;
   services?: Record<string, ServiceConfig | null>;
   producers?: Record<string, ProducerConfig | null>;
   retry?: Partial<RetrySpec>;

@@ -8,7 +8,7 @@ export { consoleRuns, foreignDashboardNamespace, lagExporterRuns } from './monit
 export { resolvePlatform, bootstrapServersFor } from './resolve.js';
 export { validatePlatform } from './validate.js';
 export { PlatformConfigError, formatProblems, type ConfigProblem } from './errors.js';
-export { loadPlatform, platformFromConfig, readStackConfig, listStacks, stackFile } from './load.js';
+export { loadPlatform, platformFromConfig, readStackConfig, readStackSettings, parseJsonSetting, listStacks, stackFile } from './load.js';
 export { topicConfig } from './topic-config.js';
 export * from './service-env.js';
 export * from './metrics.js';
@@ -19,3 +19,6 @@ export * from './operators.js';
 export * from './health.js';
 export * from './consumer-groups.js';
 export * from './websocket-token.js';
+export * from './images.js';
+export * from './dapr-app-token.js';
+export * from './message-limits.js';

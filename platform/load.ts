@@ -6,9 +6,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { PlatformConfig } from './config.js';
-import { PLATFORM_CONFIG_KEY } from './defaults.js';
-import { PlatformConfigError } from './errors.js';
-import { resolvePlatform } from './resolve.js';
+import { PLATFORM_CONFIG_KEY, PROJECT } from './defaults.js';
+import { PlatformConfigError, type ConfigProblem } from './errors.js';
+import { IMAGE_DIGESTS_CONFIG_KEY, imageDigestProblems } from './images.js';
+import { isPlainObject } from './merge.js';
+import { mergeWithDefaults, resolvePlatform } from './resolve.js';
 import type { PlatformSpec } from './types.js';
 import { validatePlatform } from './validate.js';
 
@@ -26,12 +28,27 @@ export function stackFile(dir: string, stack: string): string {
 
 /** The raw `todo-events:platform` value of a stack file (an empty object when absent). */
 export function readStackConfig(file: string): unknown {
+  return readStackSettings(file).platform;
+}
+
+/** The stack file's platform spec and the deploy's image digests (`todo-events:imageDigests`, usually absent). */
+export function readStackSettings(file: string): { platform: unknown; imageDigests: unknown } {
   if (!existsSync(file)) {
     throw new PlatformConfigError(file, [
       { path: '(file)', message: 'does not exist', fix: 'create it with `pulumi stack init <stack>` and a `config:` section' },
     ]);
   }
-  const doc = parseDocument(readFileSync(file, 'utf8'), { uniqueKeys: true });
+  return parseStackSettings(readFileSync(file, 'utf8'), file);
+}
+
+/** `readStackSettings` of a stack file's text, e.g. one read from git (platform an empty object when absent). */
+export function parseStackConfig(text: string, file: string): { platform: unknown; imageDigests: unknown } {
+  return parseStackSettings(text, file).platform;
+}
+
+/** The platform spec and the deploy's image digests of a stack file's text. */
+function parseStackSettings(text: string, file: string): { platform: unknown; imageDigests: unknown } {
+  const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new PlatformConfigError(
       file,
@@ -43,18 +60,50 @@ export function readStackConfig(file: string): unknown {
     );
   }
   const root = (doc.toJS() ?? {}) as { config?: Record<string, unknown> };
-  return root.config?.[PLATFORM_CONFIG_KEY] ?? {};
+  const digests = root.config?.[`${PROJECT}:${IMAGE_DIGESTS_CONFIG_KEY}`];
+  return { platform: root.config?.[PLATFORM_CONFIG_KEY] ?? {}, imageDigests: parseJsonSetting(digests) };
 }
 
-/** Validates a raw platform config and resolves it, or throws one error listing every problem. */
-export function platformFromConfig(stack: string, raw: unknown, source = `stack ${stack}`): PlatformSpec {
-  const problems = validatePlatform(raw);
+/** `pulumi config set` stores a JSON value as a string; a YAML mapping written by hand is taken as it is. */
+export function parseJsonSetting(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Problems of the deploy's digests (`todo-events:imageDigests`), reported at
+ * that key so a bad one is not taken for a mistake in the stack file.
+ */
+function deployDigestProblems(raw: unknown, imageDigests: unknown): ConfigProblem[] {
+  if (imageDigests === undefined) return [];
+  const services = Object.entries(mergeWithDefaults((isPlainObject(raw) ? raw : {}) as PlatformConfig).services ?? {})
+    .filter(([, s]) => s !== null)
+    .map(([name]) => name);
+  return imageDigestProblems(imageDigests, `${PROJECT}:${IMAGE_DIGESTS_CONFIG_KEY}`, services);
+}
+
+/**
+ * Validates a raw platform config (and the deploy's image digests, merged over
+ * its `images.digests`) and resolves it, or throws one error listing every problem.
+ */
+export function platformFromConfig(stack: string, raw: unknown, source = `stack ${stack}`, imageDigests?: unknown): PlatformSpec {
+  const problems = [...validatePlatform(raw), ...deployDigestProblems(raw, imageDigests)];
   if (problems.length > 0) throw new PlatformConfigError(source, problems);
-  return resolvePlatform(stack, raw as PlatformConfig);
+  const config = raw as PlatformConfig;
+  const digests = imageDigests as Record<string, string> | undefined;
+  return resolvePlatform(
+    stack,
+    digests ? { ...config, images: { ...config?.images, digests: { ...config?.images?.digests, ...digests } } } : config,
+  );
 }
 
-/** Loads, validates and resolves the platform spec of one stack. */
+/** Loads, validates and resolves the platform spec of one stack (with the digests a deploy set in its file). */
 export function loadPlatform(stack: string, dir = process.cwd()): PlatformSpec {
   const file = stackFile(dir, stack);
-  return platformFromConfig(stack, readStackConfig(file), file);
+  const { platform, imageDigests } = readStackSettings(file);
+  return platformFromConfig(stack, platform, file, imageDigests);
 }

@@ -22,14 +22,17 @@ import {
   userSecretName,
 } from './defaults.js';
 import { parseDurationMs } from './duration.js';
+import { pinnedImage, THIRD_PARTY_IMAGES, type ThirdPartyImage } from './images.js';
 import { deepMerge } from './merge.js';
 import { WEBSOCKET_PATH } from './websocket-token.js';
+import { DAPR_APP_TOKEN_ENV, DAPR_APP_TOKEN_SECRET } from './dapr-app-token.js';
 import { consoleRuns } from './monitoring-workloads.js';
 import { STRIMZI_KAFKA_VERSIONS } from './operator-compatibility.js';
 import { topicResourceName } from './names.js';
 import type {
   ClusterSpec,
   DaprSpec,
+  ImagesSpec,
   MonitoringSpec,
   NamespacesSpec,
   OperatorChartSpec,
@@ -126,7 +129,7 @@ function resolveService(name: string, service: ServiceConfig, config: PlatformCo
   return {
     name,
     appId,
-    image: service.image ?? `${images.registry}/${appId}:${images.tag}`,
+    image: pinnedImage(service.image ?? `${images.registry}/${appId}:${images.tag}`, images.digests?.[name]),
     replicas: service.replicas ?? SERVICE_DEFAULTS.replicas,
     mode: service.mode ?? SERVICE_DEFAULTS.mode,
     consumes: [...(service.consumes ?? [])].sort(),
@@ -140,9 +143,11 @@ function resolveService(name: string, service: ServiceConfig, config: PlatformCo
     database: service.database ?? SERVICE_DEFAULTS.database,
     lagThreshold: service.lagThreshold ?? monitoring.lagThreshold,
     env: sortedRecord(service.env ?? {}),
-    secretEnv: sortedRecord(
-      Object.fromEntries(Object.entries(service.secretEnv ?? {}).map(([name, ref]) => [name, { name: ref.secret, key: ref.key }])),
-    ),
+    secretEnv: sortedRecord({
+      ...Object.fromEntries(Object.entries(service.secretEnv ?? {}).map(([name, ref]) => [name, { name: ref.secret, key: ref.key }])),
+      // Derived: every Dapr-mode service checks the sidecar's app API token (dapr-app-token.ts).
+      ...((service.mode ?? SERVICE_DEFAULTS.mode) === 'dapr' ? { [DAPR_APP_TOKEN_ENV]: DAPR_APP_TOKEN_SECRET } : {}),
+    }),
     ingress: service.ingress?.host
       ? {
           host: service.ingress.host,
@@ -188,6 +193,16 @@ function resolveUsers(services: ServiceSpec[], producers: ProducerSpec[], facts:
     ...services.map((s) => user(s.user, 'service', serviceAcls(s))),
     ...producers.map((p) => user(p.name, 'producer', producerAcls(p))),
   ].sort(byName);
+}
+
+/** Registry, tag and digests over DEFAULTS; the third-party images pinned where a digest is set. */
+function resolveImages(config: PlatformConfig): ImagesSpec {
+  const images = { ...DEFAULTS.images, ...config.images };
+  const digests = sortedRecord(images.digests ?? {});
+  const thirdParty = Object.fromEntries(
+    (Object.keys(THIRD_PARTY_IMAGES) as ThirdPartyImage[]).map((key) => [key, pinnedImage(THIRD_PARTY_IMAGES[key], digests[key])]),
+  ) as ImagesSpec['thirdParty'];
+  return { registry: images.registry!, tag: images.tag!, digests, thirdParty };
 }
 
 /** Dapr's settings over DEFAULTS, the scheduler's one by one. */
@@ -240,5 +255,6 @@ export function resolvePlatform(stack: string, stackConfig: PlatformConfig): Pla
       replicationChange: sortedRecord(config.acknowledge?.replicationChange ?? {}),
       cleanupPolicyChange: sortedRecord(config.acknowledge?.cleanupPolicyChange ?? {}),
     },
+    images: resolveImages(config),
   };
 }

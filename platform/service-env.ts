@@ -16,12 +16,16 @@ export const SERVICE_ENV = {
   /** Comma-separated topics the service consumes. */
   topics: 'KAFKA_TOPICS',
   deadLetterTopic: 'KAFKA_DLQ_TOPIC',
+  /** Largest record the dead-letter topic takes (`topicRecordLimit`); dead letters are fitted below it. */
+  deadLetterMaxBytes: 'KAFKA_DLQ_MAX_MESSAGE_BYTES',
   port: 'PORT',
   /** Dapr pub/sub component the service subscribes and publishes through. */
   daprPubsubName: 'DAPR_PUBSUB_NAME',
   /** Sidecar HTTP port; Dapr injects it into the app container. */
   daprHttpPort: 'DAPR_HTTP_PORT',
   databaseUrl: 'DATABASE_URL',
+  /** Dapr mode: the app API token the sidecar sends as `dapr-api-token` (from the Secret in dapr-app-token.ts). */
+  appApiToken: 'APP_API_TOKEN',
 } as const;
 
 export type ServiceEnvName = (typeof SERVICE_ENV)[keyof typeof SERVICE_ENV];

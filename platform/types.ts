@@ -311,6 +311,19 @@ export interface PlatformSpec {
   readonly operators: Readonly<Record<OperatorName, OperatorChartSpec>>;
   /** Risky topic changes the stack file explicitly accepts (`acknowledge`), each for one target value. */
   readonly acknowledgements: AcknowledgementsSpec;
+  /** Where the service images come from and which digests pin the images this stack runs. */
+  readonly images: ImagesSpec;
+}
+
+/** The images of a stack: the services' registry and tag, and the digests that pin them. */
+export interface ImagesSpec {
+  /** Registry of the service images (`<registry>/<app id>:<tag>`), where the delivery workflow pushes them. */
+  readonly registry: string;
+  readonly tag: string;
+  /** `sha256:…` per image key (a service name or a third-party image key), sorted; a pinned image runs `repository@digest`. */
+  readonly digests: Readonly<Record<string, string>>;
+  /** The third-party images the monitoring chart runs: kafka_exporter and Redpanda Console, pinned when a digest is set. */
+  readonly thirdParty: Readonly<Record<'kafka-exporter' | 'redpanda-console', string>>;
 }
 
 /**

@@ -9,6 +9,7 @@ import { DAPR_SCHEDULER_REPLICAS } from './dapr-runtime.js';
 import type { ConfigProblem } from './errors.js';
 import { isKubernetesLabel, isKubernetesName, isLabelValue, kafkaTopicNameProblem, labelKeyProblem, topicResourceName } from './names.js';
 import { redpandaImageProblem, STRIMZI_KAFKA_VERSIONS, strimziKafkaVersionProblem } from './operator-compatibility.js';
+import { imageDigestProblems, THIRD_PARTY_IMAGES } from './images.js';
 import { SERVICE_ENV } from './service-env.js';
 import { WEBSOCKET_SERVICE } from './websocket-token.js';
 import { closest, show } from './suggest.js';
@@ -597,6 +598,21 @@ function checkDapr(config: PlatformConfig, report: Report): void {
   }
 }
 
+/**
+ * `images.digests`: keys are services of this stack or third-party images,
+ * values `sha256:<64 hex>`; a service may not be named like a third-party
+ * image, whose digest would then pin both.
+ */
+function checkImages(config: PlatformConfig, report: Report): void {
+  const services = liveEntries(config.services).map(([name]) => name);
+  for (const problem of imageDigestProblems(config.images?.digests, 'images.digests', services)) {
+    report(problem.path, problem.message, problem.fix);
+  }
+  for (const name of services.filter((s) => s in THIRD_PARTY_IMAGES)) {
+    report(`services.${name}`, `${show(name)} is the key of a third-party image in images.digests`, 'rename the service');
+  }
+}
+
 /** Every semantic problem of a config already merged over DEFAULTS. */
 export function checkRules(config: PlatformConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -612,5 +628,6 @@ export function checkRules(config: PlatformConfig): ConfigProblem[] {
   checkDapr(config, report);
   checkMonitoringTargets(config, report);
   checkOperators(config, report);
+  checkImages(config, report);
   return problems;
 }

@@ -13,9 +13,10 @@ export interface SubscriptionProps {
 
 /**
  * A declarative `Subscription` of one service to one topic through its own
- * component. Messages the app answers `DROP` to, or that exhaust the
- * Resiliency retries, go to the service's dead-letter topic instead of
- * blocking the partition.
+ * component. Messages the app answers `DROP` to (message failures, after the
+ * app's own 3 attempts) go to the service's dead-letter topic instead of
+ * blocking the partition; `RETRY` (dependency failures) is retried for ever by
+ * the Resiliency policy and never dead-lettered.
  * @see https://docs.dapr.io/reference/resource-specs/subscription-schema/
  */
 export class Subscription extends CustomResource {

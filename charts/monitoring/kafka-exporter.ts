@@ -1,12 +1,17 @@
 import { Construct } from 'constructs';
-import { lagWatchedServices, type PlatformSpec, type Resources, type SaslMechanism } from '../../platform/index.js';
+import { lagWatchedServices, THIRD_PARTY_IMAGES, type PlatformSpec, type Resources, type SaslMechanism } from '../../platform/index.js';
 import { exactNamesRegex } from '../strimzi/kafka.js';
 import { hardenedDeployment, passwordEnv } from './hardened-pod.js';
 import { caFile, monitoringClient } from './monitoring-client.js';
+import { monitoringNetworkPolicy } from './monitoring-network-policy.js';
 import { exporterName, exporterNamespace } from './targets.js';
 
-/** The kafka_exporter image, pinned (the version Strimzi 1.x ships as well). */
-export const KAFKA_EXPORTER_IMAGE = 'danielqsj/kafka-exporter:v1.9.0';
+/**
+ * The kafka_exporter image by tag (the version Strimzi 1.x ships as well); the
+ * Deployment runs `spec.images.thirdParty['kafka-exporter']`, pinned by digest
+ * when the stack sets `images.digests.kafka-exporter`.
+ */
+export const KAFKA_EXPORTER_IMAGE = THIRD_PARTY_IMAGES['kafka-exporter'];
 
 /** kafka_exporter's default listen port, where `/metrics` and `/healthz` are served. */
 export const KAFKA_EXPORTER_PORT = 9308;
@@ -84,13 +89,19 @@ export class KafkaExporter extends Construct {
     hardenedDeployment(this, 'Deployment', {
       name,
       namespace: exporterNamespace(spec),
-      image: KAFKA_EXPORTER_IMAGE,
+      image: spec.images.thirdParty['kafka-exporter'],
       args: kafkaExporterArgs(spec),
       env: [passwordEnv('KAFKA_PASSWORD', client)],
       port: { name: 'metrics', number: KAFKA_EXPORTER_PORT, healthPath: '/healthz' },
       resources: KAFKA_EXPORTER_RESOURCES,
       uid: EXPORTER_UID,
       client,
+    });
+    monitoringNetworkPolicy(this, 'NetworkPolicy', spec, {
+      name,
+      namespace: exporterNamespace(spec),
+      port: KAFKA_EXPORTER_PORT,
+      from: 'prometheus',
     });
   }
 }

@@ -1,13 +1,18 @@
 import { Construct } from 'constructs';
-import type { PlatformSpec, Resources } from '../../platform/index.js';
+import { THIRD_PARTY_IMAGES, type PlatformSpec, type Resources } from '../../platform/index.js';
 import { resource } from '../support/resource.js';
 import { NAME_LABEL } from '../support/labels.js';
 import { MONITORING_COMPONENT } from './api.js';
 import { hardenedDeployment, passwordEnv } from './hardened-pod.js';
 import { caFile, monitoringClient } from './monitoring-client.js';
+import { monitoringNetworkPolicy } from './monitoring-network-policy.js';
 
-/** Redpanda Console, pinned. It works with any Kafka API, not only Redpanda's. */
-export const REDPANDA_CONSOLE_IMAGE = 'docker.redpanda.com/redpandadata/console:v3.7.3';
+/**
+ * Redpanda Console by tag; it works with any Kafka API, not only Redpanda's.
+ * The Deployment runs `spec.images.thirdParty['redpanda-console']`, pinned by
+ * digest when the stack sets `images.digests.redpanda-console`.
+ */
+export const REDPANDA_CONSOLE_IMAGE = THIRD_PARTY_IMAGES['redpanda-console'];
 
 /** Console's default HTTP port (`server.listenPort`). */
 export const REDPANDA_CONSOLE_PORT = 8080;
@@ -73,12 +78,18 @@ export class RedpandaConsole extends Construct {
     hardenedDeployment(this, 'Deployment', {
       name: REDPANDA_CONSOLE_NAME,
       namespace,
-      image: REDPANDA_CONSOLE_IMAGE,
+      image: spec.images.thirdParty['redpanda-console'],
       env: redpandaConsoleEnv(spec),
       port: { name: 'http', number: REDPANDA_CONSOLE_PORT, healthPath: '/admin/health' },
       resources: REDPANDA_CONSOLE_RESOURCES,
       uid: CONSOLE_UID,
       client: monitoringClient(spec, 'console'),
+    });
+    monitoringNetworkPolicy(this, 'NetworkPolicy', spec, {
+      name: REDPANDA_CONSOLE_NAME,
+      namespace,
+      port: REDPANDA_CONSOLE_PORT,
+      from: 'namespace',
     });
     resource(this, 'Service', {
       apiVersion: 'v1',

@@ -2,6 +2,7 @@ import {
   clusterCaSecret,
   DATABASE_SECRET,
   SERVICE_ENV,
+  topicRecordLimit,
   USER_PASSWORD_KEY,
   type PlatformSpec,
   type SecretKeyRef,
@@ -47,6 +48,8 @@ export function consumerEnv(spec: PlatformSpec, service: ServiceSpec): EnvEntry[
       : [{ name: SERVICE_ENV.consumerGroup, value: service.consumerGroup }]),
     { name: SERVICE_ENV.topics, value: service.consumes.join(',') },
     { name: SERVICE_ENV.deadLetterTopic, value: service.deadLetterTopic },
+    // Dead letters are fitted below the dead-letter topic's limit (services/lib/dead-letter.ts).
+    { name: SERVICE_ENV.deadLetterMaxBytes, value: String(topicRecordLimit(spec, service.deadLetterTopic)) },
     { name: SERVICE_ENV.port, value: String(service.port) },
   ];
   if (service.mode === 'kafka') {

@@ -13,6 +13,8 @@ export const POSTGRES_PORT = 5432;
 
 /** The cluster DNS pods (CoreDNS keeps kube-dns's label). */
 const DNS = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, port: 53 };
+/** The same DNS peer, for the monitoring workloads' policies. */
+export const DNS_PEER: Readonly<typeof DNS> = DNS;
 
 /** Distinct ports of a `host:port,host:port` bootstrap list, sorted. */
 export function bootstrapPorts(bootstrapServers: string): number[] {

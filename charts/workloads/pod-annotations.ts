@@ -1,4 +1,5 @@
 import {
+  DAPR_APP_TOKEN_SECRET,
   DAPR_GRACEFUL_SHUTDOWN_SECONDS,
   HEALTH_PATHS,
   DAPR_METRICS_PORT,
@@ -57,5 +58,7 @@ export function daprAnnotations(service: Pick<ServiceSpec, 'appId' | 'port'>): R
     'dapr.io/sidecar-memory-limit': limits.memory,
     'dapr.io/graceful-shutdown-seconds': String(DAPR_GRACEFUL_SHUTDOWN_SECONDS),
     'dapr.io/disable-builtin-k8s-secret-store': 'true',
+    // daprd sends key `token` of this Secret as `dapr-api-token`; the app checks it (platform/dapr-app-token.ts).
+    'dapr.io/app-token-secret': DAPR_APP_TOKEN_SECRET.name,
   };
 }

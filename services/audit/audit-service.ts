@@ -38,21 +38,15 @@ export const auditService: ServiceDefinition<TaskEvent> = {
     const store = new AuditStore(pool);
     await store.migrate();
     log.info({ table: 'audit_events' }, 'audit schema ready');
-    let healthy = true;
+    // A failed write throws pgError's classified error: the library holds the batch and reports
+    // PostgreSQL failing (readiness, the dependency gauge) until a write succeeds.
     const write = async (rows: AuditRow[]) => {
-      try {
-        const inserted = await store.insert(rows);
-        healthy = true;
-        if (inserted < rows.length) log.debug({ skipped: rows.length - inserted }, 'events already recorded were skipped');
-      } catch (error) {
-        healthy = !(error as { canRetry?: boolean }).canRetry;
-        throw error;
-      }
+      const inserted = await store.insert(rows);
+      if (inserted < rows.length) log.debug({ skipped: rows.length - inserted }, 'events already recorded were skipped');
     };
     return {
       handle: (event, context) => write([toAuditRow(event, context)]),
       handleBatch: (events: readonly ReceivedEvent<TaskEvent>[]) => write(events.map(({ event, context }) => toAuditRow(event, context))),
-      isReady: () => healthy,
       close: () => pool.end(),
     };
   },

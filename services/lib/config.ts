@@ -7,7 +7,14 @@
  * broker address and credentials.
  */
 import { hostname } from 'node:os';
-import { SERVICE_ENV, type SaslMechanism, type ServiceMode, type ServiceSpec } from '../../platform/index.js';
+import {
+  DAPR_APP_TOKEN_SECRET,
+  SERVICE_ENV,
+  topicRecordLimit,
+  type SaslMechanism,
+  type ServiceMode,
+  type ServiceSpec,
+} from '../../platform/index.js';
 import { EnvReader, type Env } from './env-reader.js';
 import { defaultServiceSpec, platformDefaults } from './platform-defaults.js';
 
@@ -65,7 +72,52 @@ export interface ServiceConfig {
   };
   /** PostgreSQL connection string; required when the spec says `database: true`. Never logged. */
   readonly databaseUrl: string | null;
+  /** Largest dead-letter record, in bytes (`KAFKA_DLQ_MAX_MESSAGE_BYTES`). @default `topicRecordLimit` of the spec's dead-letter topic (1 MiB) */
+  readonly deadLetterMaxBytes: number;
+  /**
+   * Dapr mode: the app API token the sidecar sends as `dapr-api-token`
+   * (`APP_API_TOKEN`, from the Secret in platform/dapr-app-token.ts); deliveries
+   * without it are refused. Required in Dapr mode, null in Kafka mode. Never logged.
+   */
+  readonly appApiToken: string | null;
+  /** Bounds of the HTTP server; `HTTP_LIMIT_DEFAULTS` says where the defaults come from. */
+  readonly http: HttpLimits;
 }
+
+/** Service settings of the library beyond the platform's own variables; a stack sets them under `services.<name>.env`. */
+export const LIBRARY_ENV = {
+  maxBodyBytes: 'HTTP_MAX_BODY_BYTES',
+  maxConcurrentDeliveries: 'DAPR_MAX_CONCURRENT_DELIVERIES',
+} as const;
+
+export interface HttpLimits {
+  /**
+   * Largest request body read, in bytes; a larger one is answered 413 (a
+   * Dapr delivery: DROP, since the sidecar would retry it for ever) without
+   * being buffered. @default 2 MiB
+   */
+  readonly maxBodyBytes: number;
+  /**
+   * Dapr deliveries handled at once; the ones beyond are answered 429 with
+   * `Retry-After` before their body is read, which the sidecar retries
+   * (any status but 404 is retriable). @default 8
+   */
+  readonly maxConcurrentDeliveries: number;
+}
+
+/**
+ * Defaults of `HttpLimits`, from measurement (`npx tsx bench/memory-costs.ts`,
+ * Node 22, this project's machine): a delivery of a CloudEvent carrying a
+ * 1 MiB event (Dapr's `maxMessageBytes`, the largest the sidecar delivers)
+ * holds about 5.1 MiB while it is read, parsed and handled (the body buffer,
+ * its string, the parsed CloudEvent, the event's JSON and the event); a
+ * typical 600-byte task update about 9 KiB. 2 MiB of body covers the largest
+ * delivery with room for base64 (`data_base64`, 4/3) and the envelope; 8
+ * at once bound the worst case to about 41 MiB of the 48 MiB heap... only if
+ * all eight are maximal, which a topic of small events never comes near, and
+ * leave the sidecar's per-partition deliveries (3 partitions per topic) room.
+ */
+export const HTTP_LIMIT_DEFAULTS: HttpLimits = { maxBodyBytes: 2 * 1024 * 1024, maxConcurrentDeliveries: 8 };
 
 /**
  * Reads the configuration of service `name` from `env`, falling back to
@@ -114,6 +166,23 @@ export function loadServiceConfig(name: string, env: Env = process.env, spec: Se
         hint: 'set it to a postgres:// connection string (the service keeps its state in PostgreSQL)',
       })
     : read.secret(SERVICE_ENV.databaseUrl, { optional: true });
+  const deadLetterMaxBytes = read.integer(SERVICE_ENV.deadLetterMaxBytes, {
+    default: topicRecordLimit(platform, deadLetterTopic ?? spec.deadLetterTopic),
+    min: 16 * 1024,
+    max: 64 * 1024 * 1024,
+  });
+  const appApiToken =
+    mode === 'dapr'
+      ? read.secret(SERVICE_ENV.appApiToken, {
+          hint: `set it from Secret ${DAPR_APP_TOKEN_SECRET.name}, key "${DAPR_APP_TOKEN_SECRET.key}" (the token the sidecar sends; deliveries without it are refused)`,
+        })
+      : undefined;
+  const maxBodyBytes = read.integer(LIBRARY_ENV.maxBodyBytes, { default: HTTP_LIMIT_DEFAULTS.maxBodyBytes, min: 16 * 1024, max: 64 * 1024 * 1024 });
+  const maxConcurrentDeliveries = read.integer(LIBRARY_ENV.maxConcurrentDeliveries, {
+    default: HTTP_LIMIT_DEFAULTS.maxConcurrentDeliveries,
+    min: 1,
+    max: 1024,
+  });
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     read.problem(SERVICE_ENV.databaseUrl, 'is not a postgres:// or postgresql:// connection string');
   }
@@ -133,6 +202,9 @@ export function loadServiceConfig(name: string, env: Env = process.env, spec: Se
     port: port!,
     dapr: { pubsubName: pubsubName!, httpPort: daprHttpPort! },
     databaseUrl: databaseUrl ?? null,
+    deadLetterMaxBytes: deadLetterMaxBytes!,
+    appApiToken: appApiToken ?? null,
+    http: { maxBodyBytes: maxBodyBytes!, maxConcurrentDeliveries: maxConcurrentDeliveries! },
   };
 }
 
@@ -142,14 +214,25 @@ export function describeConfig(config: ServiceConfig): Record<string, unknown> {
     ...config,
     kafka: config.kafka && { ...config.kafka, password: config.kafka.password === undefined ? undefined : '(set)' },
     databaseUrl: config.databaseUrl === null ? null : redactUrl(config.databaseUrl),
+    appApiToken: config.appApiToken === null ? null : '(set)',
   };
 }
 
-/** A URL with its password replaced by `***`. */
+/**
+ * Query parameters of a PostgreSQL connection string that carry secrets
+ * (libpq's `password` and `sslpassword`, which pg's parser also reads).
+ * @see https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS
+ */
+export const SECRET_URL_PARAMETERS: readonly string[] = ['password', 'sslpassword'];
+
+/** A URL with its password, and any secret query parameter, replaced by `***`. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const name of [...parsed.searchParams.keys()]) {
+      if (SECRET_URL_PARAMETERS.includes(name.toLowerCase())) parsed.searchParams.set(name, '***');
+    }
     return parsed.toString();
   } catch {
     return '(unparseable)';

@@ -9,12 +9,27 @@ import { errorCode } from './errors.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 
+export interface DependencyHealthOptions {
+  /**
+   * How long a failure keeps a dependency failing without a newer one. In
+   * Kafka mode the consumer itself retries the held message, so only a
+   * success clears a failure (no limit). In Dapr mode the sidecar stops
+   * delivering while `/readyz` fails (its app health check, Dapr's
+   * `dapr.io/app-health-check-path`), so no success could ever come: there a
+   * failure lapses after this long, deliveries resume, and the next failure,
+   * if any, pauses them again. @default no limit
+   * @see https://docs.dapr.io/operations/resiliency/health-checks/app-health/
+   */
+  readonly holdMs?: number;
+}
+
 export class DependencyHealth {
-  private readonly failing = new Map<string, { since: number; failures: number }>();
+  private readonly failing = new Map<string, { since: number; last: number; failures: number }>();
 
   constructor(
     private readonly metrics: ServiceMetrics,
     private readonly log: Logger,
+    private readonly options: DependencyHealthOptions = {},
   ) {}
 
   /** Publishes `dependency` as up (1) before any failure, so the gauge exists from the start. */
@@ -29,9 +44,10 @@ export class DependencyHealth {
     const state = this.failing.get(dependency);
     if (state) {
       state.failures++;
+      state.last = Date.now();
       return;
     }
-    this.failing.set(dependency, { since: Date.now(), failures: 1 });
+    this.failing.set(dependency, { since: Date.now(), last: Date.now(), failures: 1 });
     this.metrics.setDependencyUp(dependency, false);
     this.log.error({ dependency, err: error, code: errorCode(error) }, 'dependency failing: holding messages and retrying until it answers');
   }
@@ -49,11 +65,27 @@ export class DependencyHealth {
 
   /** Whether no dependency is failing. */
   allUp(): boolean {
+    this.lapse();
     return this.failing.size === 0;
   }
 
   /** Names of the failing dependencies. */
   down(): string[] {
+    this.lapse();
     return [...this.failing.keys()];
+  }
+
+  /** Ends failures older than `holdMs` with no newer one (see `DependencyHealthOptions.holdMs`). */
+  private lapse(): void {
+    const { holdMs } = this.options;
+    if (holdMs === undefined) return;
+    const now = Date.now();
+    for (const [name, state] of this.failing) {
+      if (now - state.last >= holdMs) {
+        this.failing.delete(name);
+        this.metrics.setDependencyUp(name, true);
+        this.log.info({ dependency: name, holdMs, failures: state.failures }, 'no dependency failure for a while: accepting deliveries again');
+      }
+    }
   }
 }

@@ -44,10 +44,26 @@ export class EnvReader {
     return this.raw(name) ?? this.missing(name, options, options.hint ?? 'set it');
   }
 
-  /** A secret: same as `string`, but the value never appears in a problem. */
+  /**
+   * A secret: same as `string`, but the value never appears in a problem, and
+   * it is taken byte for byte, so one with a line break or space at either end
+   * is refused loudly instead of being trimmed or used: such a value is almost
+   * always a Secret made with `kubectl create secret --from-file` from a file
+   * that ends with a newline, and used as is it fails later and obscurely (a
+   * SASL authentication failure, tokens that never verify). Trimming would
+   * hide the mistake from the other users of the same Secret.
+   */
   secret(name: string, options: { hint?: string; optional?: boolean } = {}): string | undefined {
     const value = this.env[name];
-    if (value !== undefined && value !== '') return value;
+    if (value !== undefined && value !== '') {
+      const edge = /^\s|\s$/.exec(value) ? (/[\r\n]$/.test(value) ? 'ends with a line break' : 'starts or ends with whitespace') : undefined;
+      if (edge === undefined) return value;
+      this.problem(
+        name,
+        `${edge} (${value.length} characters; the value is not shown). A Secret created with kubectl create secret --from-file keeps the file's last newline: recreate it from a file without one (printf '%s' "$VALUE" > file) or with --from-literal`,
+      );
+      return undefined;
+    }
     if (!options.optional) this.problem(name, `is not set; ${options.hint ?? 'set it from its Secret'}`);
     return undefined;
   }

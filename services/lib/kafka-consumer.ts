@@ -2,10 +2,16 @@
  * Direct Kafka consumption: a consumer group member that fetches batches,
  * hands them to the `MessageProcessor`, and commits each partition's offset
  * only after every message before it is handled or dead-lettered. Nothing is
- * committed automatically. When the stream fails (broker away, rebalance
- * during a commit, dead-letter topic unwritable) the session is closed and a
- * new one resumes from the committed offsets: messages are redelivered, never
- * skipped, so handlers must be idempotent.
+ * committed automatically. When the stream or the group membership fails
+ * (broker away, a failed rejoin, which the client reports as an `error`
+ * event, a commit that does not land) the session is closed and, after a
+ * capped backoff, a new one resumes from the committed offsets: messages are
+ * redelivered, never skipped, so handlers must be idempotent. The process
+ * never exits for it; `/readyz` is false until a new session has joined.
+ *
+ * Rebalances: records of partitions this member no longer owns are dropped
+ * unhandled, records fetched again after a join are not handled twice, and
+ * no commit names a partition the member lost (`PartitionTracker`).
  *
  * Batches are pipelined, with a fixed bound on what is in flight: while the
  * handler works on one batch, the stream fetches ahead (up to `highWaterMark`
@@ -15,7 +21,9 @@
  * offsets are committed only after its handler call finished.
  */
 import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
+import { classify } from './classify.js';
 import type { ServiceConfig, KafkaConnectionConfig } from './config.js';
+import type { DependencyHealth } from './dependency-health.js';
 import { TransientError } from './errors.js';
 import type { RawMessage } from './dead-letter.js';
 import { loadKafkaClient } from './kafka-client.js';
@@ -23,6 +31,7 @@ import { kafkaClientOptions } from './kafka-options.js';
 import type { Logger } from './logger.js';
 import type { BatchOutcome, MessageProcessor, PreparedBatch } from './message-processor.js';
 import type { ServiceMetrics } from './metrics.js';
+import { PartitionTracker } from './partition-tracker.js';
 import { backoffDelayMs, sleep, SPEC_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 /** Knobs of the consumer; the defaults suit the platform's topics. */
@@ -119,6 +128,8 @@ export interface KafkaConsumerRunnerOptions {
   readonly metrics: ServiceMetrics;
   readonly retry?: RetryPolicy;
   readonly tuning?: Partial<KafkaConsumerTuning>;
+  /** Where broker failures and recoveries are reported. @default none */
+  readonly health?: DependencyHealth;
 }
 
 export class KafkaConsumerRunner {
@@ -130,6 +141,8 @@ export class KafkaConsumerRunner {
   private stream: Stream | undefined;
   private loop: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
+  /** Ownership and progress of the current session's partitions. */
+  private readonly partitions = new PartitionTracker();
 
   constructor(private readonly options: KafkaConsumerRunnerOptions) {
     if (options.config.kafka === null) throw new Error('kafka mode needs KAFKA_BOOTSTRAP_SERVERS');
@@ -160,21 +173,32 @@ export class KafkaConsumerRunner {
     return this.stopping;
   }
 
+  /** Whether this member owns a partition now (false between sessions). */
+  owns(topic: string, partition: number | null): boolean {
+    return this.partitions.owns(topic, partition);
+  }
+
   private async run(): Promise<void> {
-    const { log } = this.options;
+    const { log, health } = this.options;
     const signal = this.stopController.signal;
     for (let failures = 0; !signal.aborted;) {
+      let failure: unknown;
       try {
         await this.session();
         failures = 0;
       } catch (err) {
-        failures++;
-        const delayMs = backoffDelayMs(this.retry, failures);
-        log.error({ err, delayMs }, 'consumer session failed; resuming from committed offsets');
-        await sleep(delayMs, signal);
+        failure = err;
       } finally {
         await this.closeSession();
       }
+      if (failure === undefined || signal.aborted) continue;
+      failures++;
+      // Backoff capped at the policy's longest wait: reconnects go on for as long as the broker is away.
+      const delayMs = backoffDelayMs(this.retry, failures);
+      const classified = classify(failure);
+      if (classified.kind === 'dependency') health?.failed('kafka', failure);
+      log.error({ err: failure, delayMs, failures }, 'consumer session failed; resuming from committed offsets');
+      await sleep(delayMs, signal);
     }
   }
 
@@ -192,6 +216,19 @@ export class KafkaConsumerRunner {
       rebalanceTimeout: this.tuning.sessionTimeoutMs,
     });
     this.consumer = consumer;
+    let sessionError: unknown;
+    // The client emits 'error' when a rejoin fails (coordinator failover, broker restart); without a
+    // listener Node would throw it and end the process. End the session instead: it resumes from the
+    // committed offsets after a backoff (`run`).
+    consumer.on('error', (err: unknown) => {
+      sessionError ??= err;
+      log.warn({ err }, 'consumer group membership failed');
+      this.stream?.destroy(err instanceof Error ? err : new Error(String(err)));
+    });
+    const onAssignment = () => this.assignmentChanged(consumer);
+    consumer.on('consumer:group:join', onAssignment);
+    consumer.on('consumer:group:rebalance', onAssignment);
+    consumer.on('consumer:group:leave', onAssignment);
     const stream = await consumer.consume({
       topics: [...config.topics],
       autocommit: false,
@@ -201,6 +238,7 @@ export class KafkaConsumerRunner {
       fallbackMode: config.startFrom,
     });
     this.stream = stream;
+    if (sessionError !== undefined) throw sessionError;
     // Keep the stream in pull mode for its whole life. @platformatic/kafka skips a fetch while
     // `readableFlowing` is null, which Node sets when readBatch removes its last 'readable'
     // listener between two batches; the skipped fetch never pushes, so Node never calls _read
@@ -212,10 +250,22 @@ export class KafkaConsumerRunner {
     });
     consumer.on('consumer:lag', (lag) => this.reportLag(lag));
     consumer.startLagMonitoring({ topics: [...config.topics] }, this.tuning.lagIntervalMs);
-    log.info({ group: config.consumerGroup, topics: config.topics }, 'consumer joined its group');
+    log.info({ group: config.consumerGroup, topics: config.topics, partitions: this.partitions.ownedPartitions() }, 'consumer joined its group');
+    this.options.health?.recovered('kafka');
 
-    await this.pipeline(stream, signal);
-    if (streamError !== undefined && !signal.aborted) throw streamError;
+    await this.pipeline(stream, consumer, signal);
+    if (!signal.aborted && (sessionError ?? streamError) !== undefined) throw sessionError ?? streamError;
+  }
+
+  /** Applies the member's current assignment (after a join, a rebalance or leaving). */
+  private assignmentChanged(consumer: Consumer<Buffer, Buffer, Buffer, Buffer>): void {
+    const change = this.partitions.assign(consumer.generationId, consumer.assignments);
+    if (change.assigned.length > 0 || change.revoked.length > 0) {
+      this.options.log.info(
+        { generation: change.generation, assigned: change.assigned, revoked: change.revoked, kept: change.kept },
+        'partition assignment changed',
+      );
+    }
   }
 
   /**
@@ -226,21 +276,26 @@ export class KafkaConsumerRunner {
    * handled, the next decoded and waiting for it, and the previous one's
    * commit in flight. A batch that stops early (shutdown during retries) ends
    * the pipeline: the batch read behind it is dropped unhandled and redelivered.
+   *
+   * Which records of a batch are handled is decided only when its turn comes
+   * (after the previous batch's handler call), because a rebalance during
+   * that call changes what this member owns: see `PartitionTracker.admit`.
    */
-  private async pipeline(stream: Stream, signal: AbortSignal): Promise<void> {
+  private async pipeline(stream: Stream, consumer: Consumer<Buffer, Buffer, Buffer, Buffer>, signal: AbortSignal): Promise<void> {
     const { processor, log } = this.options;
     const { maxBatch, maxFetchBytes, commitTimeoutMs } = this.tuning;
+    const owns = (topic: string, partition: number | null) => this.partitions.owns(topic, partition);
     const start = (batch: KafkaMessage[], prepared: PreparedBatch, before: Promise<void>): InFlightBatch => {
       const size = batch.length;
-      const outcome = processor.handle(prepared);
+      const outcome = processor.handle(prepared, { owns });
       const committed = (async (messages: KafkaMessage[] | undefined) => {
-        const { completed, succeeded, deadLettered } = await outcome;
-        log.debug({ messages: size, completed, succeeded, deadLettered }, 'batch processed');
+        const { completed, succeeded, deadLettered, abandoned } = await outcome;
+        log.debug({ messages: size, completed, succeeded, deadLettered, abandoned: abandoned.size }, 'batch processed');
         // Keep only the (at most one per partition) messages to commit, not the batch, while waiting.
         const targets = commitTargets(messages!, completed);
         messages = undefined;
         await before;
-        await commitMessages(targets, commitTimeoutMs);
+        await this.commit(consumer, targets, abandoned, commitTimeoutMs);
         log.debug({ messages: completed }, 'batch committed');
       })(batch);
       // Both are awaited below; these handlers only keep a failure from counting as unhandled meanwhile.
@@ -253,14 +308,21 @@ export class KafkaConsumerRunner {
       while (!signal.aborted) {
         const batch = await readBatch(stream, maxBatch, maxFetchBytes, signal);
         if (batch === null) break;
-        const prepared = processor.prepare(batch.map(toRawMessage));
+        // Decoded while the previous batch is handled; redone below in the rare case a rebalance removes records.
+        let prepared = processor.prepare(batch.map(toRawMessage));
         if (previous) {
           const { completed } = await previous.outcome;
           if (completed < previous.size) break;
           // Bounds the commits queued behind the handler to one (and surfaces a failed commit).
           await previous.before;
         }
-        previous = start(batch, prepared, previous?.committed ?? Promise.resolve());
+        const { admitted, dropped } = this.partitions.admit(batch);
+        if (admitted.length < batch.length) {
+          log.info({ ...dropped, admitted: admitted.length }, 'records dropped after a rebalance: revoked, stale or already handled');
+          if (admitted.length === 0) continue;
+          prepared = processor.prepare(admitted.map(toRawMessage));
+        }
+        previous = start(admitted, prepared, previous?.committed ?? Promise.resolve());
       }
       await previous?.committed;
     } finally {
@@ -279,10 +341,35 @@ export class KafkaConsumerRunner {
     this.options.metrics.setLag(rows);
   }
 
+  /**
+   * Commits the offset after each of `targets`, except for partitions this
+   * member no longer owns or gave up (`abandoned`); fails with a retryable
+   * error after `timeoutMs`. Commits go straight to the group coordinator
+   * (`Consumer#commit`), not through the stream's queue, which keeps a failed
+   * commit and flushes it again after the next join, whatever was revoked.
+   */
+  private async commit(
+    consumer: Consumer<Buffer, Buffer, Buffer, Buffer>,
+    targets: readonly KafkaMessage[],
+    abandoned: ReadonlySet<string>,
+    timeoutMs: number,
+  ): Promise<void> {
+    const offsets = this.partitions.commitOffsets(targets, abandoned);
+    if (offsets.length === 0) return;
+    let succeeded = false;
+    try {
+      await withTimeout(consumer.commit({ offsets }), timeoutMs);
+      succeeded = true;
+    } finally {
+      this.partitions.settled(offsets, succeeded);
+    }
+  }
+
   private async closeSession(): Promise<void> {
     const { consumer, stream } = this;
     this.stream = undefined;
     this.consumer = undefined;
+    this.partitions.reset();
     if (!consumer) return;
     consumer.stopLagMonitoring();
     try {
@@ -324,18 +411,20 @@ function commitTargets(batch: readonly KafkaMessage[], completed: number): Kafka
   return [...last.values()];
 }
 
-/** Commits the offset after each of `targets`, failing with a retryable error after `timeoutMs`. */
-async function commitMessages(targets: readonly KafkaMessage[], timeoutMs: number): Promise<void> {
-  if (targets.length === 0) return;
+/** `commit`, or a retryable `KAFKA_COMMIT_TIMEOUT` after `timeoutMs`. */
+async function withTimeout(commit: Promise<void>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new TransientError(`offset commit did not complete within ${timeoutMs} ms`, { code: 'KAFKA_COMMIT_TIMEOUT' })),
+      () =>
+        reject(
+          new TransientError(`offset commit did not complete within ${timeoutMs} ms`, { code: 'KAFKA_COMMIT_TIMEOUT', dependency: 'kafka' }),
+        ),
       timeoutMs,
     );
   });
   try {
-    await Promise.race([Promise.all(targets.map((message) => message.commit())), timeout]);
+    await Promise.race([commit, timeout]);
   } finally {
     clearTimeout(timer);
   }

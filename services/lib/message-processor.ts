@@ -1,25 +1,37 @@
 /**
  * Handles the messages of one fetched batch (Kafka mode): decode and validate
- * each, hand the valid ones to the handler (as a batch when it can), retry
- * retryable failures per the policy, and collect a dead letter for every
- * message given up on. It never skips a message silently: each one ends as
- * `success` or `dead_letter`, or the batch stops early at shutdown and the
- * caller commits only the completed prefix.
+ * each, hand the valid ones to the handler (as a batch when it can), and
+ * decide each failure by its kind (`classify`):
+ *
+ * - a message failure follows the specification: 3 attempts with exponential
+ *   backoff (at once when `canRetry` is false), then a dead letter;
+ * - a dependency failure never dead-letters: the same call is retried with
+ *   backoff capped at `retry.maxDelayMs` for as long as it takes, the
+ *   dependency is reported failing (readiness, the dependency gauge), and no
+ *   later message is taken meanwhile, so nothing is committed past it.
+ *
+ * It never skips a message silently: each one ends as `success` or
+ * `dead_letter`, or the batch stops early (shutdown) and the caller commits
+ * only the completed prefix, or its partition is given up because a
+ * rebalance moved it to another member while a dependency was down
+ * (`abandoned`: never committed here, the new owner handles it).
  */
-import { canRetry, ServiceError } from './errors.js';
+import { classify } from './classify.js';
+import { ServiceError } from './errors.js';
 import { parseEvent } from './event-validation.js';
 import type { AnyEvent, EventKind } from './events.js';
 import { eventKindOfTopic } from './event-topics.js';
 import { deadLetterEnvelope, type DeadLetterEnvelope, type RawMessage } from './dead-letter.js';
+import type { DependencyHealth } from './dependency-health.js';
 import type { EventContext, EventHandler, ReceivedEvent } from './handler.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
-import { retry, type RetryPolicy } from './retry.js';
+import { backoffDelayMs, sleep, type RetryPolicy } from './retry.js';
 
 /** Thrown out of a handler call when shutdown cut its retries short; the message stays uncommitted. */
 export class ShutdownInterruptedError extends ServiceError {
   constructor(cause: unknown) {
-    super('SHUTDOWN_INTERRUPTED', 'shutdown began while the message was being retried', true, { cause });
+    super('SHUTDOWN_INTERRUPTED', 'shutdown began while the message was being retried', true, { cause }, 'dependency');
   }
 }
 
@@ -27,6 +39,7 @@ export interface MessageProcessorOptions {
   /** App id written into dead letters and the `service` label. */
   readonly service: string;
   readonly handler: EventHandler;
+  /** Attempts and backoff of message failures; its `maxDelayMs` also caps the waits between dependency retries. */
   readonly retry: RetryPolicy;
   readonly metrics: ServiceMetrics;
   readonly log: Logger;
@@ -36,14 +49,32 @@ export interface MessageProcessorOptions {
   readonly deadLetter: (letters: readonly DeadLetterEnvelope[]) => Promise<void>;
   /** Event type of a topic. @default `eventKindOfTopic` */
   readonly eventKindOf?: (topic: string) => EventKind;
+  /** Where dependency failures and recoveries are reported. @default none */
+  readonly health?: DependencyHealth;
+}
+
+/** Per-call options of `MessageProcessor.handle`. */
+export interface HandleOptions {
+  /**
+   * Whether this member still owns a message's partition. Asked before each
+   * retry of a dependency failure and before each message handled one by one,
+   * so a batch held through a long outage is given up for the partitions a
+   * rebalance moved away. @default always
+   */
+  readonly owns?: (topic: string, partition: number | null) => boolean;
 }
 
 /** How far a batch got. */
 export interface BatchOutcome {
-  /** Messages at the front of the batch that are finished (handled or dead-lettered): commit up to here. */
+  /** Messages at the front of the batch that are finished (handled, dead-lettered or abandoned): commit up to here. */
   readonly completed: number;
   readonly succeeded: number;
   readonly deadLettered: number;
+  /**
+   * `topic:partition` keys whose messages were given up because the partition
+   * was moved to another member: nothing of this batch may be committed for them.
+   */
+  readonly abandoned: ReadonlySet<string>;
 }
 
 interface Item {
@@ -54,6 +85,8 @@ interface Item {
   letter?: DeadLetterEnvelope;
   /** Why it was given up on. */
   error?: unknown;
+  /** Set when its partition was moved away before it was handled. */
+  abandoned?: boolean;
 }
 
 const PREPARED = Symbol('prepared');
@@ -63,16 +96,31 @@ export interface PreparedBatch {
   readonly [PREPARED]: { readonly items: Item[]; readonly valid: Item[] };
 }
 
+/** What trying one handler call came to. */
+type Attempted =
+  | { readonly outcome: 'done' }
+  | { readonly outcome: 'abandoned' }
+  | { readonly outcome: 'failed'; readonly error: unknown; readonly attempts: number };
+
+/** `topic:partition`, the key of a partition. */
+export function partitionKeyOf(topic: string, partition: number | null): string {
+  return `${topic}:${partition}`;
+}
+
+const ALWAYS_OWNED = () => true;
+
 export class MessageProcessor {
   private readonly kindOf: (topic: string) => EventKind;
+  /** Dependencies this processor reported failing; a successful call clears them. */
+  private readonly failingDependencies = new Set<string>();
 
   constructor(private readonly options: MessageProcessorOptions) {
     this.kindOf = options.eventKindOf ?? eventKindOfTopic;
   }
 
   /** Processes `messages` in order; writes their dead letters before resolving. */
-  process(messages: readonly RawMessage[]): Promise<BatchOutcome> {
-    return this.handle(this.prepare(messages));
+  process(messages: readonly RawMessage[], options: HandleOptions = {}): Promise<BatchOutcome> {
+    return this.handle(this.prepare(messages), options);
   }
 
   /**
@@ -101,8 +149,9 @@ export class MessageProcessor {
   }
 
   /** Handles a batch from `prepare`, in order; writes its dead letters before resolving. */
-  async handle(prepared: PreparedBatch): Promise<BatchOutcome> {
+  async handle(prepared: PreparedBatch, options: HandleOptions = {}): Promise<BatchOutcome> {
     const { items, valid } = prepared[PREPARED];
+    const owns = options.owns ?? ALWAYS_OWNED;
     let succeeded = 0;
     for (const item of items) if (item.letter) this.logDeadLetter(item, 0);
 
@@ -115,32 +164,48 @@ export class MessageProcessor {
 
     const handleBatch = this.options.handler.handleBatch?.bind(this.options.handler);
     let batchDone = false;
-    if (handleBatch && valid.length > 1) {
-      try {
-        await this.attempt(valid, (received) => handleBatch(received));
-        for (const item of valid) item.done = true;
-        succeeded += valid.length;
-        batchDone = true;
-      } catch (error) {
-        if (error instanceof ShutdownInterruptedError) return this.finish(items, succeeded);
-        this.options.log.warn({ err: error, messages: valid.length }, 'batch failed; handling its events one by one');
-      }
-    }
-    if (!batchDone) {
-      for (const item of valid) {
-        try {
-          await this.attempt([item], (received) =>
-            handleBatch ? handleBatch(received) : this.options.handler.handle(received[0]!.event, received[0]!.context),
-          );
-          item.done = true;
-          succeeded++;
-        } catch (error) {
-          if (error instanceof ShutdownInterruptedError) break;
-          giveUp(item, error, (error as { attempts?: number }).attempts ?? this.options.retry.attempts);
+    try {
+      if (handleBatch && valid.length > 1) {
+        const attempted = await this.attempt(valid, (received) => handleBatch(received), true, owns);
+        if (attempted.outcome === 'failed') {
+          this.options.log.warn({ err: attempted.error, messages: valid.length }, 'batch failed; handling its events one by one');
+        } else {
+          for (const item of valid) item.done = true;
+          succeeded += valid.filter((item) => !item.abandoned).length;
+          batchDone = true;
         }
       }
+      if (!batchDone) {
+        for (const item of valid) {
+          if (item.done) continue;
+          if (!owns(item.message.topic, item.message.partition)) {
+            this.abandon(item);
+            continue;
+          }
+          const attempted = await this.attempt(
+            [item],
+            (received) =>
+              handleBatch ? handleBatch(received) : this.options.handler.handle(received[0]!.event, received[0]!.context),
+            false,
+            owns,
+          );
+          if (attempted.outcome === 'done') {
+            item.done = true;
+            succeeded++;
+          } else if (attempted.outcome === 'failed') {
+            giveUp(item, attempted.error, attempted.attempts);
+          }
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof ShutdownInterruptedError)) throw error;
     }
     return this.finish(items, succeeded);
+  }
+
+  private abandon(item: Item): void {
+    item.done = true;
+    item.abandoned = true;
   }
 
   private logDeadLetter(item: Item, attempts: number): void {
@@ -148,36 +213,76 @@ export class MessageProcessor {
     this.options.log.warn({ err: item.error, topic, partition, offset, attempts }, 'message dead-lettered');
   }
 
-  /** Calls `call` with retries; counts retries and success; rethrows the final error with `attempts`. */
-  private async attempt(items: readonly Item[], call: (received: readonly ReceivedEvent[]) => Promise<void>): Promise<void> {
-    const { metrics, signal } = this.options;
-    const topicCounts = countByTopic(items);
-    let attempts = 0;
-    try {
-      await retry(
-        this.options.retry,
-        async (attempt) => {
-          attempts = attempt;
-          const started = performance.now();
-          await call(items.map((item) => ({ event: item.event!, context: this.context(item.message, attempt) })));
-          const seconds = (performance.now() - started) / 1000;
-          for (const [topic, count] of topicCounts) {
-            metrics.observeHandling(topic, seconds, count);
-            metrics.processed(topic, 'success', count);
+  /**
+   * Calls `call` until it succeeds, retrying dependency failures for ever and
+   * message failures per the policy (a batch call returns at its first message
+   * failure, to be split). Counts retries and successes; throws
+   * `ShutdownInterruptedError` when shutdown ends a wait.
+   */
+  private async attempt(
+    items: readonly Item[],
+    call: (received: readonly ReceivedEvent[]) => Promise<void>,
+    batch: boolean,
+    owns: NonNullable<HandleOptions['owns']>,
+  ): Promise<Attempted> {
+    const { metrics, log, retry: policy, health } = this.options;
+    let current = items;
+    let messageAttempts = 0;
+    let dependencyFailures = 0;
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      try {
+        await call(current.map((item) => ({ event: item.event!, context: this.context(item.message, attempt) })));
+      } catch (error) {
+        const failure = classify(error);
+        if (failure.kind === 'dependency') {
+          dependencyFailures++;
+          const dependency = failure.dependency ?? 'unknown';
+          this.failingDependencies.add(dependency);
+          health?.failed(dependency, error);
+          for (const [topic, count] of countByTopic(current)) metrics.processed(topic, 'retry', count);
+          const delayMs = backoffDelayMs(policy, dependencyFailures);
+          log.warn(
+            { err: error, dependency, attempt, delayMs, messages: current.length },
+            'a dependency failed; holding the messages and retrying',
+          );
+          await this.wait(delayMs, error);
+          // A rebalance during the outage may have moved partitions away: their new owner handles them.
+          const kept = current.filter((item) => owns(item.message.topic, item.message.partition));
+          if (kept.length < current.length) {
+            for (const item of current) if (!kept.includes(item)) this.abandon(item);
+            log.info({ abandoned: current.length - kept.length, kept: kept.length }, 'partitions moved away while held; giving up their messages');
+            if (kept.length === 0) return { outcome: 'abandoned' };
+            current = kept;
           }
-        },
-        {
-          signal,
-          onRetry: ({ error, attempt, delayMs }) => {
-            for (const [topic, count] of topicCounts) metrics.processed(topic, 'retry', count);
-            this.options.log.warn({ err: error, attempt, delayMs, messages: items.length }, 'handling failed; retrying');
-          },
-        },
-      );
-    } catch (error) {
-      if (signal.aborted && canRetry(error)) throw new ShutdownInterruptedError(error);
-      throw Object.assign(error instanceof Error ? error : new Error(String(error)), { attempts });
+          continue;
+        }
+        messageAttempts++;
+        if (batch || !failure.canRetry || messageAttempts >= policy.attempts) return { outcome: 'failed', error, attempts: messageAttempts };
+        for (const [topic, count] of countByTopic(current)) metrics.processed(topic, 'retry', count);
+        const delayMs = backoffDelayMs(policy, messageAttempts);
+        log.warn({ err: error, attempt, delayMs, messages: current.length }, 'handling failed; retrying');
+        await this.wait(delayMs, error);
+        continue;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      for (const [topic, count] of countByTopic(current)) {
+        metrics.observeHandling(topic, seconds, count);
+        metrics.processed(topic, 'success', count);
+      }
+      if (this.failingDependencies.size > 0) {
+        for (const dependency of this.failingDependencies) health?.recovered(dependency);
+        this.failingDependencies.clear();
+      }
+      return { outcome: 'done' };
     }
+  }
+
+  /** Waits `delayMs` before another attempt; at shutdown, ends the batch instead. */
+  private async wait(delayMs: number, error: unknown): Promise<void> {
+    const { signal } = this.options;
+    if (!signal.aborted) await sleep(delayMs, signal);
+    if (signal.aborted) throw new ShutdownInterruptedError(error);
   }
 
   private context(message: RawMessage, attempt: number): EventContext {
@@ -193,21 +298,50 @@ export class MessageProcessor {
     };
   }
 
+  /**
+   * Writes the dead letters inside the completed prefix (the rest are
+   * redelivered and judged again; those of abandoned partitions are their new
+   * owner's). A dependency failure of the write is retried like any other;
+   * at shutdown, or when the write fails for a message reason, it throws and
+   * the batch is not committed.
+   */
   private async finish(items: readonly Item[], succeeded: number): Promise<BatchOutcome> {
     let completed = 0;
     while (completed < items.length && items[completed]!.done) completed++;
-    // Only dead letters inside the committed prefix are written; the rest are redelivered and judged again.
-    const toWrite = items.slice(0, completed).flatMap((item) => (item.letter ? [item.letter] : []));
-    if (toWrite.length > 0) {
+    const abandoned = new Set<string>();
+    for (const item of items) if (item.abandoned) abandoned.add(partitionKeyOf(item.message.topic, item.message.partition));
+    const toWrite = items
+      .slice(0, completed)
+      .flatMap((item) => (item.letter && !abandoned.has(partitionKeyOf(item.message.topic, item.message.partition)) ? [item.letter] : []));
+    if (toWrite.length > 0) await this.writeDeadLetters(toWrite);
+    return { completed, succeeded, deadLettered: toWrite.length, abandoned };
+  }
+
+  private async writeDeadLetters(letters: readonly DeadLetterEnvelope[]): Promise<void> {
+    const { metrics, log, retry: policy, health, signal } = this.options;
+    for (let failures = 1; ; failures++) {
       try {
-        await this.options.deadLetter(toWrite);
+        await this.options.deadLetter(letters);
+        break;
       } catch (error) {
-        for (const letter of toWrite) this.options.metrics.processed(letter.source.topic, 'error');
-        throw error;
+        const failure = classify(error);
+        if (failure.kind !== 'dependency' || signal.aborted) {
+          for (const letter of letters) metrics.processed(letter.source.topic, 'error');
+          throw error;
+        }
+        const dependency = failure.dependency ?? 'unknown';
+        this.failingDependencies.add(dependency);
+        health?.failed(dependency, error);
+        const delayMs = backoffDelayMs(policy, failures);
+        log.warn({ err: error, dependency, letters: letters.length, delayMs }, 'writing dead letters failed; retrying');
+        await sleep(delayMs, signal);
       }
-      for (const letter of toWrite) this.options.metrics.processed(letter.source.topic, 'dead_letter');
     }
-    return { completed, succeeded, deadLettered: toWrite.length };
+    if (this.failingDependencies.size > 0) {
+      for (const dependency of this.failingDependencies) health?.recovered(dependency);
+      this.failingDependencies.clear();
+    }
+    for (const letter of letters) metrics.processed(letter.source.topic, 'dead_letter');
   }
 }
 

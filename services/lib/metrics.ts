@@ -12,12 +12,22 @@ import { METRIC_LABELS, SERVICE_METRICS, type MessageOutcome } from '../../platf
  */
 export const HANDLING_SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+/** Names of the library's metrics that the platform's alerts do not read. */
+export const LIBRARY_METRICS = {
+  /** Counter of HTTP requests refused before being handled, by `reason` (unauthenticated, overloaded, too_large). */
+  refused: 'todo_events_http_requests_refused_total',
+} as const;
+
+/** Why a request was refused (`LIBRARY_METRICS.refused`). */
+export type RefusalReason = 'unauthenticated' | 'overloaded' | 'too_large';
+
 export class ServiceMetrics {
   /** The registry `/metrics` renders. */
   readonly registry = new Registry();
   private readonly processedTotal: Counter<string>;
   private readonly handlingSeconds: Histogram<string>;
   private readonly consumerLag: Gauge<string>;
+  private readonly refusedTotal: Counter<string>;
   private readonly dependencyUp: Gauge<string>;
   private readonly dependencyFailures: Counter<string>;
 
@@ -61,7 +71,18 @@ export class ServiceMetrics {
       labelNames: [s, dependency],
       registers: [this.registry],
     });
+    this.refusedTotal = new Counter({
+      name: LIBRARY_METRICS.refused,
+      help: 'HTTP requests refused before being handled, by reason (unauthenticated, overloaded, too_large).',
+      labelNames: [s, 'reason'],
+      registers: [this.registry],
+    });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts a request refused for `reason`. */
+  refused(reason: RefusalReason): void {
+    this.refusedTotal.inc({ service: this.service, reason });
   }
 
   /** Counts `count` messages of `topic` that ended with `outcome`. */

@@ -7,8 +7,10 @@
 import { describeConfig, loadServiceConfig, type ServiceConfig } from './config.js';
 import { mountDaprSubscriber } from './dapr-subscriber.js';
 import { DaprEventPublisher } from './dapr-publisher.js';
-import { DEAD_LETTER_HEADERS, type DeadLetterEnvelope } from './dead-letter.js';
+import { DeadLetterWriter, type DeadLetterEnvelope } from './dead-letter.js';
+import { DependencyHealth } from './dependency-health.js';
 import type { Env } from './env-reader.js';
+import { SERVICE_ENV } from '../../platform/index.js';
 import { ServiceConfigError } from './errors.js';
 import { TOPIC_EVENT_KINDS } from './event-topics.js';
 import type { AnyEvent, EventKind } from './events.js';
@@ -51,6 +53,8 @@ export interface RunningService {
   readonly metrics: ServiceMetrics;
   readonly http: ServiceHttpServer;
   readonly log: Logger;
+  /** Dependencies the service currently cannot use (also `/readyz` and the dependency gauge). */
+  readonly health: DependencyHealth;
   /** What `/readyz` answers. */
   isReady(): boolean;
   /** Graceful shutdown; idempotent. */
@@ -67,6 +71,14 @@ function checkTopics(config: ServiceConfig, kinds: Readonly<Record<string, Event
   if (problems.length > 0) throw new ServiceConfigError(config.name, problems);
 }
 
+/** The app API token of a Dapr-mode service; without one no delivery could be authenticated, so none is served. */
+function requireAppApiToken(config: ServiceConfig): string {
+  if (config.appApiToken) return config.appApiToken;
+  throw new ServiceConfigError(config.name, [
+    `${SERVICE_ENV.appApiToken}: is not set; Dapr mode refuses every delivery without the sidecar's token, so it needs one`,
+  ]);
+}
+
 /** Starts `definition` and resolves once its HTTP server listens and its consumer is starting. */
 export async function runService<E extends AnyEvent>(
   definition: ServiceDefinition<E>,
@@ -80,8 +92,14 @@ export async function runService<E extends AnyEvent>(
   const log = options.logger ?? createLogger({ bindings: { service: config.appId } });
   const retry = options.retry ?? SPEC_RETRY_POLICY;
   const metrics = new ServiceMetrics(config.appId);
-  const http = new ServiceHttpServer(log, metrics);
+  const http = new ServiceHttpServer(log, metrics, { maxBodyBytes: config.http.maxBodyBytes });
   const shutdown = new AbortController();
+  // In Dapr mode the sidecar pauses deliveries while /readyz fails, so a failure must lapse by itself.
+  const health = new DependencyHealth(metrics, log, { holdMs: config.mode === 'dapr' ? retry.maxDelayMs : undefined });
+  if (config.mode === 'kafka') health.declare('kafka');
+  if (config.databaseUrl !== null) health.declare('postgres');
+  // Not ready while messages are held because a dependency fails; the consumer keeps its partitions meanwhile.
+  http.readinessCheck('dependencies', () => health.allUp());
 
   let publisher: EventPublisher | undefined;
   const context: ServiceContext = {
@@ -114,6 +132,7 @@ export async function runService<E extends AnyEvent>(
     if (config.kafka === null) throw new ServiceConfigError(config.name, ['KAFKA_BOOTSTRAP_SERVERS: is not set; kafka mode needs it']);
     const dlq = new KafkaEventPublisher(config.kafka, `${config.appId}-dlq`, undefined, retry);
     deadLetters = dlq;
+    const dlqWriter = new DeadLetterWriter(dlq, config.deadLetterTopic, config.deadLetterMaxBytes);
     const processor = new MessageProcessor({
       service: config.appId,
       handler: handler as ServiceHandler,
@@ -122,22 +141,11 @@ export async function runService<E extends AnyEvent>(
       log,
       signal: shutdown.signal,
       eventKindOf,
-      deadLetter: async (letters: readonly DeadLetterEnvelope[]) => {
-        await dlq.sendRaw(
-          letters.map((letter) => ({
-            topic: config.deadLetterTopic,
-            key: letter.original_message.key ?? undefined,
-            value: JSON.stringify(letter),
-            headers: {
-              [DEAD_LETTER_HEADERS.errorCode]: letter.error.code,
-              [DEAD_LETTER_HEADERS.sourceTopic]: letter.source.topic,
-              [DEAD_LETTER_HEADERS.service]: letter.service,
-            },
-          })),
-        );
-      },
+      health,
+      // Every letter fitted to the dead-letter topic's limit; throws DeadLetterWriteError when it could not write.
+      deadLetter: (letters: readonly DeadLetterEnvelope[]) => dlqWriter.write(letters),
     });
-    runner = new KafkaConsumerRunner({ config, processor, log, metrics, retry, tuning: options.tuning });
+    runner = new KafkaConsumerRunner({ config, processor, log, metrics, retry, tuning: options.tuning, health });
     const consumer = runner;
     http.readinessCheck('kafka', () => consumer.isReady());
   } else {
@@ -148,6 +156,10 @@ export async function runService<E extends AnyEvent>(
       log,
       signal: shutdown.signal,
       eventKindOf,
+      retry,
+      health,
+      appApiToken: requireAppApiToken(config),
+      maxConcurrentDeliveries: config.http.maxConcurrentDeliveries,
     });
   }
 
@@ -194,6 +206,7 @@ export async function runService<E extends AnyEvent>(
     metrics,
     http,
     log,
+    health,
     isReady: () => http.notReady().length === 0,
     close,
   };

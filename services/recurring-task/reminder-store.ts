@@ -1,12 +1,15 @@
 /**
- * `reminder_schedule` in PostgreSQL: applying a task-event's plan, and the
- * scheduler's claim of due reminders.
+ * `reminder_schedule` in PostgreSQL: applying a task-event's plan, the
+ * scheduler's claim of due reminders, and the retention of settled rows.
  *
- * Every write is guarded by `task_event_at`: a row only follows a task-event at
- * least as new as the last one it followed, and never the same event twice. A
- * replayed old event (redelivery, a consumer group reset to the earliest
- * offset) therefore changes nothing, and re-applying the event that scheduled
- * a reminder that was already sent does not send it again.
+ * Which event is newer is decided before a plan gets here, by the task's
+ * position in `task-events` (task-positions.ts): the handler applies a plan
+ * only for an event newer than every one the task has seen, so a redelivery,
+ * a consumer group reset to the earliest offset or a replay from the
+ * dead-letter topic changes nothing. The writes here only refuse the same
+ * event twice (`source_event_id`), so re-applying the event that scheduled a
+ * reminder that was already sent does not send it again. `task_event_at`
+ * keeps the event's `timestamp`, for people reading the table.
  */
 import type { Pool, PoolClient } from 'pg';
 import type { ReminderEvent, ReminderType } from '../lib/events.js';
@@ -17,8 +20,8 @@ export interface PlanResult {
   readonly changed: number;
 }
 
-/** Guard shared by every write: newer-or-equal event, and not the same event again. */
-const FOLLOWS_EVENT = `r.task_event_at <= $3 AND r.source_event_id <> $4`;
+/** Guard shared by every write: not the same event again ($3, the event's timestamp, is only stored). */
+const FOLLOWS_EVENT = `r.source_event_id <> $4`;
 
 /**
  * Schedules, moves, cancels or retitles a task's reminders.
@@ -136,6 +139,43 @@ export async function markReminders(
       WHERE r.user_id = k.user_id AND r.task_id = k.task_id AND r.reminder_type = k.reminder_type`,
     [state, reminders.map((r) => r.userId), reminders.map((r) => r.taskId), reminders.map((r) => r.reminderType)],
   );
+}
+
+/** Rows deleted per statement by `pruneRecurringState`, so no statement holds many locks for long. @default 5000 */
+export const PRUNE_BATCH_ROWS = 5_000;
+
+/** What `pruneRecurringState` deleted, per table. */
+export interface PruneResult {
+  readonly reminders: number;
+  readonly positions: number;
+  readonly occurrences: number;
+}
+
+async function deleteInBatches(db: Pool | PoolClient, table: string, where: string, cutoff: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result = await db.query(
+      `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${where} LIMIT ${PRUNE_BATCH_ROWS})`,
+      [cutoff],
+    );
+    const deleted = result.rowCount ?? 0;
+    total += deleted;
+    if (deleted < PRUNE_BATCH_ROWS) return total;
+  }
+}
+
+/**
+ * Deletes what no event can need any more, last changed before `cutoff`:
+ * settled reminders (sent, cancelled, skipped, expired; pending ones stay
+ * whatever their age), task positions and handled completions. An event old
+ * enough to predate the cutoff is past the retention of `task-events` and of
+ * the dead-letter topic, so it can no longer be redelivered or replayed.
+ */
+export async function pruneRecurringState(db: Pool | PoolClient, cutoff: Date): Promise<PruneResult> {
+  const reminders = await deleteInBatches(db, 'reminder_schedule', `state <> 'pending' AND updated_at < $1`, cutoff);
+  const positions = await deleteInBatches(db, 'task_event_positions', 'updated_at < $1', cutoff);
+  const occurrences = await deleteInBatches(db, 'recurring_occurrences', 'recorded_at < $1', cutoff);
+  return { reminders, positions, occurrences };
 }
 
 /** The `reminders` event of a claimed reminder, stamped `now`. */

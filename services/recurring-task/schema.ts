@@ -7,10 +7,13 @@
  * transaction that publishes the next occurrence, so a redelivered completion
  * finds it and publishes nothing.
  *
- * `reminder_schedule`: one row per task and reminder type. Rows are never
- * deleted by the service: a cancelled or sent row still remembers the newest
- * task-event it followed (`task_event_at`), which keeps a replayed older event
- * from resurrecting reminders.
+ * `reminder_schedule`: one row per task and reminder type. Settled rows (sent,
+ * cancelled, skipped, expired) are deleted once older than the retention
+ * (`pruneRecurringState`); pending ones stay.
+ *
+ * `task_event_positions`: per task, the position in `task-events` (partition,
+ * offset) of the newest event applied, which orders the task's events
+ * (task-positions.ts); pruned with the same retention.
  */
 import type { Pool } from 'pg';
 import { REMINDER_TYPES } from '../lib/events.js';
@@ -51,6 +54,22 @@ CREATE TABLE IF NOT EXISTS reminder_schedule (
 );
 COMMENT ON TABLE reminder_schedule IS 'Reminders of tasks with a due date; the scheduler publishes pending rows at remind_at';
 CREATE INDEX IF NOT EXISTS reminder_schedule_pending_idx ON reminder_schedule (remind_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS reminder_schedule_settled_idx ON reminder_schedule (updated_at) WHERE state <> 'pending';
+CREATE INDEX IF NOT EXISTS recurring_occurrences_recorded_idx ON recurring_occurrences (recorded_at);
+
+CREATE TABLE IF NOT EXISTS task_event_positions (
+  user_id text NOT NULL,
+  task_id bigint NOT NULL,
+  source_partition integer,
+  source_offset bigint,
+  event_at timestamptz NOT NULL,
+  event_id uuid NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (user_id, task_id),
+  CHECK ((source_partition IS NULL) = (source_offset IS NULL))
+);
+COMMENT ON TABLE task_event_positions IS 'Per task, where in task-events (partition, offset) the newest applied event was: orders a task''s events by offset, not by the producer''s clock';
+CREATE INDEX IF NOT EXISTS task_event_positions_updated_idx ON task_event_positions (updated_at);
 `;
 
 /** Creates the tables and index if they do not exist; safe to run from several replicas at once. */

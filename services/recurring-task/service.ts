@@ -22,12 +22,16 @@ import { publishNextOccurrenceOnce } from './occurrence-store.js';
 import { planReminders } from './reminder-plan.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 import { applyReminderPlan } from './reminder-store.js';
+import { claimTaskPosition, eventPosition } from './task-positions.js';
 import { migrate } from './schema.js';
 import { loadRecurringTaskSettings } from './settings.js';
 import { withTransaction } from './transaction.js';
 
 /** Topics this service writes; their names are the specification's. */
 export const TOPICS = { taskEvents: 'task-events', reminders: 'reminders' } as const;
+
+/** What the handler reads of an event's context: its topic and where in it the event is (headers for replays). */
+export type PositionedContext = Pick<EventContext, 'topic'> & Partial<Pick<EventContext, 'partition' | 'offset' | 'headers'>>;
 
 /** The business of one task-event, without the library around it (tests drive it directly). */
 export class RecurringTaskHandler {
@@ -39,8 +43,13 @@ export class RecurringTaskHandler {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async handle(event: TaskEvent, context?: Pick<EventContext, 'topic'>): Promise<void> {
-    await this.handleAll([event], context ? [context] : [], this.pool);
+  /** One event, in a transaction of its own (its position and its reminder changes commit together). */
+  async handle(event: TaskEvent, context?: PositionedContext): Promise<void> {
+    try {
+      await withTransaction(this.pool, (client) => this.handleAll([event], [context], client));
+    } catch (error) {
+      throw error instanceof ServiceError ? error : pgError(error, `handling ${event.event_type} of task ${event.task_id}`);
+    }
   }
 
   /**
@@ -51,28 +60,38 @@ export class RecurringTaskHandler {
    * step is idempotent.
    */
   async handleBatch(events: readonly ReceivedEvent<TaskEvent>[]): Promise<void> {
-    await withTransaction(this.pool, (client) =>
-      this.handleAll(
-        events.map((e) => e.event),
-        events.map((e) => e.context),
-        client,
-      ),
-    );
+    try {
+      await withTransaction(this.pool, (client) =>
+        this.handleAll(
+          events.map((e) => e.event),
+          events.map((e) => e.context),
+          client,
+        ),
+      );
+    } catch (error) {
+      // Connecting, BEGIN and COMMIT fail outside handleAll: the driver's error, judged by pgError.
+      throw error instanceof ServiceError ? error : pgError(error, `handling a batch of ${events.length} task-events`);
+    }
   }
 
-  private async handleAll(
-    events: readonly TaskEvent[],
-    contexts: readonly Pick<EventContext, 'topic'>[],
-    db: pg.Pool | pg.PoolClient,
-  ): Promise<void> {
-    const foreign = contexts.find((c) => c.topic !== TOPICS.taskEvents);
+  private async handleAll(events: readonly TaskEvent[], contexts: readonly (PositionedContext | undefined)[], db: pg.PoolClient): Promise<void> {
+    const foreign = contexts.find((c) => c !== undefined && c.topic !== TOPICS.taskEvents);
     if (foreign) throw new PermanentError(`recurring-task consumes ${TOPICS.taskEvents} only, got an event from ${foreign.topic}`);
     let current: TaskEvent | undefined;
     try {
-      for (const event of events) {
+      for (const [i, event] of events.entries()) {
         current = event;
+        // A completion publishes its next occurrence whatever came after it (once per completion, by event id).
         if (event.event_type === 'completed') await this.completed(event);
         const plan = planReminders(event, this.clock());
+        const position = eventPosition(contexts[i]);
+        if (!(await claimTaskPosition(db, event, plan.eventAt, position))) {
+          this.log.debug(
+            { task_id: event.task_id, user_id: event.user_id, event_id: event.event_id, partition: position.partition, offset: position.offset },
+            'older than what the task has seen (redelivery or replay); reminders unchanged',
+          );
+          continue;
+        }
         const { changed } = await applyReminderPlan(db, plan);
         if (changed > 0) this.log.debug({ task_id: event.task_id, user_id: event.user_id, plan: plan.kind, changed }, 'reminders updated');
       }

@@ -3,16 +3,21 @@ import type { Pool, PoolClient } from 'pg';
 
 export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    // A failed ROLLBACK means the connection is gone; the original error says why.
-    await client.query('ROLLBACK').catch(() => undefined);
+    // A failed ROLLBACK means the connection is gone (or hung until pg's query_timeout ended it); the
+    // original error says why. Releasing with an error makes the pool discard that connection
+    // instead of handing it to the next caller.
+    await client.query('ROLLBACK').catch(() => {
+      broken = error instanceof Error ? error : new Error(String(error));
+    });
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }

@@ -6,8 +6,18 @@
  * Delivery is synchronous: `deliver` queues the message on each of the user's
  * sockets before it returns, so the order in which the consumer hands over
  * updates (partition order, hence per-user order) is the order every client
- * receives them. A socket whose unsent queue exceeds the bound is closed
+ * receives them. A socket whose unsent queue would pass its bound is closed
  * instead of being waited for: one stalled reader never delays the others.
+ *
+ * The bound is enforced when an update is queued, not only before a send: the
+ * hub counts the bytes it queued on each socket until the socket has handed
+ * them to the kernel (the write callback), and an update that would take a
+ * socket's queue past `maxBufferedBytes`, or every socket's together past
+ * `maxTotalBufferedBytes`, is not queued; that socket is cut as slow. A socket
+ * with nothing queued always gets the update, so one large update never cuts
+ * a client that keeps up, and the memory held is at most the bound plus one
+ * update per socket. An update is encoded once and its bytes shared by all of
+ * its user's sockets.
  */
 import type { WebSocket } from 'ws';
 
@@ -30,8 +40,10 @@ export const CLOSE_CODES = {
 export type DisconnectReason = 'slow' | 'heartbeat' | 'expired' | 'shutdown' | 'client';
 
 export interface ClientHubOptions {
-  /** Unsent bytes above which a client is slow. */
+  /** Unsent bytes a socket may hold; an update that would pass it makes the client slow. */
   readonly maxBufferedBytes: number;
+  /** Unsent bytes all sockets together may hold; an update that would pass it makes its (already behind) client slow. @default no bound */
+  readonly maxTotalBufferedBytes?: number;
   /** Time a closed slow client gets to finish the closing handshake before it is destroyed. */
   readonly slowCloseGraceMs: number;
 }
@@ -52,11 +64,16 @@ interface Client {
   alive: boolean;
   /** The server already decided to end it (the reason is counted once). */
   ending: boolean;
+  /** Bytes queued on the socket and not yet handed to the kernel. */
+  queued: number;
+  /** Left the hub: its write callbacks no longer count. */
+  removed: boolean;
 }
 
 export class ClientHub {
   private readonly byUser = new Map<string, Set<Client>>();
   private readonly clients = new Map<WebSocket, Client>();
+  private queuedTotal = 0;
 
   constructor(
     private readonly options: ClientHubOptions,
@@ -69,6 +86,11 @@ export class ClientHub {
     return this.clients.size;
   }
 
+  /** Bytes queued on every socket and not yet handed to the kernel. */
+  get bufferedBytes(): number {
+    return this.queuedTotal;
+  }
+
   /** Connected clients of one user. */
   clientsOf(userId: string): number {
     return this.byUser.get(userId)?.size ?? 0;
@@ -76,7 +98,7 @@ export class ClientHub {
 
   /** Registers an authenticated socket of `userId` whose token expires at `expiresAtMs`. */
   add(socket: WebSocket, userId: string, expiresAtMs: number): void {
-    const client: Client = { socket, userId, expiresAtMs, alive: true, ending: false };
+    const client: Client = { socket, userId, expiresAtMs, alive: true, ending: false, queued: 0, removed: false };
     this.clients.set(socket, client);
     let sockets = this.byUser.get(userId);
     if (!sockets) this.byUser.set(userId, (sockets = new Set()));
@@ -90,19 +112,25 @@ export class ClientHub {
 
   /**
    * Queues `message` (a serialized update) on every socket of `userId`, in
-   * call order. Returns how many sockets it was queued on.
+   * call order, cutting the sockets it would not fit (see the module comment).
+   * Returns how many sockets it was queued on.
    */
-  deliver(userId: string, message: string): number {
+  deliver(userId: string, message: string | Buffer): number {
     const sockets = this.byUser.get(userId);
     if (!sockets) return 0;
+    const data = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
+    const bytes = data.length;
+    const { maxBufferedBytes, maxTotalBufferedBytes = Infinity } = this.options;
     let sent = 0;
     for (const client of sockets) {
       if (client.ending || client.socket.readyState !== client.socket.OPEN) continue;
-      if (client.socket.bufferedAmount > this.options.maxBufferedBytes) {
+      if (client.queued > 0 && (client.queued + bytes > maxBufferedBytes || this.queuedTotal + bytes > maxTotalBufferedBytes)) {
         this.end(client, 'slow', CLOSE_CODES.slowConsumer, 'too slow: the unsent queue passed its bound');
         continue;
       }
-      client.socket.send(message);
+      client.queued += bytes;
+      this.queuedTotal += bytes;
+      client.socket.send(data, { binary: false }, () => this.written(client, bytes));
       sent++;
     }
     if (sent > 0) this.observer.sent?.(sent);
@@ -145,8 +173,18 @@ export class ClientHub {
     setTimeout(() => client.socket.terminate(), graceMs).unref();
   }
 
+  /** The socket handed `bytes` to the kernel (or dropped them, closing). */
+  private written(client: Client, bytes: number): void {
+    if (client.removed) return;
+    client.queued -= bytes;
+    this.queuedTotal -= bytes;
+  }
+
   private remove(client: Client, reason: DisconnectReason): void {
     if (!this.clients.delete(client.socket)) return;
+    client.removed = true;
+    this.queuedTotal -= client.queued;
+    client.queued = 0;
     const sockets = this.byUser.get(client.userId);
     sockets?.delete(client);
     if (sockets?.size === 0) this.byUser.delete(client.userId);

@@ -12,7 +12,7 @@ export const WEBSOCKET_METRICS = {
   messagesSent: 'todo_events_websocket_messages_sent_total',
   /** Counter of connections the server ended or saw end, by `reason` (slow, heartbeat, expired, shutdown, client). */
   disconnects: 'todo_events_websocket_disconnects_total',
-  /** Counter of refused upgrades, by `reason` (a token problem, not_found, unavailable). */
+  /** Counter of refused upgrades, by `reason` (a token problem, not_found, unavailable, bad_request, full, user_limit). */
   rejected: 'todo_events_websocket_rejected_total',
 } as const;
 
@@ -46,7 +46,7 @@ export class WebSocketMetrics implements ClientHubObserver {
     });
     this.rejectedTotal = new Counter({
       name: WEBSOCKET_METRICS.rejected,
-      help: 'Refused WebSocket upgrades, by reason (missing, malformed, bad_signature, invalid_claims, expired, not_found, unavailable).',
+      help: 'Refused WebSocket upgrades, by reason (missing, malformed, bad_signature, invalid_claims, expired, not_found, unavailable, bad_request, full, user_limit).',
       labelNames: ['service', 'reason'],
       registers,
     });

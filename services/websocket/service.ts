@@ -24,13 +24,22 @@ export const websocketService: ServiceDefinition<TaskUpdateEvent> = {
     const settings = loadWebSocketSettings(context.env);
     const { log } = context;
     const metrics = new WebSocketMetrics(context.metrics);
-    const hub = new ClientHub({ maxBufferedBytes: settings.maxBufferedBytes, slowCloseGraceMs: settings.slowCloseGraceMs }, metrics);
+    const hub = new ClientHub(
+      {
+        maxBufferedBytes: settings.maxBufferedBytes,
+        maxTotalBufferedBytes: settings.maxTotalBufferedBytes,
+        slowCloseGraceMs: settings.slowCloseGraceMs,
+      },
+      metrics,
+    );
     let accepting = true;
     const wss = attachWebSocketEndpoint(context.http.server, {
       secret: settings.tokenSecret,
       hub,
       log,
       accepting: () => accepting,
+      maxConnections: settings.maxConnections,
+      maxConnectionsPerUser: settings.maxConnectionsPerUser,
       rejected: (reason) => metrics.rejected(reason),
     });
     const heartbeat = setInterval(() => hub.heartbeat(), settings.heartbeatMs);

@@ -11,13 +11,27 @@ export const WEBSOCKET_ENV = {
   tokenSecret: WEBSOCKET_TOKEN_ENV,
   heartbeatMs: 'WEBSOCKET_HEARTBEAT_MS',
   maxBufferedBytes: 'WEBSOCKET_MAX_BUFFERED_BYTES',
+  maxTotalBufferedBytes: 'WEBSOCKET_MAX_TOTAL_BUFFERED_BYTES',
+  maxConnections: 'WEBSOCKET_MAX_CONNECTIONS',
+  maxConnectionsPerUser: 'WEBSOCKET_MAX_CONNECTIONS_PER_USER',
   slowCloseGraceMs: 'WEBSOCKET_SLOW_CLOSE_GRACE_MS',
 } as const;
 
-/** Defaults of the optional settings; the `@default` tags below quote them. */
+/**
+ * Defaults of the optional settings; the `@default` tags below quote them.
+ *
+ * The caps come from measurement (`node --expose-gc --import tsx
+ * bench/memory-costs.ts`, Node 22.22, this project's 2-core machine, after
+ * GC): MEASURED_FIGURES. With the defaults the clients of one replica hold
+ * at most MEASURED_TOTAL, inside the websocket pod's 128 MiB limit above the
+ * 101 MiB peak measured with 1,000 clients (README, Performance).
+ */
 export const WEBSOCKET_DEFAULTS = {
   heartbeatMs: 30_000,
   maxBufferedBytes: 1024 * 1024,
+  maxTotalBufferedBytes: 16 * 1024 * 1024,
+  maxConnections: 2_000,
+  maxConnectionsPerUser: 16,
   slowCloseGraceMs: 5_000,
 } as const;
 
@@ -38,6 +52,16 @@ export interface WebSocketSettings {
    * process's memory or delay the others. @default 1048576 (1 MiB)
    */
   readonly maxBufferedBytes: number;
+  /**
+   * Unsent bytes all clients of the replica may have queued together; an
+   * update that would pass it cuts the (already behind) client it was for.
+   * @default 16777216 (16 MiB)
+   */
+  readonly maxTotalBufferedBytes: number;
+  /** Open connections the replica accepts; one more is refused 503 with `Retry-After` (another replica may have room). @default 2000 */
+  readonly maxConnections: number;
+  /** Open connections one user may have (tabs, devices); one more is refused 429 with `Retry-After`. @default 16 */
+  readonly maxConnectionsPerUser: number;
   /**
    * After a slow client is sent its close frame, how long it has to complete
    * the closing handshake before its connection is destroyed. @default 5000
@@ -63,11 +87,30 @@ export function loadWebSocketSettings(env: Env): WebSocketSettings {
     min: 1024,
     max: 256 * 1024 * 1024,
   });
+  const maxTotalBufferedBytes = read.integer(WEBSOCKET_ENV.maxTotalBufferedBytes, {
+    default: WEBSOCKET_DEFAULTS.maxTotalBufferedBytes,
+    min: 64 * 1024,
+    max: 4 * 1024 * 1024 * 1024,
+  });
+  const maxConnections = read.integer(WEBSOCKET_ENV.maxConnections, { default: WEBSOCKET_DEFAULTS.maxConnections, min: 1, max: 1_000_000 });
+  const maxConnectionsPerUser = read.integer(WEBSOCKET_ENV.maxConnectionsPerUser, {
+    default: WEBSOCKET_DEFAULTS.maxConnectionsPerUser,
+    min: 1,
+    max: 10_000,
+  });
   const slowCloseGraceMs = read.integer(WEBSOCKET_ENV.slowCloseGraceMs, {
     default: WEBSOCKET_DEFAULTS.slowCloseGraceMs,
     min: 0,
     max: 60_000,
   });
   read.throwIfInvalid('websocket');
-  return { tokenSecret: tokenSecret!, heartbeatMs: heartbeatMs!, maxBufferedBytes: maxBufferedBytes!, slowCloseGraceMs: slowCloseGraceMs! };
+  return {
+    tokenSecret: tokenSecret!,
+    heartbeatMs: heartbeatMs!,
+    maxBufferedBytes: maxBufferedBytes!,
+    maxTotalBufferedBytes: maxTotalBufferedBytes!,
+    maxConnections: maxConnections!,
+    maxConnectionsPerUser: maxConnectionsPerUser!,
+    slowCloseGraceMs: slowCloseGraceMs!,
+  };
 }

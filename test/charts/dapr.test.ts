@@ -142,16 +142,23 @@ describe('Dapr subscriptions', () => {
 });
 
 describe('the Dapr resiliency policy', () => {
-  it('makes 3 attempts (2 retries) with exponential back-off capped at 10 s on every component, both directions', () => {
+  it('retries deliveries to the app for ever behind a circuit breaker, and publishes 3 times (2 retries), capped at 10 s, on every component', () => {
     const resiliency = findObject(stackManifests('dev'), 'Resiliency', 'kafka-pubsub');
-    const retry = { retry: 'pubsubRetry' };
+    const inbound = { retry: 'pubsubInboundRetry', circuitBreaker: 'pubsubInboundBreaker' };
+    const outbound = { retry: 'pubsubRetry' };
     expect(resiliency.spec).toEqual({
-      policies: { retries: { pubsubRetry: { policy: 'exponential', maxInterval: '10s', maxRetries: 2 } } },
+      policies: {
+        retries: {
+          pubsubRetry: { policy: 'exponential', maxInterval: '10s', maxRetries: 2 },
+          pubsubInboundRetry: { policy: 'exponential', maxInterval: '10s', maxRetries: -1 },
+        },
+        circuitBreakers: { pubsubInboundBreaker: { maxRequests: 1, interval: '0s', timeout: '30s', trip: 'consecutiveFailures >= 5' } },
+      },
       targets: {
         components: {
-          'kafka-pubsub': { inbound: retry, outbound: retry },
-          'kafka-pubsub-notification': { inbound: retry, outbound: retry },
-          'kafka-pubsub-websocket': { inbound: retry, outbound: retry },
+          'kafka-pubsub': { inbound, outbound },
+          'kafka-pubsub-notification': { inbound, outbound },
+          'kafka-pubsub-websocket': { inbound, outbound },
         },
       },
     });
@@ -162,7 +169,10 @@ describe('the Dapr resiliency policy', () => {
     const changed = { ...spec, retry: { maxAttempts: 6, initialIntervalMs: 500, maxIntervalMs: 2500 } };
     const policy = (findObject(manifestsOf(changed), 'Resiliency', 'kafka-pubsub').spec as { policies: { retries: unknown } }).policies
       .retries;
-    expect(policy).toEqual({ pubsubRetry: { policy: 'exponential', maxInterval: '2500ms', maxRetries: 5 } });
+    expect(policy).toEqual({
+      pubsubRetry: { policy: 'exponential', maxInterval: '2500ms', maxRetries: 5 },
+      pubsubInboundRetry: { policy: 'exponential', maxInterval: '2500ms', maxRetries: -1 },
+    });
   });
 });
 

@@ -73,7 +73,7 @@ describe('npm run synth', () => {
       ),
       expect.stringMatching(/^prod: \d+ objects in \d+ charts \(namespaces 2, dapr 6, services 16\b.*\) -> dist\/prod$/),
       expect.stringMatching(
-        /^staging: \d+ objects in \d+ charts \(namespaces 2, kafka-cluster 3, kafka-topics 4, kafka-users 7, .*\) -> dist\/staging$/,
+        /^staging: \d+ objects in \d+ charts \(namespaces 2, kafka-cluster 3, kafka-topics 4, kafka-users 8, .*\) -> dist\/staging$/,
       ),
     ]);
     expect(readdirSync(join(work, 'dist')).sort()).toEqual(['dev', 'prod', 'staging']);

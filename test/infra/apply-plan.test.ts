@@ -80,16 +80,29 @@ describe('apply phases', () => {
 });
 
 describe('availablePrerequisites', () => {
-  test('names the adopted namespaces, operator, Dapr, credentials and CA copy per flavor', () => {
-    expect([...availablePrerequisites(dev)].sort()).toEqual(['adopted-namespaces', 'cluster-operator', 'credentials', 'dapr-operator']);
+  test('names the adopted namespaces, operator, Dapr, credentials, CA copy and Prometheus Operator CRDs per flavor', () => {
+    expect([...availablePrerequisites(dev)].sort()).toEqual([
+      'adopted-namespaces',
+      'cluster-operator',
+      'credentials',
+      'dapr-operator',
+      'prometheus-operator-crds',
+    ]);
     expect([...availablePrerequisites(staging)].sort()).toEqual([
       'adopted-namespaces',
       'cluster-ca',
       'cluster-operator',
       'credentials',
       'dapr-operator',
+      'prometheus-operator-crds',
     ]);
-    expect([...availablePrerequisites(prod)].sort()).toEqual(['adopted-namespaces', 'credentials', 'dapr-operator', 'external-kafka']);
+    expect([...availablePrerequisites(prod)].sort()).toEqual([
+      'adopted-namespaces',
+      'credentials',
+      'dapr-operator',
+      'external-kafka',
+      'prometheus-operator-crds',
+    ]);
   });
 
   test('has no namespace patch to wait for when the stack owns every namespace', () => {

@@ -64,7 +64,8 @@ describe('staging stack program', () => {
 
   test('copies the cluster CA from the operator Secret into the apps namespace once the cluster is ready', () => {
     const ca = clusterCaSecret(spec.cluster)!;
-    const read = run.resources.filter((r) => r.read);
+    // The other reads are the Prometheus Operator CRDs the monitoring chart waits for (monitoring-prerequisites.ts).
+    const read = run.resources.filter((r) => r.read && r.type === SECRET_TYPE);
     expect(read.map((r) => [r.type, r.name])).toEqual([[SECRET_TYPE, 'cluster-ca-source']]);
     expect(read[0]!.dependencies.map((urn) => run.resources.find((r) => r.urn === urn)?.name)).toContain('chart-kafka-cluster');
     const copy = named(run, 'cluster-ca-copy');

@@ -97,7 +97,11 @@ describe('the emulated Dapr sidecar injector', () => {
       name: TOKEN_VOLUME.name,
       projected: {
         defaultMode: 420,
-        sources: [{ serviceAccountToken: { audience: 'spiffe://cluster.local/ns/dapr-system/dapr-sentry', expirationSeconds: 7200, path: 'token' } }],
+        sources: [
+          {
+            serviceAccountToken: { audience: 'spiffe://cluster.local/ns/dapr-system/dapr-sentry', expirationSeconds: 7200, path: 'token' },
+          },
+        ],
       },
     });
   });

@@ -46,6 +46,9 @@ async function deliver(service: RunningService, body: string, path = '/events/re
   return { status: response.status, text: await response.text() };
 }
 
+/** The specification's 3 attempts, with test-sized waits. */
+const FAST_RETRY = { attempts: 3, initialDelayMs: 10, maxDelayMs: 20 };
+
 const SUCCESS = { status: 200, text: '{"status":"SUCCESS"}' };
 const RETRY = { status: 200, text: '{"status":"RETRY"}' };
 const DROP = { status: 200, text: '{"status":"DROP"}' };
@@ -53,6 +56,7 @@ const DROP = { status: 200, text: '{"status":"DROP"}' };
 describe('Dapr subscription contract of a service in dapr mode', () => {
   let service: RunningService;
   const handled: string[] = [];
+  const attempts = new Map<string, number>();
 
   beforeAll(async () => {
     service = await runService(
@@ -60,6 +64,7 @@ describe('Dapr subscription contract of a service in dapr mode', () => {
         name: 'notification',
         start: async () => ({
           handle: async (event: ReminderEvent) => {
+            attempts.set(event.title, (attempts.get(event.title) ?? 0) + 1);
             if (event.title === 'flaky') throw new TransientError('database restarting');
             if (event.title === 'never') throw new PermanentError('user deleted');
             if (event.title === 'bug') throw new Error('undefined is not a function');
@@ -68,7 +73,7 @@ describe('Dapr subscription contract of a service in dapr mode', () => {
         }),
       },
       // The spec gives notification a database; this handler never opens it.
-      { env: { KAFKA_MODE: 'dapr', PORT: '0', DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused' }, logger: quiet },
+      { env: { KAFKA_MODE: 'dapr', PORT: '0', DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused' }, logger: quiet, retry: FAST_RETRY },
     );
   });
   afterAll(() => service?.close());
@@ -78,13 +83,27 @@ describe('Dapr subscription contract of a service in dapr mode', () => {
     expect(handled).toEqual(['Buy groceries']);
   });
 
-  it('answers {"status":"RETRY"} when handling fails with an error that may heal', async () => {
+  it('answers {"status":"RETRY"} at once when a dependency fails, so the sidecar holds the event and retries', async () => {
     expect(await deliver(service, cloudEvent(reminder('flaky')))).toEqual(RETRY);
-    expect(await deliver(service, cloudEvent(reminder('bug')))).toEqual(RETRY);
+    expect(attempts.get('flaky')).toBe(1);
   });
 
-  it('answers {"status":"DROP"} for a permanent failure, so the sidecar dead-letters it', async () => {
+  it('is not ready right after a dependency failure, and ready again once no failure came for the longest retry wait', async () => {
+    // The sidecar's app health check (/readyz) pauses deliveries while it fails, so the failure must lapse by itself.
+    expect(await deliver(service, cloudEvent(reminder('flaky')))).toEqual(RETRY);
+    const notReady = await fetch(`http://127.0.0.1:${service.port}/readyz`);
+    expect([notReady.status, await notReady.json()]).toEqual([503, { status: 'not ready', failing: ['dependencies'] }]);
+    await new Promise((resolve) => setTimeout(resolve, FAST_RETRY.maxDelayMs + 5));
+    expect((await fetch(`http://127.0.0.1:${service.port}/readyz`)).status).toBe(200);
+  });
+
+  it('answers {"status":"DROP"} for an event the handler rejects, so the sidecar dead-letters it', async () => {
     expect(await deliver(service, cloudEvent(reminder('never')))).toEqual(DROP);
+  });
+
+  it('answers {"status":"DROP"} after 3 attempts for an event the handler keeps failing on, so a poison event never blocks the topic', async () => {
+    expect(await deliver(service, cloudEvent(reminder('bug')))).toEqual(DROP);
+    expect(attempts.get('bug')).toBe(3);
   });
 
   it('answers {"status":"DROP"} for an event that breaks the schema, a payload that is not JSON and a body that is not a CloudEvent', async () => {
@@ -106,10 +125,10 @@ describe('Dapr subscription contract of a service in dapr mode', () => {
     expect(handled.slice(-2)).toEqual(['b64', 'raw']);
   });
 
-  it('counts each answer: SUCCESS as success, RETRY as retry, DROP as dead_letter', async () => {
+  it('counts each answer: SUCCESS as success, RETRY and each retried attempt as retry, DROP as dead_letter', async () => {
     expect(await service.metrics.processedCount('reminders', 'success')).toBe(3);
-    expect(await service.metrics.processedCount('reminders', 'retry')).toBe(2);
-    expect(await service.metrics.processedCount('reminders', 'dead_letter')).toBe(4);
+    expect(await service.metrics.processedCount('reminders', 'retry')).toBe(2 + 2);
+    expect(await service.metrics.processedCount('reminders', 'dead_letter')).toBe(5);
   });
 
   it('serves GET /dapr/subscribe as an empty list (subscriptions are declarative) and 404 for topics it does not consume', async () => {
@@ -163,9 +182,10 @@ describeWithBroker('Dapr contract of the notification service with its webhook (
     expect(calls.filter((c) => c.key === event.event_id)).toHaveLength(1);
   });
 
-  it('answers RETRY when the webhook answers 503 and DROP when it answers 404', async () => {
-    statusFor.set('down', 503).set('gone', 404);
+  it('answers RETRY when the webhook answers 503, or 401 after a credential rotation, and DROP when it answers 410', async () => {
+    statusFor.set('down', 503).set('rotated', 401).set('gone', 410);
     expect(await deliver(service, cloudEvent(reminder('down')))).toEqual(RETRY);
+    expect(await deliver(service, cloudEvent(reminder('rotated')))).toEqual(RETRY);
     expect(await deliver(service, cloudEvent(reminder('gone')))).toEqual(DROP);
   });
 

@@ -22,7 +22,9 @@
  *   only from the annotation `dapr.io/sidecar-seccomp-profile-type` (the 1.18.3
  *   chart has no value for it), `capabilities.drop: [ALL]` only with
  *   `sidecarDropALLCapabilities`; ports dapr-http 3500, dapr-grpc,
- *   dapr-internal, dapr-metrics; env; probes on the public port 3501;
+ *   dapr-internal, dapr-metrics; env (with `APP_API_TOKEN` / `DAPR_API_TOKEN`
+ *   from key `token` of the `dapr.io/app-token-secret` / `api-token-secret`
+ *   Secret); probes on the public port 3501;
  *   resources from the `dapr.io/sidecar-*` annotations;
  * - the pod patch (pkg/injector/patcher/sidecar_patcher.go, `GetPatch`;
  *   sidecar_volumes.go, `getTokenVolume`): the projected service-account token
@@ -48,7 +50,8 @@ const CHART_VALUES = {
 };
 
 type Values = Record<string, unknown>;
-export type Container = Record<string, unknown> & { name: string; env?: { name: string }[] };
+export type EnvVar = { name: string } & Record<string, unknown>;
+export type Container = Record<string, unknown> & { name: string; env?: EnvVar[] };
 export interface PodSpec {
   containers: Container[];
   volumes?: Record<string, unknown>[];
@@ -142,6 +145,10 @@ const ANNOTATION_DEFAULTS = {
   'dapr.io/config': '',
   'dapr.io/log-level': 'info',
   'dapr.io/log-as-json': '',
+  'dapr.io/api-token-secret': '',
+  'dapr.io/app-token-secret': '',
+  'dapr.io/max-body-size': '',
+  'dapr.io/read-buffer-size': '',
   'dapr.io/enable-metrics': 'true',
   'dapr.io/metrics-port': '9090',
   'dapr.io/grpc-port': '50001',
@@ -221,7 +228,12 @@ export function sidecarContainer(pod: Pod, config: InjectorConfig): Container {
     ...(isTruthy(a('dapr.io/log-as-json')) ? ['--log-as-json'] : []),
     // mTLS is on unless the `daprsystem` Configuration turns it off (pod_patch.go, `mTLSEnabled`).
     '--enable-mtls',
+    ...(a('dapr.io/max-body-size') ? ['--max-body-size', a('dapr.io/max-body-size')] : []),
+    ...(a('dapr.io/read-buffer-size') ? ['--read-buffer-size', a('dapr.io/read-buffer-size')] : []),
   ];
+  // Tokens come from key `token` of the named Secret, in the pod's namespace.
+  const tokenEnv = (name: string, secret: string) =>
+    secret ? [{ name, valueFrom: { secretKeyRef: { name: secret, key: 'token' } } }] : [];
   const securityContext: Record<string, unknown> = {
     allowPrivilegeEscalation: false,
     runAsNonRoot: config.runAsNonRoot,
@@ -262,6 +274,8 @@ export function sidecarContainer(pod: Pod, config: InjectorConfig): Container {
       { name: 'DAPR_CONTROLPLANE_NAMESPACE', value: config.controlPlaneNamespace },
       { name: 'DAPR_CONTROLPLANE_TRUST_DOMAIN', value: config.controlPlaneTrustDomain },
       ...(config.enableK8sDownwardAPIs ? [{ name: 'DAPR_HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] : []),
+      ...tokenEnv('DAPR_API_TOKEN', a('dapr.io/api-token-secret')),
+      ...tokenEnv('APP_API_TOKEN', a('dapr.io/app-token-secret')),
     ],
     volumeMounts: [{ name: TOKEN_VOLUME.name, mountPath: TOKEN_VOLUME.mountPath, readOnly: true }],
     readinessProbe: { httpGet: { path: '/v1.0/healthz', port: SIDECAR_PUBLIC_PORT }, ...probe('readiness') },

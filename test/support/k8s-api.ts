@@ -165,7 +165,11 @@ export interface ApplyOptions {
 
 /** The server's answer to a server-side apply. */
 export interface ApplyResult {
-  /** HTTP status: 200 updated, 201 created, 422 invalid (schema, CEL), 403 forbidden (admission), 409 conflict. */
+  /**
+   * HTTP status: 200 updated, 201 created, 422 invalid (schema, CEL, immutable field), 403 forbidden
+   * (admission), 409 conflict, 500 when the patch does not fit the schema at all (a field the schema
+   * does not declare, a string for a number: "failed to create typed patch object").
+   */
   readonly status: number;
   readonly ok: boolean;
   /** The object as stored (or as it would be, for a dry run); the `Status` when refused. */
@@ -192,7 +196,8 @@ export async function applyObject(object: K8sObject, options: ApplyOptions = {})
       fieldManager: options.fieldManager ?? 'todo-events-tests',
       force: String(options.force ?? true),
       dryRun: options.dryRun ? 'All' : undefined,
-      // Unknown fields are refused rather than dropped silently, as kubectl does since 1.27.
+      // As kubectl since 1.27: duplicate and unknown fields are errors, not warnings. (Server-side apply refuses
+      // fields a schema does not declare anyway, CRDs included, where a plain create would prune them silently.)
       fieldValidation: 'Strict',
     },
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeadLetterEnvelope, RawMessage } from '../../../services/lib/dead-letter.js';
+import { DependencyHealth } from '../../../services/lib/dependency-health.js';
 import { PermanentError, TransientError } from '../../../services/lib/errors.js';
 import type { TaskEvent } from '../../../services/lib/events.js';
 import type { EventHandler, ReceivedEvent } from '../../../services/lib/handler.js';
@@ -57,7 +58,7 @@ describe('MessageProcessor', () => {
       handleBatch: async (events) => void calls.push(events.map((e) => (e.event as TaskEvent).task_data.title)),
     });
     const outcome = await processor.process([raw(taskEvent('a')), raw(taskEvent('b')), raw(taskEvent('c'))]);
-    expect(outcome).toEqual({ completed: 3, succeeded: 3, deadLettered: 0 });
+    expect(outcome).toEqual({ completed: 3, succeeded: 3, deadLettered: 0, abandoned: new Set() });
     expect(calls).toEqual([['a', 'b', 'c']]);
     expect([letters.length, await count('success')]).toEqual([0, 3]);
   });
@@ -66,7 +67,7 @@ describe('MessageProcessor', () => {
     const handled: string[] = [];
     const { processor, letters, count } = setup({ handle: async (e) => void handled.push((e as TaskEvent).task_data.title) });
     const outcome = await processor.process([raw('{oops'), raw({ ...taskEvent('x'), user_id: '' }), raw(taskEvent('ok'))]);
-    expect(outcome).toEqual({ completed: 3, succeeded: 1, deadLettered: 2 });
+    expect(outcome).toEqual({ completed: 3, succeeded: 1, deadLettered: 2, abandoned: new Set() });
     expect(handled).toEqual(['ok']);
     expect(letters.map((l) => [l.error.code, l.attempts, l.original_message.value?.slice(0, 5)])).toEqual([
       ['MESSAGE_MALFORMED', 0, '{oops'],
@@ -76,22 +77,82 @@ describe('MessageProcessor', () => {
     expect([await count('dead_letter'), await count('success')]).toEqual([2, 1]);
   });
 
-  it('isolates the event a failing batch trips on, dead-letters it after its retries and keeps the rest', async () => {
+  it('isolates the event a failing batch trips on, dead-letters it after its 3 attempts and keeps the rest', async () => {
     const poison = taskEvent('poison');
     const written: string[] = [];
     const { processor, letters, count } = setup({
       handle: async () => {},
       handleBatch: async (events: readonly ReceivedEvent[]) => {
-        if (events.some((e) => e.event.event_id === poison.event_id)) throw new TransientError('deadlock', { code: 'POSTGRES_40P01' });
+        if (events.some((e) => e.event.event_id === poison.event_id)) throw new TypeError("Cannot read properties of null (reading 'due')");
         written.push(...events.map((e) => (e.event as TaskEvent).task_data.title));
       },
     });
     const outcome = await processor.process([raw(taskEvent('a')), raw(poison), raw(taskEvent('c'))]);
-    expect(outcome).toEqual({ completed: 3, succeeded: 2, deadLettered: 1 });
+    expect(outcome).toEqual({ completed: 3, succeeded: 2, deadLettered: 1, abandoned: new Set() });
     expect(written).toEqual(['a', 'c']);
-    expect(letters.map((l) => [l.error.code, l.attempts, l.source.offset])).toEqual([['POSTGRES_40P01', 3, letters[0]!.source.offset]]);
-    // 3 batch attempts (2 retries × 3 events), then 3 attempts of the poison alone (2 retries).
-    expect(await count('retry')).toBe(2 * 3 + 2);
+    expect(letters.map((l) => [l.error.code, l.attempts, l.source.offset])).toEqual([['HANDLER_ERROR', 3, letters[0]!.source.offset]]);
+    // The batch is split at its first message failure; the poison alone then gets 3 attempts (2 retries).
+    expect(await count('retry')).toBe(2);
+  });
+
+  it('holds a batch through a dependency outage, however long, and dead-letters nothing', async () => {
+    let failures = 0;
+    const written: string[] = [];
+    const metrics = new ServiceMetrics('test-service', { defaultMetrics: false });
+    const letters: DeadLetterEnvelope[] = [];
+    const health = new DependencyHealth(metrics, quiet);
+    const readiness: boolean[] = [];
+    const processor = new MessageProcessor({
+      service: 'test-service',
+      handler: {
+        handle: async () => {},
+        handleBatch: async (events) => {
+          readiness.push(health.allUp());
+          // Ten failures: far more than the 3 attempts a message failure gets.
+          if (failures++ < 10) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          written.push(...events.map((e) => (e.event as TaskEvent).task_data.title));
+        },
+      },
+      retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 4 },
+      metrics,
+      log: quiet,
+      signal: new AbortController().signal,
+      health,
+      deadLetter: async (batch) => void letters.push(...batch),
+    });
+    const outcome = await processor.process([raw(taskEvent('a')), raw(taskEvent('b'))]);
+    expect(outcome).toEqual({ completed: 2, succeeded: 2, deadLettered: 0, abandoned: new Set() });
+    expect([written, letters.length, failures]).toEqual([['a', 'b'], 0, 11]);
+    // Not ready from the first failure until the call succeeded; the gauge follows.
+    expect(readiness).toEqual([true, ...Array(10).fill(false)]);
+    expect([health.allUp(), await metrics.dependencyState('network')]).toEqual([true, 1]);
+    expect(await metrics.processedCount('task-events', 'retry')).toBe(10 * 2);
+  });
+
+  it('gives up a held batch for the partitions a rebalance moved away, and keeps handling the ones it still owns', async () => {
+    let owned = new Set(['task-events:0', 'task-events:1']);
+    let calls = 0;
+    const written: string[] = [];
+    const { processor, letters } = setup({
+      handle: async () => {},
+      handleBatch: async (events) => {
+        if (calls++ === 0) {
+          owned = new Set(['task-events:1']);
+          throw new TransientError('database restarting', { code: 'POSTGRES_57P03', dependency: 'postgres' });
+        }
+        written.push(...events.map((e) => (e.event as TaskEvent).task_data.title));
+      },
+    });
+    const onPartition = (partition: number, event: TaskEvent): RawMessage => ({ ...raw(event), partition });
+    const outcome = await processor.process(
+      [onPartition(0, taskEvent('p0')), onPartition(1, taskEvent('p1')), onPartition(0, taskEvent('p0-later'))],
+      {
+        owns: (topic, partition) => owned.has(`${topic}:${partition}`),
+      },
+    );
+    expect(written).toEqual(['p1']);
+    expect(outcome).toEqual({ completed: 3, succeeded: 1, deadLettered: 0, abandoned: new Set(['task-events:0']) });
+    expect(letters).toEqual([]);
   });
 
   it('dead-letters at once, after one attempt, when the handler throws a non-retryable error', async () => {
@@ -141,11 +202,11 @@ describe('MessageProcessor', () => {
       deadLetter: async (batch) => void letters.push(...batch),
     });
     const outcome = await processor.process([raw('not json'), raw(taskEvent('ok')), raw(taskEvent('slow')), raw(taskEvent('after'))]);
-    expect(outcome).toEqual({ completed: 2, succeeded: 1, deadLettered: 1 });
+    expect(outcome).toEqual({ completed: 2, succeeded: 1, deadLettered: 1, abandoned: new Set() });
     expect(letters.map((l) => l.error.code)).toEqual(['MESSAGE_MALFORMED']);
   });
 
-  it('fails the batch and counts an error when the dead letter cannot be written', async () => {
+  it('fails the batch and counts an error when the broker refuses the dead letter itself', async () => {
     const metrics = new ServiceMetrics('test-service', { defaultMetrics: false });
     const processor = new MessageProcessor({
       service: 'test-service',
@@ -155,11 +216,32 @@ describe('MessageProcessor', () => {
       log: quiet,
       signal: new AbortController().signal,
       deadLetter: async () => {
-        throw new TransientError('dead-letter topic unavailable');
+        throw new PermanentError('the dead letter is larger than the topic accepts', { code: 'MESSAGE_TOO_LARGE' });
       },
     });
-    await expect(processor.process([raw('garbage')])).rejects.toThrow('dead-letter topic unavailable');
+    await expect(processor.process([raw('garbage')])).rejects.toThrow('the dead letter is larger than the topic accepts');
     expect(await metrics.processedCount('task-events', 'error')).toBe(1);
+  });
+
+  it('retries writing dead letters while the broker is away, then counts them', async () => {
+    let failures = 0;
+    const letters: DeadLetterEnvelope[] = [];
+    const metrics = new ServiceMetrics('test-service', { defaultMetrics: false });
+    const processor = new MessageProcessor({
+      service: 'test-service',
+      handler: { handle: async () => {} },
+      retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 2 },
+      metrics,
+      log: quiet,
+      signal: new AbortController().signal,
+      deadLetter: async (batch) => {
+        if (failures++ < 5)
+          throw new TransientError('producing to task-events-dlq failed', { code: 'KAFKA_PRODUCE_FAILED', dependency: 'kafka' });
+        letters.push(...batch);
+      },
+    });
+    expect(await processor.process([raw('garbage')])).toEqual({ completed: 1, succeeded: 0, deadLettered: 1, abandoned: new Set() });
+    expect([letters.length, await metrics.processedCount('task-events', 'dead_letter')]).toEqual([1, 1]);
   });
 
   it('prepares a batch without side effects: nothing is handled, logged, counted or dead-lettered until it is handled', async () => {
@@ -175,7 +257,7 @@ describe('MessageProcessor', () => {
     expect([handled, lines, letters.length, await count('success'), await count('dead_letter')]).toEqual([[], [], 0, 0, 0]);
 
     const outcome = await processor.handle(prepared);
-    expect(outcome).toEqual({ completed: 2, succeeded: 1, deadLettered: 1 });
+    expect(outcome).toEqual({ completed: 2, succeeded: 1, deadLettered: 1, abandoned: new Set() });
     expect(handled).toEqual(['a']);
     expect(letters.map((l) => [l.error.code, l.original_message.value])).toEqual([['MESSAGE_MALFORMED', 'not json']]);
     expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['message dead-lettered']);

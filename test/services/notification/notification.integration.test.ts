@@ -1,8 +1,9 @@
 /**
  * The notification service on the local broker: reminders consumed in
  * order from their single partition, delivered once each to an HTTP webhook,
- * not again on redelivery (PostgreSQL delivery log), retried on 5xx and then
- * dead-lettered, dead-lettered at once on 4xx.
+ * not again on redelivery (PostgreSQL delivery log), held and retried while
+ * the webhook fails or refuses the credentials (5xx, 401) until it takes
+ * them, dead-lettered at once when it rejects the reminder itself (422).
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -28,8 +29,8 @@ describeWithBroker('notification service on the local broker', () => {
   const group = uniqueGroup('notification');
   const marker = randomUUID().slice(0, 8);
   const title = (name: string) => `${name} ${marker}`;
-  const reminders = ['first', 'second', 'down', 'third', 'rejected', 'fourth'].map((name) => reminderEvent(title(name)));
-  const delivered = ['first', 'second', 'third', 'fourth'].map(title);
+  const reminders = ['first', 'second', 'down', 'third', 'rotated', 'rejected', 'fourth'].map((name) => reminderEvent(title(name)));
+  const delivered = ['first', 'second', 'down', 'third', 'rotated', 'fourth'].map(title);
   let webhook: WebhookServer;
   let watcher: TopicWatcher;
   let pool: pg.Pool;
@@ -40,7 +41,9 @@ describeWithBroker('notification service on the local broker', () => {
   beforeAll(async () => {
     pool = localPool();
     webhook = await WebhookServer.start();
-    webhook.statusFor.set(title('down'), 503).set(title('rejected'), 422);
+    // Down for three calls, then up; a rotated credential refused twice, then the new one deployed.
+    webhook.statusSequence.set(title('down'), [503, 503, 503]).set(title('rotated'), [401, 401]);
+    webhook.statusFor.set(title('rejected'), 422);
     before = await endOffsets(['reminders']);
     await setGroupOffsets(group, before);
     watcher = await TopicWatcher.start(['task-events-dlq'], (v) => JSON.stringify(v).includes(marker));
@@ -51,7 +54,7 @@ describeWithBroker('notification service on the local broker', () => {
     await publisher.close();
     await untilService(
       started,
-      () => webhook.callsFor(title('fourth')).length === 1 && watcher.records.length === 2,
+      () => webhook.callsFor(title('fourth')).length === 1 && watcher.records.length === 1,
       'all reminders settled',
     );
   }, 60_000);
@@ -66,7 +69,8 @@ describeWithBroker('notification service on the local broker', () => {
   it('delivers each reminder once to the webhook, as JSON, with its event id as Idempotency-Key', () => {
     for (const reminder of reminders.filter((r) => delivered.includes(r.title))) {
       const calls = webhook.calls.filter((c) => c.reminder.event_id === reminder.event_id);
-      expect(calls).toEqual([{ idempotencyKey: reminder.event_id, contentType: 'application/json', reminder }]);
+      const attempts = { down: 4, rotated: 3 }[reminder.title.split(' ')[0]!] ?? 1;
+      expect(calls).toEqual(Array(attempts).fill({ idempotencyKey: reminder.event_id, contentType: 'application/json', reminder }));
     }
   });
 
@@ -77,7 +81,11 @@ describeWithBroker('notification service on the local broker', () => {
       'down',
       'down',
       'down',
+      'down',
       'third',
+      'rotated',
+      'rotated',
+      'rotated',
       'rejected',
       'fourth',
     ]);
@@ -96,18 +104,17 @@ describeWithBroker('notification service on the local broker', () => {
     );
   });
 
-  it('dead-letters a reminder the webhook keeps answering 5xx to after 3 attempts, and one answered 4xx after 1', () => {
+  it('dead-letters only the reminder the webhook rejects (422), after one attempt; none it answered 5xx or 401 to', () => {
     const letters = watcher.records.map((r) => r.value as unknown as DeadLetterEnvelope);
     expect(letters.map((l) => [JSON.parse(l.original_message.value!).title, l.error, l.attempts, l.service, l.source.topic])).toEqual([
-      [title('down'), { code: 'WEBHOOK_503', message: 'webhook answered 503: thanks' }, 3, 'notification-service', 'reminders'],
       [title('rejected'), { code: 'WEBHOOK_422', message: 'webhook answered 422: thanks' }, 1, 'notification-service', 'reminders'],
     ]);
   });
 
-  it('counts 2 retries and 2 dead letters, and at least our 4 deliveries (other suites share the topic)', async () => {
+  it('counts 5 retries and 1 dead letter, and at least our 6 deliveries (other suites share the topic)', async () => {
     const count = (outcome: 'success' | 'retry' | 'dead_letter') => service.metrics.processedCount('reminders', outcome);
-    expect([await count('retry'), await count('dead_letter')]).toEqual([2, 2]);
-    expect(await count('success')).toBeGreaterThanOrEqual(4);
+    expect([await count('retry'), await count('dead_letter')]).toEqual([5, 1]);
+    expect(await count('success')).toBeGreaterThanOrEqual(6);
   });
 
   it('does not call the webhook again when the reminders are delivered again', async () => {
@@ -123,8 +130,8 @@ describeWithBroker('notification service on the local broker', () => {
     await publisher.publish('reminders', sentinel);
     await publisher.close();
     await untilService(started, () => webhook.callsFor(title('sentinel')).length === 1, 'the reminder behind the redelivered ones');
-    // Delivered ones are skipped; the two that failed are delivered now that the webhook recovered.
+    // Delivered ones are skipped; the rejected one is delivered now that the webhook takes it.
     const newCalls = webhook.callsFor(marker).slice(callsBefore);
-    expect(newCalls.map((c) => c.reminder.title.split(' ')[0])).toEqual(['down', 'rejected', 'sentinel']);
+    expect(newCalls.map((c) => c.reminder.title.split(' ')[0])).toEqual(['rejected', 'sentinel']);
   });
 });

@@ -16,6 +16,8 @@ export class WebhookServer {
   readonly calls: WebhookCall[] = [];
   /** Status to answer for a reminder title (200 when absent). */
   readonly statusFor = new Map<string, number>();
+  /** Statuses to answer, one per call, for a reminder title before `statusFor` applies. */
+  readonly statusSequence = new Map<string, number[]>();
   private readonly server: Server;
   private address = '';
 
@@ -30,7 +32,8 @@ export class WebhookServer {
           contentType: request.headers['content-type'],
           reminder,
         });
-        response.writeHead(this.statusFor.get(reminder.title) ?? 200, { 'content-type': 'text/plain' });
+        const status = this.statusSequence.get(reminder.title)?.shift() ?? this.statusFor.get(reminder.title) ?? 200;
+        response.writeHead(status, { 'content-type': 'text/plain' });
         response.end('thanks');
       });
     });

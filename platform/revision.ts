@@ -1,0 +1,231 @@
+/**
+ * A stack's spec as it was at another git revision (the base of a pull
+ * request), for `npm run plan` and `npm run synth -- --base`.
+ *
+ * Defaults live in code (platform/defaults.ts), so the base's stack file
+ * alone does not say what the base deployed: a retention changed in
+ * DEFAULTS would be invisible if both sides were resolved with today's code.
+ * So the base's file is resolved with the base's own platform code whenever
+ * that code differs from the running one: its `platform/` tree is written
+ * once per tree id under `node_modules/.cache/todo-events-plan/` and imported
+ * (this needs tsx, which runs every entry point). When the base has no
+ * `platform/`, or its code cannot be loaded, the running code resolves it and
+ * the report says so.
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ConfigProblem } from './errors.js';
+import { PlatformConfigError } from './errors.js';
+import { parseStackConfig, platformFromConfig, stackFile } from './load.js';
+import type { PlatformSpec } from './types.js';
+
+/** The branch a pull request merges into, when no base is given. */
+export const MAIN_BRANCHES = ['main', 'origin/main'] as const;
+
+/** Thrown when the base revision cannot be found or read. */
+export class RevisionError extends Error {
+  readonly code = 'REVISION_UNAVAILABLE';
+  readonly canRetry = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'RevisionError';
+  }
+}
+
+export interface BaseRevision {
+  /** The ref as given, or the main branch the merge base was taken with. */
+  readonly ref: string;
+  readonly commit: string;
+  /** How it was chosen, for reports: `main at 6fa4962 (the merge base with HEAD)`. */
+  readonly description: string;
+}
+
+function git(args: readonly string[], cwd: string, input?: string): Buffer {
+  return execFileSync('git', [...args], { cwd, input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+}
+
+function gitText(args: readonly string[], cwd: string): string {
+  return git(args, cwd).toString('utf8').trim();
+}
+
+function tryGit(args: readonly string[], cwd: string): string | undefined {
+  try {
+    return gitText(args, cwd);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `ref` resolved to a commit, or (no ref) the merge base of HEAD with the main branch. */
+export function resolveBase(dir: string, ref?: string): BaseRevision {
+  if (tryGit(['rev-parse', '--is-inside-work-tree'], dir) !== 'true') throw new RevisionError(`${dir} is not inside a git work tree`);
+  if (ref !== undefined) {
+    const commit = tryGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], dir);
+    if (!commit) throw new RevisionError(`${JSON.stringify(ref)} is not a commit, branch or tag of this repository`);
+    return { ref, commit, description: `${ref} at ${commit.slice(0, 7)}` };
+  }
+  for (const branch of MAIN_BRANCHES) {
+    const commit = tryGit(['merge-base', branch, 'HEAD'], dir);
+    if (commit) return { ref: branch, commit, description: `${commit.slice(0, 7)}, the merge base of HEAD with ${branch}` };
+  }
+  throw new RevisionError(`no ${MAIN_BRANCHES.join(' or ')} branch to compare with; give the base with --base <git-ref>`);
+}
+
+/** Stacks whose `Pulumi.<stack>.yaml` exists in `dir` at `commit`. */
+export function stacksAt(base: BaseRevision, dir: string): string[] {
+  // Run in `dir`, ls-tree lists that directory of the commit.
+  const names = tryGit(['ls-tree', '--name-only', base.commit], dir) ?? '';
+  return names
+    .split('\n')
+    .map((path) => /^Pulumi\.([^./]+)\.yaml$/.exec(path)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/** Turns a stack's raw config into a spec with one revision's code. */
+export interface SpecResolver {
+  /** `platformFromConfig` of one revision (older ones ignore `imageDigests`). */
+  readonly resolve: (stack: string, raw: unknown, source: string, imageDigests?: unknown) => PlatformSpec;
+  /** Which code it is, for reports. */
+  readonly code: string;
+}
+
+const CURRENT: SpecResolver = { resolve: platformFromConfig, code: "the working tree's code" };
+
+/** The running platform code, and files in it that do not take part in resolving a spec. */
+const CODE_DIR = dirname(fileURLToPath(import.meta.url));
+const NOT_RESOLVING = (path: string) => path.startsWith('platform/changes/') || path === 'platform/revision.ts';
+const CACHE_DIR = join(CODE_DIR, '..', 'node_modules', '.cache', 'todo-events-plan');
+
+function blobId(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
+/** `platform/<path>` → git blob id of each file of the running code. */
+function runningBlobs(): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else out.set(`platform/${relative(CODE_DIR, path).split(sep).join('/')}`, blobId(readFileSync(path)));
+    }
+  };
+  walk(CODE_DIR);
+  return out;
+}
+
+/** `platform/<path>` → blob id at `commit` (empty when the revision has no platform/). */
+function revisionBlobs(commit: string, root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const listing = tryGit(['ls-tree', '-r', '--full-tree', commit, '--', 'platform'], root) ?? '';
+  for (const line of listing.split('\n')) {
+    const match = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
+    if (match) out.set(match[2]!, match[1]!);
+  }
+  return out;
+}
+
+function sameCode(a: Map<string, string>, b: Map<string, string>): boolean {
+  const relevant = (m: Map<string, string>) => [...m].filter(([path]) => !NOT_RESOLVING(path) && path.endsWith('.ts'));
+  const left = relevant(a);
+  const right = new Map(relevant(b));
+  return left.length === right.size && left.every(([path, id]) => right.get(path) === id);
+}
+
+/** Writes the blobs into `target` with one `git cat-file --batch`. */
+function writeBlobs(blobs: Map<string, string>, root: string, target: string): void {
+  const entries = [...blobs];
+  const output = git(['cat-file', '--batch'], root, `${entries.map(([, id]) => id).join('\n')}\n`);
+  let offset = 0;
+  for (const [path] of entries) {
+    const header = output.toString('latin1', offset, output.indexOf(0x0a, offset));
+    const size = Number(header.split(' ')[2]);
+    const start = offset + header.length + 1;
+    mkdirSync(dirname(join(target, path)), { recursive: true });
+    writeFileSync(join(target, path), output.subarray(start, start + size));
+    offset = start + size + 1;
+  }
+  // The files are ES modules; a package.json marks them so (node_modules stops the search for one above).
+  writeFileSync(join(target, 'package.json'), '{ "type": "module" }\n');
+}
+
+const resolvers = new Map<string, Promise<SpecResolver & { note?: string }>>();
+
+/** The code to resolve the base's stack files with, and a note when it is not the base's own. */
+export function baseResolver(base: BaseRevision, dir: string): Promise<SpecResolver & { note?: string }> {
+  const root = gitText(['rev-parse', '--show-toplevel'], dir);
+  const key = `${root}\0${base.commit}`;
+  let resolver = resolvers.get(key);
+  if (!resolver) {
+    resolver = loadResolver(base, root);
+    resolvers.set(key, resolver);
+  }
+  return resolver;
+}
+
+async function loadResolver(base: BaseRevision, root: string): Promise<SpecResolver & { note?: string }> {
+  const blobs = revisionBlobs(base.commit, root);
+  if (blobs.size === 0) {
+    return { ...CURRENT, note: `${base.commit.slice(0, 7)} has no platform/ code, so its stack files were resolved with the working tree's code` };
+  }
+  if (sameCode(blobs, runningBlobs())) return { ...CURRENT, code: "the base's code (the same as the working tree's)" };
+  const tree = gitText(['rev-parse', `${base.commit}:platform`], root);
+  const target = join(CACHE_DIR, tree);
+  try {
+    if (!existsSync(join(target, '.complete'))) {
+      const staging = `${target}.tmp-${process.pid}`;
+      rmSync(staging, { recursive: true, force: true });
+      writeBlobs(blobs, root, staging);
+      writeFileSync(join(staging, '.complete'), base.commit);
+      rmSync(target, { recursive: true, force: true });
+      renameSync(staging, target);
+    }
+    const module = (await import(pathToFileURL(join(target, 'platform', 'load.ts')).href)) as { platformFromConfig?: unknown };
+    if (typeof module.platformFromConfig !== 'function') throw new Error('its platform/load.ts has no platformFromConfig');
+    const resolveWithBase = module.platformFromConfig as SpecResolver['resolve'];
+    return {
+      code: `the base's own code (platform/ at ${base.commit.slice(0, 7)})`,
+      resolve: (stack, raw, source, imageDigests) => {
+        try {
+          return resolveWithBase(stack, raw, source, imageDigests);
+        } catch (error) {
+          // The base's PlatformConfigError is another class: carry its problems over.
+          const problems = (error as { problems?: ConfigProblem[] }).problems;
+          if (Array.isArray(problems)) throw new PlatformConfigError(source, problems);
+          throw error;
+        }
+      },
+    };
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    return { ...CURRENT, note: `the code of ${base.commit.slice(0, 7)} could not be loaded (${reason}), so its stack files were resolved with the working tree's code` };
+  }
+}
+
+export interface SpecAtRevision {
+  /** Undefined when the stack file does not exist at the revision. */
+  readonly spec: PlatformSpec | undefined;
+  /** Which code resolved it. */
+  readonly code: string;
+  readonly note?: string;
+}
+
+/** The stack's spec at `base`; throws PlatformConfigError when the base's stack file is invalid. */
+export async function specAtRevision(base: BaseRevision, stack: string, dir: string): Promise<SpecAtRevision> {
+  const file = basename(stackFile(dir, stack));
+  const resolver = await baseResolver(base, dir);
+  let text: string;
+  try {
+    // `<commit>:./<file>` is relative to the directory git runs in.
+    text = git(['show', `${base.commit}:./${file}`], dir).toString('utf8');
+  } catch {
+    return { spec: undefined, code: resolver.code, note: resolver.note };
+  }
+  const source = `${file} at ${base.commit.slice(0, 7)}`;
+  const { platform, imageDigests } = parseStackConfig(text, source);
+  return { spec: resolver.resolve(stack, platform, source, imageDigests), code: resolver.code, note: resolver.note };
+}
