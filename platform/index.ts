@@ -20,5 +20,6 @@ export * from './health.js';
 export * from './consumer-groups.js';
 export * from './websocket-token.js';
 export * from './images.js';
+export * from './production.js';
 export * from './dapr-app-token.js';
 export * from './message-limits.js';

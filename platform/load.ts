@@ -41,8 +41,8 @@ export function readStackSettings(file: string): { platform: unknown; imageDiges
   return parseStackSettings(readFileSync(file, 'utf8'), file);
 }
 
-/** `readStackSettings` of a stack file's text, e.g. one read from git (platform an empty object when absent). */
-export function parseStackConfig(text: string, file: string): { platform: unknown; imageDigests: unknown } {
+/** The raw `todo-events:platform` value of a stack file's text, e.g. one read from git (an empty object when absent). */
+export function parseStackConfig(text: string, file: string): unknown {
   return parseStackSettings(text, file).platform;
 }
 

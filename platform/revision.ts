@@ -226,6 +226,5 @@ export async function specAtRevision(base: BaseRevision, stack: string, dir: str
     return { spec: undefined, code: resolver.code, note: resolver.note };
   }
   const source = `${file} at ${base.commit.slice(0, 7)}`;
-  const { platform, imageDigests } = parseStackConfig(text, source);
-  return { spec: resolver.resolve(stack, platform, source, imageDigests), code: resolver.code, note: resolver.note };
+  return { spec: resolver.resolve(stack, parseStackConfig(text, source), source), code: resolver.code, note: resolver.note };
 }

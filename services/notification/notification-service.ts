@@ -40,7 +40,7 @@ export function notificationService(options: NotificationServiceOptions = {}): S
       let deliveries: DeliveryLog;
       if (config.databaseUrl !== null) {
         pool = createPgPool(config.databaseUrl, config.appId);
-        deliveries = new PgDeliveryLog(pool);
+        deliveries = new PgDeliveryLog(pool, { retentionMs: settings.deliveryLogRetentionMs, log });
       } else {
         deliveries = new MemoryDeliveryLog();
         log.warn('DATABASE_URL is not set: deduplication remembers this process only; a restart may repeat recent reminders');

@@ -6,12 +6,23 @@
  * them again with the same `event_id`s, which the notification service
  * deduplicates. A reminder reached only after its task was due is marked
  * `expired` instead of being sent.
+ *
+ * The same loop keeps the tables bounded: at most once per `pruneIntervalMs`
+ * it deletes settled reminders, task positions and handled completions older
+ * than `retentionMs` (`pruneRecurringState`).
  */
 import type { Pool } from 'pg';
 import type { ReminderEvent } from '../lib/events.js';
 import type { Logger } from '../lib/logger.js';
 import { sleep } from '../lib/retry.js';
-import { claimDueReminders, markReminders, reminderEvent, type DueReminder } from './reminder-store.js';
+import {
+  claimDueReminders,
+  markReminders,
+  pruneRecurringState,
+  reminderEvent,
+  type DueReminder,
+  type PruneResult,
+} from './reminder-store.js';
 import { withTransaction } from './transaction.js';
 
 /** Options of the scheduler; defaults in `SCHEDULER_DEFAULTS`. */
@@ -22,9 +33,26 @@ export interface ReminderSchedulerOptions {
   readonly batchSize: number;
   /** Pause after a failed round, in ms. @default 5000 */
   readonly errorBackoffMs: number;
+  /**
+   * Age after which settled state is deleted, in ms. It must exceed the
+   * longest an event can come back: the retention of `task-events` (7 days)
+   * plus that of the dead-letter topic it can be replayed from (14 days).
+   * @default 30 days
+   */
+  readonly retentionMs: number;
+  /** Time between two prunings, in ms. @default 1 hour */
+  readonly pruneIntervalMs: number;
 }
 
-export const SCHEDULER_DEFAULTS: ReminderSchedulerOptions = { pollIntervalMs: 1000, batchSize: 100, errorBackoffMs: 5000 };
+const DAY_MS = 86_400_000;
+
+export const SCHEDULER_DEFAULTS: ReminderSchedulerOptions = {
+  pollIntervalMs: 1000,
+  batchSize: 100,
+  errorBackoffMs: 5000,
+  retentionMs: 30 * DAY_MS,
+  pruneIntervalMs: 3_600_000,
+};
 
 /** What one round did. */
 export interface RoundResult {
@@ -39,12 +67,16 @@ export interface SchedulerObserver {
   failed?(error: unknown): void;
   /** Called after every round with whether it succeeded (database and broker answered). */
   roundFinished?(ok: boolean): void;
+  /** Called after each pruning with what it deleted. */
+  pruned?(result: PruneResult): void;
 }
 
 export class ReminderScheduler {
   private readonly options: ReminderSchedulerOptions;
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
+  /** When the last pruning ran (ms since the epoch); the first round prunes. */
+  private prunedAt = -Infinity;
 
   constructor(
     private readonly pool: Pool,
@@ -72,6 +104,15 @@ export class ReminderScheduler {
     });
   }
 
+  /** Deletes settled state older than the retention (see `pruneRecurringState`). */
+  async prune(): Promise<PruneResult> {
+    const cutoff = new Date(this.clock().getTime() - this.options.retentionMs);
+    const result = await pruneRecurringState(this.pool, cutoff);
+    this.observer.pruned?.(result);
+    if (result.reminders + result.positions + result.occurrences > 0) this.log.info({ ...result, cutoff }, 'old reminder state deleted');
+    return result;
+  }
+
   /** Starts the loop; calling it again does nothing. */
   start(): void {
     this.loop ??= this.run();
@@ -95,6 +136,11 @@ export class ReminderScheduler {
         if (sent + expired > 0) this.log.info({ sent, expired }, 'reminders published');
         // A full batch means more may be waiting: go again at once.
         if (sent + expired >= this.options.batchSize) pause = 0;
+        const now = this.clock().getTime();
+        if (now - this.prunedAt >= this.options.pruneIntervalMs) {
+          this.prunedAt = now;
+          await this.prune();
+        }
       } catch (err) {
         this.observer.roundFinished?.(false);
         this.observer.failed?.(err);

@@ -142,7 +142,9 @@ describeWithBroker('consumer runner on the local broker', () => {
       expect(JSON.stringify(failure.err)).toMatch(/SASL authentication failed|Authentication failed/);
       expect(service.isReady()).toBe(false);
       const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`);
-      expect([ready.status, await ready.json()]).toEqual([503, { status: 'not ready', failing: ['kafka'] }]);
+      // A broker refusing the credentials is a failing dependency: readiness and the gauge the alerts read say so.
+      expect([ready.status, await ready.json()]).toEqual([503, { status: 'not ready', failing: ['dependencies', 'kafka'] }]);
+      expect(await service.metrics.dependencyState('kafka')).toBe(0);
     });
   });
 });
