@@ -15,6 +15,8 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { listStacks, loadPlatform, PlatformConfigError, type PlatformSpec } from '../platform/index.js';
+import { ChangeRefusedError, checkGuardRails, formatFindings, type PreviousState } from '../platform/changes/index.js';
+import { resolveBase, specsAtRevision } from '../platform/revision.js';
 import { synthesizeManifests, type ChartManifests } from './manifests.js';
 import { toYamlDocuments } from './yaml.js';
 
@@ -26,6 +28,13 @@ export interface SynthOptions {
   /** Output folder. @default `dist` under `dir` */
   readonly out?: string;
   readonly log?: (line: string) => void;
+  /**
+   * Each stack's spec at the base revision (`--base <git-ref>`), for the guard
+   * rails (platform/changes/guard-rails.ts): a refused change fails the synth
+   * with nothing written. A stack without an entry is compared with nothing.
+   * @default none: only the rails on the new spec alone (retention floors) run
+   */
+  readonly previous?: ReadonlyMap<string, PreviousState | undefined>;
 }
 
 export interface StackManifests {
@@ -33,14 +42,28 @@ export interface StackManifests {
   readonly charts: ChartManifests[];
 }
 
-/** Loads and validates every stack, then renders each; throws before anything is written. */
-export function renderStacks(stacks: readonly string[], dir: string): StackManifests[] {
+/** Loads and validates every stack and runs the guard rails, then renders each; throws before anything is written. */
+export function renderStacks(
+  stacks: readonly string[],
+  dir: string,
+  previous?: SynthOptions['previous'],
+  log?: SynthOptions['log'],
+): StackManifests[] {
   const specs: PlatformSpec[] = [];
-  const errors: PlatformConfigError[] = [];
+  const errors: (PlatformConfigError | ChangeRefusedError)[] = [];
   for (const stack of stacks) {
     try {
-      specs.push(loadPlatform(stack, dir));
+      const spec = loadPlatform(stack, dir);
+      const rails = checkGuardRails(previous?.get(stack), spec);
+      if (rails.refused.length > 0) throw new ChangeRefusedError(`stack ${stack}`, rails.refused);
+      if (rails.warnings.length > 0) log?.(formatFindings(`stack ${stack}`, rails.warnings, 'warning'));
+      if (rails.acknowledged.length > 0) log?.(formatFindings(`stack ${stack}`, rails.acknowledged, 'acknowledged'));
+      specs.push(spec);
     } catch (err) {
+      if (err instanceof ChangeRefusedError) {
+        errors.push(err);
+        continue;
+      }
       if (!(err instanceof PlatformConfigError)) throw err;
       errors.push(err);
     }
@@ -49,9 +72,9 @@ export function renderStacks(stacks: readonly string[], dir: string): StackManif
   return specs.map((spec) => ({ stack: spec.stack, charts: synthesizeManifests(spec) }));
 }
 
-/** Several stacks' config errors, reported together. */
+/** Several stacks' config errors and refused changes, reported together. */
 export class AggregatePlatformError extends Error {
-  constructor(readonly errors: readonly PlatformConfigError[]) {
+  constructor(readonly errors: readonly (PlatformConfigError | ChangeRefusedError)[]) {
     super(errors.map((e) => e.message).join('\n'));
     this.name = 'AggregatePlatformError';
   }
@@ -84,7 +107,7 @@ export function summary(manifests: StackManifests, target: string): string {
 export function synth(options: SynthOptions = {}): StackManifests[] {
   const dir = resolve(options.dir ?? process.cwd());
   const stacks = options.stacks && options.stacks.length > 0 ? options.stacks : listStacks(dir);
-  const rendered = renderStacks(stacks, dir);
+  const rendered = renderStacks(stacks, dir, options.previous, options.log);
   const out = resolve(dir, options.out ?? 'dist');
   mkdirSync(out, { recursive: true });
   for (const manifests of rendered) {
@@ -95,13 +118,14 @@ export function synth(options: SynthOptions = {}): StackManifests[] {
 }
 
 const USAGE = [
-  'usage: npm run synth [-- --stack <name> ...] [--out <dir>]',
+  'usage: npm run synth [-- --stack <name> ...] [--out <dir>] [--base <git-ref>]',
   '  Validates every requested stack (default: every Pulumi.<stack>.yaml), then writes',
   '  <out>/<stack>/<chart>.k8s.yaml (default out: dist, or $CDK8S_OUTDIR). Writes nothing when a stack is invalid.',
+  '  With --base, the guard rails compare each stack with its file at that revision and refuse unsafe topic changes.',
 ].join('\n');
 
-/** The CLI: exit code 0 on success, 1 on invalid stack files, 2 on bad arguments. */
-export function main(argv: readonly string[]): number {
+/** The CLI: exit code 0 on success, 1 on invalid stack files or refused changes, 2 on bad arguments. */
+export async function main(argv: readonly string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -109,6 +133,7 @@ export function main(argv: readonly string[]): number {
       options: {
         stack: { type: 'string', multiple: true, short: 's' },
         out: { type: 'string', short: 'o' },
+        base: { type: 'string', short: 'b' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -121,7 +146,11 @@ export function main(argv: readonly string[]): number {
     return 0;
   }
   try {
-    synth({ stacks: args.values.stack, out: args.values.out ?? process.env.CDK8S_OUTDIR, log: (line) => console.log(line) });
+    const dir = process.cwd();
+    const stacks = args.values.stack && args.values.stack.length > 0 ? args.values.stack : listStacks(dir);
+    const base = args.values.base;
+    const previous = base === undefined ? undefined : await specsAtRevision(resolveBase(dir, base), stacks, dir);
+    synth({ stacks, out: args.values.out ?? process.env.CDK8S_OUTDIR, log: (line) => console.log(line), previous });
     return 0;
   } catch (err) {
     if (err instanceof AggregatePlatformError) {
@@ -134,5 +163,11 @@ export function main(argv: readonly string[]): number {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = main(process.argv.slice(2));
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exitCode = 1;
+    },
+  );
 }

@@ -25,6 +25,8 @@
 import * as kafka from '@pulumi/kafka';
 import * as pulumi from '@pulumi/pulumi';
 import { topicConfig, type AclSpec, type PlatformSpec, type SaslMechanism } from '../platform/index.js';
+import type { AdoptionRecord } from '../platform/changes/index.js';
+import { aclImport, topicImport } from './adoption.js';
 import { kafkaAdminConnection } from './kafka-admin-connection.js';
 import { ScramCredential } from './scram-credential.js';
 import type { KafkaAdminCredentials } from './settings.js';
@@ -85,6 +87,8 @@ export interface ExternalKafkaArgs {
   readonly admin: KafkaAdminCredentials;
   /** Generated password per user (secret outputs); the admin is not in it. */
   readonly passwords: Record<string, pulumi.Output<string>>;
+  /** Topics and ACL bindings that exist already and are imported (`npm run adopt`, infra/adoption.ts). @default none */
+  readonly adopt?: AdoptionRecord;
 }
 
 /** Topics, SCRAM users and ACLs on an external cluster. */
@@ -104,7 +108,7 @@ export class ExternalKafka extends pulumi.ComponentResource {
           `${name}-${topic.name}`,
           { name: topic.name, partitions: topic.partitions, replicationFactor: topic.replicationFactor, config: topicConfig(topic) },
           // See the file comment: protect turns a destructive replacement into an error.
-          { ...child, protect: spec.protectTopics },
+          { ...child, protect: spec.protectTopics, ...topicImport(args.adopt, topic.name) },
         ),
       );
     }
@@ -124,7 +128,7 @@ export class ExternalKafka extends pulumi.ComponentResource {
 
     for (const binding of aclBindings(spec)) {
       // ACLs do not need the credential to exist; depending on the topics keeps a fresh cluster's log readable.
-      new kafka.Acl(`${name}-${binding.resourceName}`, binding.args, { ...child, dependsOn: this.topics });
+      new kafka.Acl(`${name}-${binding.resourceName}`, binding.args, { ...child, dependsOn: this.topics, ...aclImport(args.adopt, binding.args) });
     }
     this.registerOutputs({ topics: this.topics.map((t) => t.name), users: credentials.map((c) => c.username) });
   }

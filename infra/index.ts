@@ -22,6 +22,9 @@ import { Operators } from './operators.js';
 import { withReadinessWait } from './readiness.js';
 import { readInfraSettings, readPlatformSpec } from './settings.js';
 import { platformOutputs } from './stack-outputs.js';
+import { previousWithAdopted } from '../platform/changes/index.js';
+import { readAdoption } from './adoption.js';
+import { deployedSpecOutput, enforceGuardRails, readDeployedSpec } from './guard-rails.js';
 
 // Pure steps first: anything wrong throws before the first registration.
 const spec = readPlatformSpec();
@@ -35,6 +38,10 @@ const plan = applyPlan(
   spec,
   charts.map((c) => c.chart),
 );
+const adoption = readAdoption(spec);
+// The guard rails, from what this stack last deployed (plus adopted topics' live facts) to this spec: a
+// refused change throws here, before any resource is registered (the StackReference to itself only reads).
+enforceGuardRails(spec, previousWithAdopted(await readDeployedSpec(), adoption, spec.protectTopics));
 
 const groups = new Map<string, k8s.yaml.v2.ConfigGroup>();
 const prerequisites: Partial<Record<Prerequisite, Resource>> = {};
@@ -51,7 +58,12 @@ prerequisites['cluster-operator'] = operators.releases.cluster;
 prerequisites['dapr-operator'] = operators.releases.dapr;
 prerequisites.credentials = credentials;
 if (spec.cluster.flavor === 'external') {
-  prerequisites['external-kafka'] = new ExternalKafka('kafka', { spec, admin: settings.kafkaAdmin!, passwords: credentials.passwords });
+  prerequisites['external-kafka'] = new ExternalKafka('kafka', {
+    spec,
+    admin: settings.kafkaAdmin!,
+    passwords: credentials.passwords,
+    adopt: adoption,
+  });
 }
 
 // Phase 2: the cluster (awaited until Ready), its topics and users; then the CA its clients need.
@@ -72,3 +84,5 @@ export const saslMechanism = outputs.saslMechanism;
 export const topics = outputs.topics;
 export const userSecrets = outputs.userSecrets;
 export const namespaces = outputs.namespaces;
+/** What the next update's guard rails compare with (infra/guard-rails.ts). */
+export const platformSpec = deployedSpecOutput(spec);

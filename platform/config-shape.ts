@@ -37,7 +37,7 @@ export const PLATFORM_SHAPE: Shape = object({
     ownership: object({ kafka: oneOf('owned', 'adopted'), apps: oneOf('owned', 'adopted') }),
   }),
   cluster: object({
-    flavor: oneOf('strimzi', 'redpanda', 'external'),
+    flavor: oneOf('strimzi', 'redpanda', 'external', 'confluent-cloud'),
     name: str,
     version: str,
     brokers: int,
@@ -45,9 +45,10 @@ export const PLATFORM_SHAPE: Shape = object({
     storage: object({ size: str, storageClass: nullable(str) }),
     resources,
     tls: bool,
-    saslMechanism: oneOf('SCRAM-SHA-256', 'SCRAM-SHA-512'),
+    saslMechanism: oneOf('SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN'),
     bootstrapServers: str,
     externalAccess: bool,
+    confluent: object({ environmentId: str, clusterId: str, restEndpoint: str }),
   }),
   protectTopics: bool,
   topicDefaults: object({

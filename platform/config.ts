@@ -28,20 +28,37 @@ export interface ClusterConfig {
   name?: string;
   /** Kafka version for Strimzi, image tag for Redpanda. @default per flavor, see `CLUSTER_VERSIONS` */
   version?: string;
-  /** @default 1 */
+  /** @default 1; 3 for `confluent-cloud`, which replicates every topic 3 times on brokers of its own */
   brokers?: number;
   /** Strimzi only. @default 0 (combined broker and controller nodes) */
   controllers?: number;
   storage?: { size?: string; storageClass?: string | null };
   resources?: Partial<Resources>;
-  /** @default false */
+  /** @default false; true for `confluent-cloud` (`FLAVOR_CLUSTER_DEFAULTS`), which accepts TLS only */
   tls?: boolean;
-  /** @default 'SCRAM-SHA-512' */
+  /** @default 'SCRAM-SHA-512'; 'PLAIN' for `confluent-cloud` (`FLAVOR_CLUSTER_DEFAULTS`), whose API keys know no SCRAM */
   saslMechanism?: SaslMechanism;
-  /** Required for `external`; derived from the Service name for the operators. */
+  /** Required for `external` and `confluent-cloud`; derived from the Service name for the operators. */
   bootstrapServers?: string;
   /** Redpanda only: the chart's external listeners (NodePorts on every node). @default false */
   externalAccess?: boolean;
+  /** Required for `confluent-cloud`, refused elsewhere: the cluster's ids and REST endpoint. */
+  confluent?: ConfluentCloudConfig;
+}
+
+/**
+ * A Confluent Cloud cluster, as its Cloud Console's Cluster settings page shows
+ * it. The stack operator's Cloud API key is secret config, never here
+ * (`todo-events:confluentCloudApiKey` / `confluentCloudApiSecret`, infra/settings.ts).
+ * @see https://docs.confluent.io/cloud/current/clusters/broker-config.html
+ */
+export interface ConfluentCloudConfig {
+  /** Environment id such as `env-a1b2c3`. Required. */
+  environmentId?: string;
+  /** Kafka cluster id such as `lkc-a1b2c3`. Required. */
+  clusterId?: string;
+  /** REST endpoint such as `https://pkc-a1b2c.us-east-1.aws.confluent.cloud:443`. Required. */
+  restEndpoint?: string;
 }
 
 export interface NamespacesConfig {

@@ -28,6 +28,7 @@ export const CLUSTER_VERSIONS: Record<ClusterFlavor, string> = {
   strimzi: STRIMZI_KAFKA_VERSIONS[STRIMZI_CHART_VERSION]!.default,
   redpanda: 'v26.2.1',
   external: '',
+  'confluent-cloud': '',
 };
 
 /** Port of the SASL client listener per flavor (Redpanda's chart default; our Strimzi listener). */
@@ -35,6 +36,22 @@ export const CLIENT_PORTS: Record<ClusterFlavor, number> = {
   strimzi: 9094,
   redpanda: 9093,
   external: 9092,
+  // Confluent Cloud's bootstrap endpoints listen on 9092 (SASL_SSL).
+  'confluent-cloud': 9092,
+};
+
+/**
+ * Cluster settings whose default depends on the flavor, merged between
+ * `DEFAULTS` and the stack's own (`mergeWithDefaults`). Confluent Cloud clients
+ * must use TLS and SASL/PLAIN with an API key ("All clients that connect to
+ * Confluent Cloud must support SASL_PLAIN or SASL_OAUTHBEARER ... and TLS 1.2"),
+ * and every topic there has 3 replicas (`default.replication.factor` 3, not
+ * editable; `confluentcloud.KafkaTopic` takes no replication factor).
+ * @see https://docs.confluent.io/cloud/current/client-apps/config-client.html
+ * @see https://docs.confluent.io/cloud/current/topics/manage.html
+ */
+export const FLAVOR_CLUSTER_DEFAULTS: Readonly<Partial<Record<ClusterFlavor, PlatformConfig['cluster']>>> = {
+  'confluent-cloud': { tls: true, saslMechanism: 'PLAIN', brokers: 3 },
 };
 
 /** Broker pod resources for a small environment; stacks size them up. */

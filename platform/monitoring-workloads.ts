@@ -9,17 +9,24 @@ import type { ClusterSpec, MonitoringSpec, NamespacesSpec } from './types.js';
 type MonitoringFacts = { readonly cluster: Pick<ClusterSpec, 'flavor'>; readonly monitoring: Pick<MonitoringSpec, 'enabled'> };
 
 /**
- * Whether the monitoring chart runs kafka_exporter: for `external` clusters
- * only (Strimzi runs its own `kafkaExporter` with its own identity, Redpanda's
- * brokers report lag themselves).
+ * Whether the monitoring chart runs kafka_exporter: for `external` and
+ * `confluent-cloud` clusters only (Strimzi runs its own `kafkaExporter` with
+ * its own identity, Redpanda's brokers report lag themselves). On Confluent
+ * Cloud it is the source of lag and traffic too, not the Metrics API (see
+ * charts/monitoring/kafka-exporter.ts for why).
  */
 export function lagExporterRuns(spec: MonitoringFacts): boolean {
-  return spec.monitoring.enabled && spec.cluster.flavor === 'external';
+  return spec.monitoring.enabled && (spec.cluster.flavor === 'external' || spec.cluster.flavor === 'confluent-cloud');
 }
 
-/** Whether the monitoring chart runs Redpanda Console: for Strimzi and `external` (the Redpanda chart has its own). */
+/**
+ * Whether the monitoring chart runs Redpanda Console: for Strimzi and
+ * `external`. Redpanda's chart has its own, and Confluent Cloud its Cloud
+ * Console (topics, messages, consumer lag) for the people the stack's
+ * Confluent roles admit, so no key that reads messages is issued there.
+ */
 export function consoleRuns(spec: MonitoringFacts): boolean {
-  return spec.monitoring.enabled && spec.cluster.flavor !== 'redpanda';
+  return spec.monitoring.enabled && (spec.cluster.flavor === 'strimzi' || spec.cluster.flavor === 'external');
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   defaultMinInsyncReplicas,
   defaultReplicationFactor,
   EXPORTER_USER,
+  FLAVOR_CLUSTER_DEFAULTS,
   SERVICE_DEFAULTS,
   SERVICE_RESOURCES,
   TOPIC_DEFAULTS,
@@ -47,9 +48,15 @@ import type {
 
 const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
 
-/** Stack config merged over DEFAULTS; `null` entries remain and mean "removed". */
+/**
+ * Stack config merged over DEFAULTS and the defaults of its cluster flavor
+ * (`FLAVOR_CLUSTER_DEFAULTS`); `null` entries remain and mean "removed".
+ */
 export function mergeWithDefaults(config: PlatformConfig): PlatformConfig {
-  return deepMerge(DEFAULTS as PlatformConfig, config);
+  const flavor = config?.cluster?.flavor ?? DEFAULTS.cluster.flavor!;
+  const flavorDefaults = FLAVOR_CLUSTER_DEFAULTS[flavor];
+  const base = flavorDefaults ? deepMerge(DEFAULTS as PlatformConfig, { cluster: flavorDefaults }) : (DEFAULTS as PlatformConfig);
+  return deepMerge(base, config);
 }
 
 function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
@@ -70,6 +77,7 @@ export function bootstrapServersFor(flavor: ClusterSpec['flavor'], name: string,
     case 'redpanda':
       return `${name}.${namespace}.svc.cluster.local:${port}`;
     case 'external':
+    case 'confluent-cloud':
       return '';
   }
 }
@@ -95,6 +103,10 @@ function resolveCluster(config: PlatformConfig, namespaces: NamespacesSpec): Clu
     clientPort,
     bootstrapServers: c.bootstrapServers ?? bootstrapServersFor(flavor, name, namespaces.kafka, clientPort),
     externalAccess: c.externalAccess!,
+    confluent:
+      flavor === 'confluent-cloud'
+        ? { environmentId: c.confluent!.environmentId!, clusterId: c.confluent!.clusterId!, restEndpoint: c.confluent!.restEndpoint! }
+        : null,
   };
 }
 

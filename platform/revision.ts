@@ -228,3 +228,10 @@ export async function specAtRevision(base: BaseRevision, stack: string, dir: str
   const source = `${file} at ${base.commit.slice(0, 7)}`;
   return { spec: resolver.resolve(stack, parseStackConfig(text, source), source), code: resolver.code, note: resolver.note };
 }
+
+/** `specAtRevision` of several stacks: stack → its spec at `base` (undefined where its file did not exist). */
+export async function specsAtRevision(base: BaseRevision, stacks: readonly string[], dir: string): Promise<Map<string, PlatformSpec | undefined>> {
+  const specs = new Map<string, PlatformSpec | undefined>();
+  for (const stack of stacks) specs.set(stack, (await specAtRevision(base, stack, dir)).spec);
+  return specs;
+}

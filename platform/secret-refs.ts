@@ -15,6 +15,24 @@ export type { SecretKeyRef };
 export const USER_PASSWORD_KEY = 'password';
 
 /**
+ * Key of the SASL username inside each Kafka user's Secret. Every flavor's
+ * Secret has it; the manifests read it only where the username is not the
+ * spec's user name (`saslUsernameInSecret`).
+ */
+export const USER_USERNAME_KEY = 'username';
+
+/**
+ * Whether clients must read their SASL username from the user's Secret
+ * (`USER_USERNAME_KEY`) rather than know it from the spec: on Confluent Cloud
+ * the username is the id of the API key the Pulumi program creates (the
+ * secret is the password), which no manifest can know before `pulumi up`.
+ * @see https://docs.confluent.io/cloud/current/client-apps/config-client.html
+ */
+export function saslUsernameInSecret(cluster: Pick<ClusterSpec, 'flavor'>): boolean {
+  return cluster.flavor === 'confluent-cloud';
+}
+
+/**
  * PostgreSQL connection string of the services that set `database: true`,
  * in the apps namespace.
  */
@@ -50,6 +68,7 @@ export function clusterCaSecret(
       // The chart's default certificate ("default"), issued by its cert-manager root CA.
       return { source: { name: `${cluster.name}-default-root-certificate`, key: 'ca.crt' }, copy };
     case 'external':
+    case 'confluent-cloud':
       return undefined;
   }
 }

@@ -7,8 +7,15 @@
  * sorted by name so two specs can be diffed line by line.
  */
 
-export type ClusterFlavor = 'strimzi' | 'redpanda' | 'external';
-export type SaslMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+/**
+ * `external`: any Kafka with SCRAM users the program manages through the Kafka
+ * admin API (Redpanda Cloud, self-run Kafka); `confluent-cloud`: a Confluent
+ * Cloud cluster, whose applications are service accounts with API keys
+ * (infra/confluent-cloud.ts).
+ */
+export type ClusterFlavor = 'strimzi' | 'redpanda' | 'external' | 'confluent-cloud';
+/** `PLAIN` only for `confluent-cloud`: its API keys authenticate with SASL/PLAIN over TLS, never SCRAM. */
+export type SaslMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'PLAIN';
 export type SecurityProtocol = 'SASL_PLAINTEXT' | 'SASL_SSL';
 export type ServiceMode = 'dapr' | 'kafka';
 export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
@@ -70,6 +77,22 @@ export interface ClusterSpec {
   readonly bootstrapServers: string;
   /** Redpanda only: whether the chart's external listeners (NodePorts on every node) are on. */
   readonly externalAccess: boolean;
+  /** `confluent-cloud` only (null otherwise): which Confluent Cloud cluster, and where its REST API answers. */
+  readonly confluent: ConfluentCloudSpec | null;
+}
+
+/**
+ * Where a Confluent Cloud cluster is. Ids, not display names: they never
+ * change and are unique, where two clusters may share a name.
+ * @see https://docs.confluent.io/cloud/current/clusters/broker-config.html
+ */
+export interface ConfluentCloudSpec {
+  /** Environment id, `env-…`. */
+  readonly environmentId: string;
+  /** Kafka cluster id, `lkc-…`. */
+  readonly clusterId: string;
+  /** The cluster's REST endpoint (`https://pkc-….confluent.cloud:443`), where topics and ACLs are managed. */
+  readonly restEndpoint: string;
 }
 
 /** Where one operator's Helm chart comes from. */

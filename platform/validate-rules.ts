@@ -13,6 +13,7 @@ import { imageDigestProblems, THIRD_PARTY_IMAGES } from './images.js';
 import { SERVICE_ENV } from './service-env.js';
 import { WEBSOCKET_SERVICE } from './websocket-token.js';
 import { closest, show } from './suggest.js';
+import { checkConfluentCloud, checkConfluentTopicReplication, isManagedFlavor } from './confluent-cloud.js';
 
 /** Redpanda's and Strimzi's practical ceiling; more partitions per topic is almost always a mistake. */
 const MAX_PARTITIONS = 10_000;
@@ -61,18 +62,20 @@ function checkCluster(config: PlatformConfig, report: Report): void {
       'write SCRAM-SHA-512',
     );
   }
-  if (flavor === 'external') {
+  if (isManagedFlavor(flavor)) {
     if (c.bootstrapServers === undefined) {
       report(
         'cluster.bootstrapServers',
-        'is missing; an external cluster has no address to derive',
-        'write host:port[,host:port] of the cluster',
+        `is missing; ${flavor === 'external' ? 'an external' : 'a Confluent Cloud'} cluster has no address to derive`,
+        flavor === 'external'
+          ? 'write host:port[,host:port] of the cluster'
+          : 'write the bootstrap server from the cluster\'s "Cluster settings", such as pkc-a1b2c.us-east-1.aws.confluent.cloud:9092',
       );
     }
   } else if (c.bootstrapServers !== undefined) {
     report(
       'cluster.bootstrapServers',
-      `${show(c.bootstrapServers)} only applies to external clusters`,
+      `${show(c.bootstrapServers)} only applies to external and confluent-cloud clusters`,
       `remove it; ${flavor} derives the address from its Service`,
     );
   }
@@ -97,6 +100,7 @@ function checkCluster(config: PlatformConfig, report: Report): void {
     report('cluster.externalAccess', `only applies to redpanda, not ${show(flavor)}`, 'remove it');
   }
   checkClusterVersion(config, report);
+  checkConfluentCloud(config, report);
   checkResources('cluster.resources', c.resources, report);
   if (typeof c.storage?.size === 'string' && !QUANTITY.test(c.storage.size)) {
     report('cluster.storage.size', `${show(c.storage.size)} is not a Kubernetes quantity`, 'write a size such as 10Gi');
@@ -110,6 +114,8 @@ function checkClusterVersion(config: PlatformConfig, report: Report): void {
     if (c.version !== undefined) report('cluster.version', `${show(c.version)} has no effect on an external cluster`, 'remove it');
     return;
   }
+  // Confluent Cloud's own rules (confluent-cloud.ts) report a version there.
+  if (c.flavor === 'confluent-cloud') return;
   const chart = config.operators?.[c.flavor === 'strimzi' ? 'strimzi' : 'redpanda']?.version;
   if (typeof chart !== 'string') return;
   const operatorPath = `operators.${c.flavor}.version`;
@@ -194,7 +200,14 @@ function checkTopic(key: string, topic: TopicConfig, config: PlatformConfig, rep
   const rfPath = topic.replicationFactor !== undefined ? `${path}.replicationFactor` : 'topicDefaults.replicationFactor';
   const rf =
     topic.replicationFactor ?? config.topicDefaults?.replicationFactor ?? (isInt(brokers) ? defaultReplicationFactor(brokers) : undefined);
-  if (isInt(rf)) {
+  const minIsrPath = topic.minInsyncReplicas !== undefined ? `${path}.minInsyncReplicas` : 'topicDefaults.minInsyncReplicas';
+  if (flavor === 'confluent-cloud') {
+    checkConfluentTopicReplication(
+      { value: rf, path: rfPath },
+      { value: topic.minInsyncReplicas ?? config.topicDefaults?.minInsyncReplicas, path: minIsrPath },
+      report,
+    );
+  } else if (isInt(rf)) {
     if (rf < 1) report(rfPath, `${rf} is not allowed`, 'a topic needs at least 1 replica');
     else if (isInt(brokers) && rf > brokers) {
       report(
@@ -205,7 +218,6 @@ function checkTopic(key: string, topic: TopicConfig, config: PlatformConfig, rep
     } else if (flavor === 'redpanda' && rf % 2 === 0) {
       report(rfPath, `${rf} is even; Redpanda requires an odd replication factor`, `use ${rf - 1} or ${rf + 1}`);
     }
-    const minIsrPath = topic.minInsyncReplicas !== undefined ? `${path}.minInsyncReplicas` : 'topicDefaults.minInsyncReplicas';
     const minIsr = topic.minInsyncReplicas ?? config.topicDefaults?.minInsyncReplicas;
     if (isInt(minIsr) && (minIsr < 1 || minIsr > rf)) {
       report(

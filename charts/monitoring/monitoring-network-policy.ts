@@ -44,9 +44,7 @@ function kafkaEgress(spec: PlatformSpec): Record<string, unknown> {
 
 export function monitoringNetworkPolicy(scope: Construct, id: string, spec: PlatformSpec, props: MonitoringNetworkPolicyProps): ApiObject {
   const peer =
-    props.from === 'prometheus'
-      ? { namespaceSelector: {}, podSelector: { matchLabels: PROMETHEUS_POD_LABELS } }
-      : { podSelector: {} };
+    props.from === 'prometheus' ? { namespaceSelector: {}, podSelector: { matchLabels: PROMETHEUS_POD_LABELS } } : { podSelector: {} };
   return resource(scope, id, {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',

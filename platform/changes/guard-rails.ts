@@ -133,8 +133,8 @@ export const GUARD_RAILS: readonly GuardRail[] = [
           path: `topics.${after.name}.partitions`,
           before: String(before.partitions),
           after: String(after.partitions),
-          why: `Kafka cannot remove partitions: the only way to ${after.partitions} is deleting ${after.name} with ${describeData(before)} (@pulumi/kafka would replace the topic; Strimzi and Redpanda reject it only after the apply)`,
-          instead: `keep ${before.partitions} partitions; to have ${after.partitions}, add a new topic with ${after.partitions}, move its producers and consumers to it, and remove ${after.name} once it is drained`,
+          why: `Kafka cannot remove partitions: the only way to ${count(after.partitions, 'partition')} is deleting ${after.name} with ${describeData(before)} (@pulumi/kafka would replace the topic; Strimzi and Redpanda reject it only after the apply)`,
+          instead: `keep ${count(before.partitions, 'partition')}; if ${after.partitions} are really needed, add a new topic with ${count(after.partitions, 'partition')}, move the producers and consumers to it, and remove ${after.name} once it is drained`,
         })),
   },
   {

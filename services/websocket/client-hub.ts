@@ -9,15 +9,16 @@
  * receives them. A socket whose unsent queue would pass its bound is closed
  * instead of being waited for: one stalled reader never delays the others.
  *
- * The bound is enforced when an update is queued, not only before a send: the
- * hub counts the bytes it queued on each socket until the socket has handed
- * them to the kernel (the write callback), and an update that would take a
- * socket's queue past `maxBufferedBytes`, or every socket's together past
- * `maxTotalBufferedBytes`, is not queued; that socket is cut as slow. A socket
- * with nothing queued always gets the update, so one large update never cuts
- * a client that keeps up, and the memory held is at most the bound plus one
- * update per socket. An update is encoded once and its bytes shared by all of
- * its user's sockets.
+ * The bound is enforced when an update is queued, not only before a send: an
+ * update that would take a socket's unsent queue (`bufferedAmount`: bytes the
+ * process holds that the kernel has not taken yet) past `maxBufferedBytes`,
+ * or the queues of all sockets together past `maxTotalBufferedBytes`, is not
+ * queued; that socket is cut as slow. A socket with nothing queued always
+ * gets the update, so one large update never cuts a client that keeps up, and
+ * the memory held is at most the bound plus one update per socket. The total
+ * is the sum of each socket's queue as last seen, refreshed whenever an
+ * update is queued on it and whenever one of its writes completes. An update
+ * is encoded once and its bytes shared by all of its user's sockets.
  */
 import type { WebSocket } from 'ws';
 
@@ -64,7 +65,7 @@ interface Client {
   alive: boolean;
   /** The server already decided to end it (the reason is counted once). */
   ending: boolean;
-  /** Bytes queued on the socket and not yet handed to the kernel. */
+  /** The socket's unsent bytes as last seen (its share of the hub's total). */
   queued: number;
   /** Left the hub: its write callbacks no longer count. */
   removed: boolean;
@@ -86,7 +87,7 @@ export class ClientHub {
     return this.clients.size;
   }
 
-  /** Bytes queued on every socket and not yet handed to the kernel. */
+  /** Unsent bytes of every socket, as last seen. */
   get bufferedBytes(): number {
     return this.queuedTotal;
   }
@@ -124,13 +125,13 @@ export class ClientHub {
     let sent = 0;
     for (const client of sockets) {
       if (client.ending || client.socket.readyState !== client.socket.OPEN) continue;
-      if (client.queued > 0 && (client.queued + bytes > maxBufferedBytes || this.queuedTotal + bytes > maxTotalBufferedBytes)) {
+      const buffered = this.refresh(client);
+      if (buffered > 0 && (buffered + bytes > maxBufferedBytes || this.queuedTotal + bytes > maxTotalBufferedBytes)) {
         this.end(client, 'slow', CLOSE_CODES.slowConsumer, 'too slow: the unsent queue passed its bound');
         continue;
       }
-      client.queued += bytes;
-      this.queuedTotal += bytes;
-      client.socket.send(data, { binary: false }, () => this.written(client, bytes));
+      client.socket.send(data, { binary: false }, () => this.refresh(client));
+      this.refresh(client);
       sent++;
     }
     if (sent > 0) this.observer.sent?.(sent);
@@ -173,11 +174,13 @@ export class ClientHub {
     setTimeout(() => client.socket.terminate(), graceMs).unref();
   }
 
-  /** The socket handed `bytes` to the kernel (or dropped them, closing). */
-  private written(client: Client, bytes: number): void {
-    if (client.removed) return;
-    client.queued -= bytes;
-    this.queuedTotal -= bytes;
+  /** Takes the socket's unsent bytes into the total again; returns them. */
+  private refresh(client: Client): number {
+    if (client.removed) return 0;
+    const buffered = client.socket.bufferedAmount;
+    this.queuedTotal += buffered - client.queued;
+    client.queued = buffered;
+    return buffered;
   }
 
   private remove(client: Client, reason: DisconnectReason): void {

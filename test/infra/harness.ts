@@ -30,6 +30,8 @@ export interface Registered {
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly deleteBeforeReplace: boolean;
+  /** The `import` resource option: the id of an existing resource to adopt ('' for none). */
+  readonly importId: string;
   /** URNs of explicit and implicit dependencies. */
   readonly dependencies: string[];
   readonly additionalSecretOutputs: string[];
@@ -70,9 +72,19 @@ export function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
-function mockState(args: pulumi.runtime.MockResourceArgs, preview = false): Record<string, unknown> {
+/** Pulumi's organization under the mocks (a DIY backend's is `organization` too). */
+export const MOCK_ORGANIZATION = 'organization';
+
+function mockState(
+  args: pulumi.runtime.MockResourceArgs,
+  preview = false,
+  stackOutputs: Record<string, unknown> = {},
+): Record<string, unknown> {
   const inputs = args.inputs as Record<string, unknown>;
   switch (args.type) {
+    case 'pulumi:pulumi:StackReference':
+      // The program reads its own stack's last outputs (infra/guard-rails.ts).
+      return { name: inputs.name, outputs: stackOutputs, secretOutputNames: [] };
     case 'random:index/randomPassword:RandomPassword':
       // In a preview of a first deploy the password does not exist yet: an output left out is unknown.
       return preview ? { ...inputs } : { ...inputs, result: fakePassword(args.name) };
@@ -100,6 +112,7 @@ interface RegisterRequest extends MonitorRequest {
   getProtect(): boolean;
   getRetainondelete(): boolean;
   getDeletebeforereplace(): boolean;
+  getImportid?(): string;
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
 }
@@ -129,6 +142,12 @@ export interface RunOptions {
    * @default false
    */
   readonly preview?: boolean;
+  /**
+   * Outputs of the stack's last deployment, as the program reads them back
+   * through a StackReference of itself, e.g. `{ platformSpec: <resolved spec> }`
+   * (what the guard rails compare with). @default {} (never deployed)
+   */
+  readonly stackOutputs?: Record<string, unknown>;
 }
 
 /** Lets the mocked registrations (promise chains, no real I/O) run to completion. */
@@ -158,10 +177,14 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   const resources: Registered[] = [];
   let pending = 0;
   await pulumi.runtime.setMocks(
-    { newResource: (args) => ({ id: args.id || `${args.name}-id`, state: mockState(args, options.preview) }), call: () => ({}) },
+    {
+      newResource: (args) => ({ id: args.id || `${args.name}-id`, state: mockState(args, options.preview, options.stackOutputs) }),
+      call: () => ({}),
+    },
     PROJECT,
     stack,
     options.preview ?? false,
+    MOCK_ORGANIZATION,
   );
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
@@ -184,6 +207,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
           protect: r.getProtect?.() ?? false,
           retainOnDelete: r.getRetainondelete?.() ?? false,
           deleteBeforeReplace: r.getDeletebeforereplace?.() ?? false,
+          importId: r.getImportid?.() ?? '',
           dependencies: r.getDependenciesList?.() ?? [],
           additionalSecretOutputs: r.getAdditionalsecretoutputsList?.() ?? [],
           inputs: pulumi.runtime.deserializeProperties((read ? req.getProperties!() : req.getObject()) as never),
