@@ -23,6 +23,7 @@
  * BENCH_QUICK=1 runs short (a check that the bench works, not figures to quote);
  * BENCH_SKIP_BUILD=1 reuses the last bundle (for experiments on them).
  */
+import '../platform/require-node.cjs';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { AUDIT_THROUGHPUT_DEFAULTS, measureAuditThroughput } from './audit-throughput.js';
 import { measureNotificationThroughput, NOTIFICATION_THROUGHPUT_DEFAULTS } from './notification-throughput.js';

@@ -12,6 +12,7 @@
  * shared machine). `heap_used_mb` is the V8 heap in use right after the
  * last synthesis, with its output still held.
  */
+import '../platform/require-node.cjs';
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';

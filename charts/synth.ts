@@ -10,6 +10,7 @@
  * then renamed into place), so a reader never sees half of a synth and a
  * chart that no longer applies leaves no stale file behind.
  */
+import '../platform/require-node.cjs';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

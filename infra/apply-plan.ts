@@ -11,7 +11,7 @@
  * finalizers, and namespaces go last.
  */
 import type { PlatformSpec } from '../platform/index.js';
-import { clusterCaSecret, foreignDashboardNamespace } from '../platform/index.js';
+import { clusterCaSecret, foreignDashboardNamespace, isManagedFlavor } from '../platform/index.js';
 
 /** Something a chart can wait for, besides another chart. */
 export type Prerequisite =
@@ -86,7 +86,8 @@ export interface ChartStep {
 export function availablePrerequisites(spec: PlatformSpec): Set<Prerequisite> {
   const have = new Set<Prerequisite>(['credentials']);
   if (Object.values(spec.namespaces.ownership).includes('adopted')) have.add('adopted-namespaces');
-  if (spec.cluster.flavor === 'external') have.add('external-kafka');
+  // `external-kafka` stands for a managed cluster's topics, users and ACLs: @pulumi/kafka's, or Confluent Cloud's.
+  if (isManagedFlavor(spec.cluster.flavor)) have.add('external-kafka');
   else have.add('cluster-operator');
   if (spec.dapr.enabled) have.add('dapr-operator');
   if (clusterCaSecret(spec.cluster)) have.add('cluster-ca');

@@ -6,7 +6,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
-import { DATABASE_SECRET, USER_PASSWORD_KEY, redpandaSuperusersSecret, type PlatformSpec } from '../platform/index.js';
+import { DATABASE_SECRET, USER_PASSWORD_KEY, USER_USERNAME_KEY, redpandaSuperusersSecret, type PlatformSpec } from '../platform/index.js';
 import type { InfraSettings } from './settings.js';
 import { serviceSecretKeys, superusersFile, userSecretPlacements, usersWithGeneratedPasswords } from './secret-placement.js';
 
@@ -33,9 +33,23 @@ export const SERVICE_SECRET_POLICY = { ...PASSWORD_POLICY, length: 48 } as const
 
 const LABELS = { 'app.kubernetes.io/managed-by': 'pulumi', 'app.kubernetes.io/part-of': 'todo-events' };
 
+/** A user's credential issued by the cluster itself rather than generated here: a Confluent Cloud API key. */
+export interface IssuedCredential {
+  /** The SASL username (the API key id). */
+  readonly username: pulumi.Output<string>;
+  /** The SASL password (the API key's secret); a secret output. */
+  readonly password: pulumi.Output<string>;
+}
+
 export interface CredentialsArgs {
   readonly spec: PlatformSpec;
   readonly settings: InfraSettings;
+  /**
+   * Credentials the cluster issued, by user (`confluent-cloud`: each user's
+   * API key, infra/confluent-cloud.ts); their Secrets hold these instead of a
+   * generated password. @default none
+   */
+  readonly issued?: Readonly<Record<string, IssuedCredential>>;
   /** The namespaces the Secrets go into. */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -63,13 +77,18 @@ export class Credentials extends pulumi.ComponentResource {
 
     for (const { user, namespace } of userSecretPlacements(spec)) {
       this.userSecretNames[user.name] = user.secretName;
+      const issued = args.issued?.[user.name];
+      const password = issued ? pulumi.secret(issued.password) : this.passwords[user.name];
+      if (!password) throw new Error(`Kafka user "${user.name}" has neither a generated password nor an issued credential`);
+      // An issued username (an API key id) is half of the credential: as secret as the password.
+      const username = issued ? pulumi.secret(issued.username) : user.name;
       this.secrets.push(
         new k8s.core.v1.Secret(
           `${name}-${namespace}-${user.name}`,
           {
             metadata: { name: user.secretName, namespace, labels: { ...LABELS, 'todo-events/kafka-user': user.name } },
             type: 'Opaque',
-            stringData: { [USER_PASSWORD_KEY]: this.passwords[user.name]!, username: user.name },
+            stringData: { [USER_PASSWORD_KEY]: password, [USER_USERNAME_KEY]: username },
           },
           secretOpts,
         ),

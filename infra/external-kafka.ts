@@ -24,7 +24,7 @@
  */
 import * as kafka from '@pulumi/kafka';
 import * as pulumi from '@pulumi/pulumi';
-import { topicConfig, type AclSpec, type PlatformSpec, type SaslMechanism } from '../platform/index.js';
+import { scramMechanismOf, topicConfig, type AclSpec, type PlatformSpec, type SaslMechanism } from '../platform/index.js';
 import type { AdoptionRecord } from '../platform/changes/index.js';
 import { aclImport, topicImport } from './adoption.js';
 import { kafkaAdminConnection } from './kafka-admin-connection.js';
@@ -35,6 +35,8 @@ import type { KafkaAdminCredentials } from './settings.js';
 export const PROVIDER_SASL_MECHANISM: Record<SaslMechanism, string> = {
   'SCRAM-SHA-256': 'scram-sha256',
   'SCRAM-SHA-512': 'scram-sha512',
+  // Never used for `external` (validation refuses PLAIN there), spelled for completeness.
+  PLAIN: 'plain',
 };
 
 /** Kafka resource type names of the spec's ACL resource types. */
@@ -121,7 +123,7 @@ export class ExternalKafka extends pulumi.ComponentResource {
       // Not through the @pulumi/kafka provider: its own connection is `admin`, from the same facts.
       return new ScramCredential(
         `${name}-${user.name}`,
-        { admin, username: user.name, scramMechanism: spec.cluster.saslMechanism, password },
+        { admin, username: user.name, scramMechanism: scramMechanismOf(spec.cluster), password },
         { parent: this },
       );
     });

@@ -13,6 +13,7 @@ import { synthesizeManifests } from '../charts/index.js';
 import { clusterCaSecret } from '../platform/index.js';
 import { applyPlan, phaseSteps, type Prerequisite } from './apply-plan.js';
 import { ClusterCaCopy } from './cluster-ca.js';
+import { ConfluentCloudKafka } from './confluent-cloud.js';
 import { Credentials } from './credentials.js';
 import { ExternalKafka } from './external-kafka.js';
 import { applyCharts } from './manifests.js';
@@ -53,7 +54,10 @@ if (synthesized.adopted.length > 0) {
 applyCharts('chart', phaseSteps(plan, 0), charts, prerequisites, groups);
 const foundation = [...groups.values()];
 const operators = new Operators('operators', { spec, dependsOn: foundation });
-const credentials = new Credentials('credentials', { spec, settings, dependsOn: foundation });
+// Confluent Cloud issues each user's credential (an API key) itself: its accounts and keys come before the Secrets holding them.
+const confluent =
+  spec.cluster.flavor === 'confluent-cloud' ? new ConfluentCloudKafka('kafka', { spec, credentials: settings.confluentCloud! }) : undefined;
+const credentials = new Credentials('credentials', { spec, settings, issued: confluent?.issued, dependsOn: foundation });
 prerequisites['cluster-operator'] = operators.releases.cluster;
 prerequisites['dapr-operator'] = operators.releases.dapr;
 prerequisites.credentials = credentials;
@@ -65,6 +69,7 @@ if (spec.cluster.flavor === 'external') {
     adopt: adoption,
   });
 }
+if (confluent) prerequisites['external-kafka'] = confluent;
 
 // Phase 2: the cluster (awaited until Ready), its topics and users; then the CA its clients need.
 applyCharts('chart', phaseSteps(plan, 1), charts, prerequisites, groups);

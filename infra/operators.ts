@@ -30,7 +30,12 @@ export interface OperatorRelease {
   /** Pinned chart version from the spec. */
   readonly version: string;
   readonly namespace: string;
-  /** Let Helm create the namespace (only for namespaces the manifests do not own). */
+  /**
+   * Let Helm create the namespace. Never: Helm leaves a namespace it created
+   * behind on uninstall, so a namespace the manifests do not hold (Dapr's) is
+   * a resource of the program instead (`operatorNamespaces`), which
+   * `pulumi destroy` deletes after the release.
+   */
   readonly createNamespace: boolean;
   readonly values: Record<string, unknown>;
 }
@@ -77,12 +82,17 @@ export function operatorReleases(spec: PlatformSpec): OperatorRelease[] {
       role: 'dapr',
       ...chartSource(spec, 'dapr'),
       namespace: DAPR_NAMESPACE,
-      createNamespace: true,
+      createNamespace: false,
       // Pod Security `restricted` for the injected sidecars, HA and scheduler sizing: see dapr-values.ts.
       values: { ...daprChartValues(spec) },
     });
   }
   return releases;
+}
+
+/** Namespaces of releases that the synthesized manifests do not create: `dapr-system` when Dapr is on. */
+export function operatorNamespaces(spec: PlatformSpec): string[] {
+  return spec.dapr.enabled ? [DAPR_NAMESPACE] : [];
 }
 
 export interface OperatorsArgs {
@@ -97,7 +107,14 @@ export class Operators extends pulumi.ComponentResource {
 
   constructor(name: string, args: OperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('todo-events:operators:Operators', name, {}, opts);
+    const namespaces = new Map(
+      operatorNamespaces(args.spec).map((ns) => [
+        ns,
+        new k8s.core.v1.Namespace(`${name}-${ns}`, { metadata: { name: ns } }, { parent: this, dependsOn: args.dependsOn }),
+      ]),
+    );
     for (const r of operatorReleases(args.spec)) {
+      const namespace = namespaces.get(r.namespace);
       this.releases[r.role] = new k8s.helm.v3.Release(
         `${name}-${r.releaseName}`,
         {
@@ -115,7 +132,7 @@ export class Operators extends pulumi.ComponentResource {
           timeout: 600,
           maxHistory: 10,
         },
-        { parent: this, dependsOn: args.dependsOn },
+        { parent: this, dependsOn: namespace ? [namespace] : args.dependsOn },
       );
     }
     this.registerOutputs({});

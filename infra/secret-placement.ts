@@ -3,7 +3,7 @@
  * and never contain them; this decides, from the spec alone, in which
  * namespaces each one must exist.
  */
-import type { PlatformSpec, UserSpec } from '../platform/index.js';
+import { isManagedFlavor, type PlatformSpec, type UserSpec } from '../platform/index.js';
 
 /** One user's password Secret in one namespace. */
 export interface UserSecretPlacement {
@@ -24,10 +24,13 @@ export interface UserSecretPlacement {
  *   superuser and nothing in the apps namespace may act as one.
  * - `external`: no admin Secret at all; its credentials stay in Pulumi config
  *   and only the `@pulumi/kafka` provider uses them.
+ * - `confluent-cloud`: no admin Secret either; the admin service account's
+ *   API key stays in the Pulumi state (a secret) and only manages topics and
+ *   ACLs (infra/confluent-cloud.ts).
  */
 export function userSecretPlacements(spec: PlatformSpec): UserSecretPlacement[] {
   const placements: UserSecretPlacement[] = [];
-  const operatorManaged = spec.cluster.flavor !== 'external';
+  const operatorManaged = !isManagedFlavor(spec.cluster.flavor);
   for (const user of spec.users) {
     if (operatorManaged) placements.push({ user, namespace: spec.namespaces.kafka, reason: 'operator' });
     if (user.kind !== 'admin') placements.push({ user, namespace: spec.namespaces.apps, reason: 'apps' });
@@ -35,8 +38,13 @@ export function userSecretPlacements(spec: PlatformSpec): UserSecretPlacement[] 
   return placements;
 }
 
-/** Users whose password the program generates (all but an external cluster's admin, which exists already). */
+/**
+ * Users whose password the program generates: all but an external cluster's
+ * admin, which exists already, and none on Confluent Cloud, where each user's
+ * API key comes with a secret Confluent generates (infra/confluent-cloud.ts).
+ */
 export function usersWithGeneratedPasswords(spec: PlatformSpec): UserSpec[] {
+  if (spec.cluster.flavor === 'confluent-cloud') return [];
   return spec.users.filter((u) => !(spec.cluster.flavor === 'external' && u.kind === 'admin'));
 }
 

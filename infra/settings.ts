@@ -21,6 +21,15 @@ export const INFRA_CONFIG_KEYS = {
   kafkaAdminUsername: 'kafkaAdminUsername',
   /** Admin password of an `external` cluster; required for `external`, secret. */
   kafkaAdminPassword: 'kafkaAdminPassword',
+  /**
+   * The stack operator's Confluent Cloud API key (a Cloud API key, not a Kafka
+   * one); required for `confluent-cloud`, secret. Its owner must be allowed to
+   * create service accounts, API keys and role bindings (OrganizationAdmin, or
+   * AccountAdmin with EnvironmentAdmin of the cluster's environment).
+   */
+  confluentCloudApiKey: 'confluentCloudApiKey',
+  /** The secret of that Cloud API key; required for `confluent-cloud`, secret. */
+  confluentCloudApiSecret: 'confluentCloudApiSecret',
   /** PostgreSQL URL of services with `database: true`; required when one exists, secret. */
   databaseUrl: 'databaseUrl',
   /**
@@ -37,9 +46,19 @@ export interface KafkaAdminCredentials {
   readonly password: pulumi.Output<string>;
 }
 
+/** The Cloud API key the program manages a Confluent Cloud cluster's accounts, keys, topics and ACLs with. */
+export interface ConfluentCloudCredentials {
+  /** Always a secret output. */
+  readonly apiKey: pulumi.Output<string>;
+  /** Always a secret output. */
+  readonly apiSecret: pulumi.Output<string>;
+}
+
 export interface InfraSettings {
   /** Set for the `external` flavor only. */
   readonly kafkaAdmin?: KafkaAdminCredentials;
+  /** Set for the `confluent-cloud` flavor only. */
+  readonly confluentCloud?: ConfluentCloudCredentials;
   /** Set when at least one service has `database: true`. */
   readonly databaseUrl?: pulumi.Output<string>;
 }
@@ -77,6 +96,16 @@ export function missingSettings(spec: PlatformSpec, projectName: string, isSet: 
       fix: `run \`pulumi config set --secret ${key(INFRA_CONFIG_KEYS.kafkaAdminPassword)}\` (and ${key(INFRA_CONFIG_KEYS.kafkaAdminUsername)} when the admin is not "${ADMIN_USER}")`,
     });
   }
+  if (spec.cluster.flavor === 'confluent-cloud') {
+    for (const name of [INFRA_CONFIG_KEYS.confluentCloudApiKey, INFRA_CONFIG_KEYS.confluentCloudApiSecret]) {
+      if (isSet(name)) continue;
+      problems.push({
+        path: key(name),
+        message: `is not set; the Cloud API key and secret of the stack's operator are needed to create service accounts, API keys, topics and ACLs on Confluent Cloud`,
+        fix: `run \`pulumi config set --secret ${key(name)}\` (a Cloud API key: confluent api-key create --resource cloud)`,
+      });
+    }
+  }
   const dbServices = servicesNeedingDatabase(spec);
   if (dbServices.length > 0 && !isSet(INFRA_CONFIG_KEYS.databaseUrl)) {
     problems.push({
@@ -103,6 +132,13 @@ export function readInfraSettings(spec: PlatformSpec, config = new pulumi.Config
           password: config.requireSecret(INFRA_CONFIG_KEYS.kafkaAdminPassword),
         }
       : undefined;
+  const confluentCloud =
+    spec.cluster.flavor === 'confluent-cloud'
+      ? {
+          apiKey: config.requireSecret(INFRA_CONFIG_KEYS.confluentCloudApiKey),
+          apiSecret: config.requireSecret(INFRA_CONFIG_KEYS.confluentCloudApiSecret),
+        }
+      : undefined;
   const databaseUrl = servicesNeedingDatabase(spec).length > 0 ? config.requireSecret(INFRA_CONFIG_KEYS.databaseUrl) : undefined;
-  return { kafkaAdmin, databaseUrl };
+  return { kafkaAdmin, confluentCloud, databaseUrl };
 }

@@ -70,6 +70,7 @@ export const PLATFORM_SHAPE: Shape = object({
       config: { kind: 'map', value: configValue, nullable: false, keyHint: 'a Kafka topic config such as segment.bytes' },
       expectedMessagesPerSecond: nullable(num),
       activeHoursUtc: nullable(object({ from: int, to: int })),
+      unused: bool,
     }),
     'a topic name',
   ),

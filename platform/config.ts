@@ -113,6 +113,13 @@ export interface TopicConfig {
   expectedMessagesPerSecond?: number | null;
   /** UTC hours when traffic is expected, e.g. `{ from: 7, to: 22 }`. @default null (all day) */
   activeHoursUtc?: { from: number; to: number } | null;
+  /**
+   * Keep the topic although nothing in this spec consumes or produces it (an
+   * application outside the spec uses it, or it is being retired). Without it
+   * such a topic is refused as a likely typo of a topic name; with it set on a
+   * topic something does use, validation asks to remove it. @default false
+   */
+  unused?: boolean;
 }
 
 export interface ServiceConfig {

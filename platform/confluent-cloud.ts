@@ -5,7 +5,7 @@
  * (validate-rules.ts) reports each problem with its path, value and fix.
  */
 import type { ClusterConfig, PlatformConfig } from './config.js';
-import type { ClusterFlavor } from './types.js';
+import type { ClusterFlavor, ClusterSpec, ScramSaslMechanism } from './types.js';
 import { show } from './suggest.js';
 
 /** The flavors whose cluster runs outside Kubernetes and is given by its address (no operator, no Service to derive it from). */
@@ -14,6 +14,18 @@ export const MANAGED_FLAVORS: readonly ClusterFlavor[] = ['external', 'confluent
 /** Whether `flavor` is a cluster outside Kubernetes, reached at `cluster.bootstrapServers`. */
 export function isManagedFlavor(flavor: unknown): boolean {
   return MANAGED_FLAVORS.includes(flavor as ClusterFlavor);
+}
+
+/**
+ * The SCRAM mechanism of a cluster whose users are SCRAM users (every flavor
+ * but `confluent-cloud`, where validation refuses PLAIN). Throws for a PLAIN
+ * cluster: nothing may create a SCRAM credential there.
+ */
+export function scramMechanismOf(cluster: Pick<ClusterSpec, 'flavor' | 'saslMechanism'>): ScramSaslMechanism {
+  if (cluster.saslMechanism === 'PLAIN') {
+    throw new Error(`a ${cluster.flavor} cluster authenticating with PLAIN has no SCRAM users; only confluent-cloud uses PLAIN (API keys)`);
+  }
+  return cluster.saslMechanism;
 }
 
 /**

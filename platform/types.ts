@@ -16,6 +16,8 @@
 export type ClusterFlavor = 'strimzi' | 'redpanda' | 'external' | 'confluent-cloud';
 /** `PLAIN` only for `confluent-cloud`: its API keys authenticate with SASL/PLAIN over TLS, never SCRAM. */
 export type SaslMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'PLAIN';
+/** The mechanisms of SCRAM users: every flavor's but `confluent-cloud`'s. */
+export type ScramSaslMechanism = Exclude<SaslMechanism, 'PLAIN'>;
 export type SecurityProtocol = 'SASL_PLAINTEXT' | 'SASL_SSL';
 export type ServiceMode = 'dapr' | 'kafka';
 export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';

@@ -304,6 +304,49 @@ function checkTopicRefs(path: string, refs: unknown, topics: Set<string>, report
 }
 
 /**
+ * A topic no service consumes or produces, no producer produces and that is
+ * not a dead-letter topic does nothing but hold data: almost always a typo in
+ * a topic's name (`topics: { reminder: { retention: 2d } }` adds a fifth topic
+ * instead of changing `reminders`). Refused with the closest known topic,
+ * unless the topic says `unused: true`, which is in turn refused on a topic
+ * something uses, so the flag never outlives its reason.
+ */
+function checkUnusedTopics(config: PlatformConfig, topics: [string, TopicConfig][], report: Report): void {
+  const users = new Map<string, string>();
+  const use = (refs: unknown, by: string) => {
+    if (Array.isArray(refs)) for (const ref of refs) if (typeof ref === 'string' && !users.has(ref)) users.set(ref, by);
+  };
+  for (const [name, service] of liveEntries(config.services)) {
+    use(service.consumes, `services.${name}.consumes`);
+    use(service.produces, `services.${name}.produces`);
+    use([service.deadLetterTopic], `services.${name}.deadLetterTopic`);
+  }
+  for (const [name, producer] of liveEntries(config.producers)) use(producer.produces, `producers.${name}.produces`);
+  const names = topics.map(([key, topic]) => (typeof topic.name === 'string' ? topic.name : key));
+  topics.forEach(([key, topic], i) => {
+    const name = names[i]!;
+    const usedBy = users.get(name);
+    if (topic.unused === true) {
+      if (usedBy) report(`topics.${key}.unused`, `is true, but ${show(name)} is used by ${usedBy}`, 'remove it');
+      return;
+    }
+    if (usedBy || topic.role === 'dead-letter') return;
+    const guess = closest(
+      name,
+      names.filter((other) => other !== name),
+    );
+    const keep = `set topics.${key}.unused: true to keep a topic nothing in this spec uses`;
+    report(
+      `topics.${key}`,
+      `${show(name)} is not consumed or produced by any service or producer, and is not a dead-letter topic`,
+      guess
+        ? `did you mean ${show(guess)}? Otherwise list it under a service's consumes or produces, or ${keep}`
+        : `list it under a service's consumes or produces (or a producer's produces), or ${keep}`,
+    );
+  });
+}
+
+/**
  * `acknowledge.<kind>.<topic>`: each names a topic of this stack and the value
  * the change goes to. Whether it matches the change is the guard rails' call
  * (platform/changes/guard-rails.ts): a stale one is harmless.
@@ -633,6 +676,7 @@ export function checkRules(config: PlatformConfig): ConfigProblem[] {
   const topics = liveEntries(config.topics);
   const topicNames = checkTopicNames(topics, report);
   for (const [key, topic] of topics) checkTopic(key, topic, config, report);
+  checkUnusedTopics(config, topics, report);
   for (const [name, service] of liveEntries(config.services)) checkService(name, service, config, topicNames, report);
   checkUsers(config, topicNames, report);
   checkAcknowledgements(config, topicNames, report);

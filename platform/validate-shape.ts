@@ -46,7 +46,8 @@ export function checkShape(shape: Shape, value: unknown, path: string, problems:
       return;
     case 'scalar':
       if (!scalarMatches(shape.type, value)) {
-        const what = shape.type === 'duration' ? 'is not a duration' : `must be a ${shape.type === 'config-value' ? 'scalar' : shape.type}`;
+        const type = shape.type === 'config-value' ? 'scalar' : shape.type;
+        const what = shape.type === 'duration' ? 'is not a duration' : `must be ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
         problems.push({ path, message: `${show(value)} ${what}`, fix: TYPE_FIXES[shape.type]! });
       }
       return;

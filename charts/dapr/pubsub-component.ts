@@ -1,5 +1,13 @@
 import type { Construct } from 'constructs';
-import { clusterCaSecret, USER_PASSWORD_KEY, type ClusterSpec, type DaprSpec, type SaslMechanism } from '../../platform/index.js';
+import {
+  clusterCaSecret,
+  saslUsernameInSecret,
+  USER_PASSWORD_KEY,
+  USER_USERNAME_KEY,
+  type ClusterSpec,
+  type DaprSpec,
+  type SaslMechanism,
+} from '../../platform/index.js';
 import { CustomResource } from '../support/resource.js';
 import { DAPR_COMPONENT_API_VERSION } from './api.js';
 import type { PubsubIdentity } from './pubsub-identities.js';
@@ -13,12 +21,16 @@ export interface PubsubComponentProps {
 }
 
 /**
- * How the Kafka component spells SCRAM mechanisms. Any other spelling, such as
- * the Kafka-style `SCRAM-SHA-512`, silently falls back to SASL/PLAIN.
+ * How the Kafka component spells SASL mechanisms (`saslMechanism` accepts
+ * exactly `SHA-256`, `SHA-512` or `PLAINTEXT`, its name for SASL/PLAIN, which
+ * Confluent Cloud's API keys use). Any other spelling, such as the Kafka-style
+ * `SCRAM-SHA-512`, silently falls back to SASL/PLAIN.
+ * @see ../shared/crds/dapr/pubsub-kafka-metadata.yaml (`saslMechanism`, allowedValues)
  */
 export const DAPR_SASL_MECHANISMS: Record<SaslMechanism, string> = {
   'SCRAM-SHA-256': 'SHA-256',
   'SCRAM-SHA-512': 'SHA-512',
+  PLAIN: 'PLAINTEXT',
 };
 
 /** One `spec.metadata` entry: a literal value or a reference into a Secret of the component's namespace. */
@@ -41,7 +53,10 @@ export function kafkaComponentMetadata(props: PubsubComponentProps): MetadataIte
   return [
     { name: 'brokers', value: cluster.bootstrapServers },
     { name: 'authType', value: 'password' },
-    { name: 'saslUsername', value: identity.user.name },
+    // Confluent Cloud: the username is the API key id, in the user's Secret (saslUsernameInSecret).
+    saslUsernameInSecret(cluster)
+      ? { name: 'saslUsername', secretKeyRef: { name: identity.user.secretName, key: USER_USERNAME_KEY } }
+      : { name: 'saslUsername', value: identity.user.name },
     { name: 'saslPassword', secretKeyRef: { name: identity.user.secretName, key: USER_PASSWORD_KEY } },
     { name: 'saslMechanism', value: DAPR_SASL_MECHANISMS[cluster.saslMechanism] },
     ...tls,

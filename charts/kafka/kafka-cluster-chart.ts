@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { lagWatchedServices, type PlatformSpec } from '../../platform/index.js';
+import { isManagedFlavor, lagWatchedServices, type PlatformSpec } from '../../platform/index.js';
 import { RedpandaCluster } from '../redpanda/redpanda-cluster.js';
 import { KafkaNodePool, nodePoolLayout } from '../strimzi/kafka-node-pool.js';
 import { StrimziKafka } from '../strimzi/kafka.js';
@@ -39,8 +39,10 @@ export class KafkaClusterChart extends Chart {
 /**
  * Whether the cluster, its topics and its users are Kubernetes objects: true
  * for the operators; false for `external`, whose topics, SCRAM credentials and
- * ACLs the Pulumi program drives through @pulumi/kafka from the same spec.
+ * ACLs the Pulumi program drives through @pulumi/kafka from the same spec, and
+ * for `confluent-cloud`, whose service accounts, API keys, topics and ACLs it
+ * drives through @pulumi/confluentcloud (infra/confluent-cloud.ts).
  */
 export function kafkaObjectsApply(spec: PlatformSpec): boolean {
-  return spec.cluster.flavor !== 'external';
+  return !isManagedFlavor(spec.cluster.flavor);
 }

@@ -8,7 +8,9 @@
  */
 import {
   clusterCaSecret,
+  saslUsernameInSecret,
   USER_PASSWORD_KEY,
+  USER_USERNAME_KEY,
   type PlatformSpec,
   type SaslMechanism,
   type SecretKeyRef,
@@ -16,7 +18,14 @@ import {
 } from '../../platform/index.js';
 
 export interface MonitoringClient {
+  /** The spec's user name; the SASL username too unless `usernameSecret` is set. */
   readonly username: string;
+  /**
+   * Where the SASL username is when it is not the user name: Confluent Cloud's
+   * API key id, which only exists once Pulumi has created the key
+   * (`saslUsernameInSecret`). Undefined elsewhere.
+   */
+  readonly usernameSecret?: SecretKeyRef;
   /** The password's Secret key, in the apps namespace. */
   readonly password: SecretKeyRef;
   /** `host:port` addresses, as `cluster.bootstrapServers` lists them. */
@@ -49,6 +58,7 @@ export function monitoringClient(spec: PlatformSpec, workload: MonitoringWorkloa
   const { cluster } = spec;
   return {
     username: user.name,
+    ...(saslUsernameInSecret(cluster) ? { usernameSecret: { name: user.secretName, key: USER_USERNAME_KEY } } : {}),
     password: { name: user.secretName, key: USER_PASSWORD_KEY },
     bootstrapServers: cluster.bootstrapServers.split(',').map((s) => s.trim()),
     saslMechanism: cluster.saslMechanism,

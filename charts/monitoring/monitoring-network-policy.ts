@@ -11,7 +11,7 @@
  */
 import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { PlatformSpec } from '../../platform/index.js';
+import { isManagedFlavor, type PlatformSpec } from '../../platform/index.js';
 import { NAME_LABEL } from '../support/labels.js';
 import { resource } from '../support/resource.js';
 import { bootstrapPorts, DNS_PEER } from '../workloads/consumer-network-policy.js';
@@ -30,7 +30,7 @@ export interface MonitoringNetworkPolicyProps {
 
 /** The Kafka egress rule: the client port in the Kafka namespace, or an external cluster's bootstrap ports anywhere. */
 function kafkaEgress(spec: PlatformSpec): Record<string, unknown> {
-  if (spec.cluster.flavor === 'external') {
+  if (isManagedFlavor(spec.cluster.flavor)) {
     return {
       to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
       ports: bootstrapPorts(spec.cluster.bootstrapServers).map((port) => ({ protocol: 'TCP', port })),

@@ -3,12 +3,12 @@
  * configuration (PodMonitors) and the alert rules that ask whether a target
  * is up, so the two cannot drift apart.
  */
-import { OPERATOR_RELEASES, type ClusterFlavor, type PlatformSpec } from '../../platform/index.js';
+import { isManagedFlavor, OPERATOR_RELEASES, type ClusterFlavor, type PlatformSpec } from '../../platform/index.js';
 
 /**
  * The lag exporter of a cluster: Strimzi names its kafka_exporter Deployment
  * `<cluster>-kafka-exporter`; the one this package deploys for `external`
- * clusters takes the same name. Redpanda needs none (its brokers report lag).
+ * and `confluent-cloud` clusters takes the same name. Redpanda needs none (its brokers report lag).
  */
 export function exporterName(spec: PlatformSpec): string | undefined {
   return spec.cluster.flavor === 'redpanda' ? undefined : `${spec.cluster.name}-kafka-exporter`;
@@ -16,11 +16,12 @@ export function exporterName(spec: PlatformSpec): string | undefined {
 
 /**
  * Where the exporter runs: Strimzi's in the Kafka namespace, next to its
- * cluster; ours in the apps namespace, where the Pulumi program places the
- * exporter user's Secret and the cluster CA copy (infra/secret-placement.ts).
+ * cluster; ours (`external`, `confluent-cloud`) in the apps namespace, where
+ * the Pulumi program places the exporter user's Secret and the cluster CA
+ * copy (infra/secret-placement.ts).
  */
 export function exporterNamespace(spec: PlatformSpec): string {
-  return spec.cluster.flavor === 'external' ? spec.namespaces.apps : spec.namespaces.kafka;
+  return isManagedFlavor(spec.cluster.flavor) ? spec.namespaces.apps : spec.namespaces.kafka;
 }
 
 /**

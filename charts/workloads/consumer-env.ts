@@ -2,8 +2,10 @@ import {
   clusterCaSecret,
   DATABASE_SECRET,
   SERVICE_ENV,
+  saslUsernameInSecret,
   topicRecordLimit,
   USER_PASSWORD_KEY,
+  USER_USERNAME_KEY,
   type PlatformSpec,
   type SecretKeyRef,
   type ServiceSpec,
@@ -53,12 +55,16 @@ export function consumerEnv(spec: PlatformSpec, service: ServiceSpec): EnvEntry[
     { name: SERVICE_ENV.port, value: String(service.port) },
   ];
   if (service.mode === 'kafka') {
+    const secretName = userNamed(spec, service.user).secretName;
     env.push(
       { name: SERVICE_ENV.bootstrapServers, value: cluster.bootstrapServers },
       { name: SERVICE_ENV.securityProtocol, value: cluster.securityProtocol },
       { name: SERVICE_ENV.saslMechanism, value: cluster.saslMechanism },
-      { name: SERVICE_ENV.username, value: service.user },
-      { name: SERVICE_ENV.password, secret: { name: userNamed(spec, service.user).secretName, key: USER_PASSWORD_KEY } },
+      // Confluent Cloud: the username is the API key id, known once Pulumi created the key (saslUsernameInSecret).
+      saslUsernameInSecret(cluster)
+        ? { name: SERVICE_ENV.username, secret: { name: secretName, key: USER_USERNAME_KEY } }
+        : { name: SERVICE_ENV.username, value: service.user },
+      { name: SERVICE_ENV.password, secret: { name: secretName, key: USER_PASSWORD_KEY } },
     );
     const ca = clusterCaSecret(cluster);
     if (ca) env.push({ name: 'NODE_EXTRA_CA_CERTS', value: `${CLUSTER_CA_MOUNT}/${ca.copy.key}` });

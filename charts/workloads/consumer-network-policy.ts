@@ -1,6 +1,13 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DAPR_CONTROL_PLANE_PORTS, DAPR_NAMESPACE, type ClusterSpec, type PlatformSpec, type ServiceSpec } from '../../platform/index.js';
+import {
+  DAPR_CONTROL_PLANE_PORTS,
+  DAPR_NAMESPACE,
+  isManagedFlavor,
+  type ClusterSpec,
+  type PlatformSpec,
+  type ServiceSpec,
+} from '../../platform/index.js';
 import { standardLabels } from '../support/labels.js';
 import { podSelectorLabels } from './consumer-deployment.js';
 
@@ -87,7 +94,7 @@ export class ConsumerNetworkPolicy extends Construct {
   }
 
   private allowKafka(cluster: ClusterSpec, kafkaNamespace: string): void {
-    if (cluster.flavor === 'external') {
+    if (isManagedFlavor(cluster.flavor)) {
       const ports = bootstrapPorts(cluster.bootstrapServers).map((port) => kplus.NetworkPolicyPort.tcp(port));
       this.policy.addEgressRule(kplus.NetworkPolicyIpBlock.anyIpv4(this, 'ExternalKafka'), ports);
       return;

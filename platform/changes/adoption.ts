@@ -78,7 +78,7 @@ export function planAdoption(spec: PlatformSpec, live: LiveCluster): AdoptionPla
       changes.push({ area: 'topic', kind: 'changed', subject: topic.name, setting: d.setting, path: d.path, before: d.live, after: d.spec });
     }
   }
-  const scram = new Map(live.scramUsers.map((u) => [u.name, u]));
+  const scram = new Map((live.scramUsers ?? []).map((u) => [u.name, u]));
   const existingUsers: string[] = [];
   for (const user of spec.users.filter((u) => u.kind !== 'admin')) {
     if (scram.has(user.name)) {

@@ -109,9 +109,10 @@ export function compareWithCluster(spec: PlatformSpec, live: LiveCluster, option
   // The admin is how one connects (on an external cluster it is the provider's own); nobody manages its credential here.
   const users = spec.users.filter((u) => u.kind !== 'admin' && u.name !== live.connectedAs);
   const specUserNames = new Set(spec.users.map((u) => u.name));
-  const scram = new Map(live.scramUsers.map((u) => [u.name, u]));
+  const scram = new Map((live.scramUsers ?? []).map((u) => [u.name, u]));
   const mechanism = spec.cluster.saslMechanism;
-  for (const user of users) {
+  // Without a SCRAM listing (SASL/PLAIN clusters) the users are not compared at all.
+  for (const user of live.scramUsers === null || mechanism === 'PLAIN' ? [] : users) {
     const found = scram.get(user.name);
     if (!found) {
       changes.push({ area: 'user', kind: 'missing', subject: user.name, setting: '', path: 'users', before: `${user.kind}, ${mechanism}`, after: null });
@@ -127,7 +128,7 @@ export function compareWithCluster(spec: PlatformSpec, live: LiveCluster, option
       });
     }
   }
-  for (const user of live.scramUsers) {
+  for (const user of live.scramUsers ?? []) {
     if (specUserNames.has(user.name) || user.name === live.connectedAs || !inScope(user.name)) continue;
     changes.push({ area: 'user', kind: 'extra', subject: user.name, setting: '', path: 'users', before: null, after: user.mechanisms.join(', ') });
   }

@@ -17,6 +17,9 @@ const ALERT_SETTINGS = new Set(['lagThreshold', 'errorRatio', 'errorMinMessagesP
 /** Top-level spec keys compared by a dedicated function; every other key goes through `settingChanges`. */
 const DEDICATED_KEYS = new Set(['stack', 'topics', 'users', 'services', 'cluster', 'monitoring']);
 
+/** Spec keys named otherwise in the stack file. */
+const STACK_FILE_NAMES: Record<string, string> = { acknowledgements: 'acknowledge' };
+
 const compare = (a: string, b: string) => a.localeCompare(b);
 
 /** Every leaf of a plain value as `[dotted path, value]`; lists are leaves. */
@@ -185,6 +188,24 @@ function serviceChanges(before: readonly ServiceSpec[] | undefined, after: reado
   return changes;
 }
 
+/** Producing applications added, removed, or producing to other topics (their grants are listed as grants). */
+function producerChanges(before: PlatformSpec['producers'] | undefined, after: PlatformSpec['producers']): Change[] {
+  const old = new Map((before ?? []).map((p) => [p.name, p]));
+  const now = new Map((after ?? []).map((p) => [p.name, p]));
+  const changes: Change[] = [];
+  for (const name of [...new Set([...old.keys(), ...now.keys()])].sort(compare)) {
+    const a = old.get(name);
+    const b = now.get(name);
+    const subject = `producer ${name}`;
+    const path = `producers.${name}`;
+    const produces = (p: typeof a) => `produces ${humanValue(p?.produces ?? [])}`;
+    if (a && !b) changes.push({ area: 'setting', kind: 'removed', subject, setting: '', path, before: produces(a), after: null });
+    else if (!a && b) changes.push({ area: 'setting', kind: 'added', subject, setting: '', path, before: null, after: produces(b) });
+    else if (a && b) changes.push(...leafChanges('setting', subject, path, { produces: a.produces }, { produces: b.produces }));
+  }
+  return changes;
+}
+
 /** Every other top-level setting (cluster, monitoring, dapr, retry, namespaces, operators, producers, …). */
 function settingChanges(before: Record<string, unknown>, after: Record<string, unknown>): Change[] {
   const changes: Change[] = [
@@ -196,10 +217,10 @@ function settingChanges(before: Record<string, unknown>, after: Record<string, u
     const a = before[key];
     const b = after[key];
     if (key === 'producers') {
-      const byName = (list: unknown) => Object.fromEntries(((list as { name: string }[] | undefined) ?? []).map((p) => [p.name, p]));
-      changes.push(...leafChanges('setting', 'producers', 'producers', byName(a), byName(b)));
+      changes.push(...producerChanges(a as PlatformSpec['producers'] | undefined, b as PlatformSpec['producers']));
     } else if ((a !== null && typeof a === 'object') || (b !== null && typeof b === 'object')) {
-      changes.push(...leafChanges('setting', key, key, a, b));
+      const name = STACK_FILE_NAMES[key] ?? key;
+      changes.push(...leafChanges('setting', name, name, a, b));
     } else if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) {
       changes.push({ area: 'setting', kind: 'changed', subject: key, setting: '', path: key, before: humanValue(a), after: humanValue(b) });
     }

@@ -40,7 +40,8 @@ export interface LiveCluster {
   /** Topics other than the cluster's internal ones. */
   readonly topics: readonly LiveTopic[];
   readonly acls: readonly LiveAcl[];
-  readonly scramUsers: readonly LiveScramUser[];
+  /** Null where SCRAM users cannot be listed: a cluster whose admin signs in with SASL/PLAIN (Confluent Cloud API keys). */
+  readonly scramUsers: readonly LiveScramUser[] | null;
   /** The user the reading connection authenticated as: never reported as extra. */
   readonly connectedAs: string;
 }

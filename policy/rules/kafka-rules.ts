@@ -9,7 +9,7 @@ import { containersOf, describeObject, kubernetesKind, podTemplateOf } from '../
 import type { ResourceRule } from '../rule.js';
 
 /** The @pulumi/kafka provider's spelling of our SASL mechanisms: SCRAM only (PLAIN sends the password itself). */
-const PROVIDER_SCRAM: Record<SaslMechanism, string> = { 'SCRAM-SHA-256': 'scram-sha256', 'SCRAM-SHA-512': 'scram-sha512' };
+const PROVIDER_SCRAM: Record<Exclude<SaslMechanism, 'PLAIN'>, string> = { 'SCRAM-SHA-256': 'scram-sha256', 'SCRAM-SHA-512': 'scram-sha512' };
 /** The only protocol an external cluster may be reached with. */
 const SASL_OVER_TLS: SecurityProtocol = 'SASL_SSL';
 

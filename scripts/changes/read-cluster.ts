@@ -11,7 +11,7 @@
  */
 import type * as PlatformaticKafka from '@platformatic/kafka';
 import type { LiveAcl, LiveCluster, LiveScramUser, LiveTopic } from '../../platform/changes/index.js';
-import type { SaslMechanism } from '../../platform/index.js';
+import type { ScramSaslMechanism } from '../../platform/index.js';
 import { withAdminConnection, SCRAM_CREDENTIAL_DEFAULTS, type ScramCredentialInputs } from '../../infra/scram-credential-provider.js';
 import { kafkaClientOptions } from '../../services/lib/kafka-options.js';
 import type { AdminConnection } from './connection.js';
@@ -19,7 +19,7 @@ import type { AdminConnection } from './connection.js';
 /** The client's retries: one attempt, so an unreachable cluster is reported at once. */
 const ONE_ATTEMPT = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0 };
 
-const SCRAM_MECHANISMS: Record<number, SaslMechanism> = { 1: 'SCRAM-SHA-256', 2: 'SCRAM-SHA-512' };
+const SCRAM_MECHANISMS: Record<number, ScramSaslMechanism> = { 1: 'SCRAM-SHA-256', 2: 'SCRAM-SHA-512' };
 
 function invert<V extends string | number>(record: Record<string, V>): Map<V, string> {
   return new Map(Object.entries(record).map(([k, v]) => [v, k]));
@@ -92,17 +92,20 @@ async function readAcls(kafka: typeof PlatformaticKafka, admin: PlatformaticKafk
   );
 }
 
-async function readScramUsers(connection: AdminConnection): Promise<LiveScramUser[]> {
+async function readScramUsers(connection: AdminConnection): Promise<LiveScramUser[] | null> {
   const { kafka } = connection;
+  // An admin on SASL/PLAIN (Confluent Cloud API keys) has no SCRAM users to list, nor a SCRAM login to list them with.
+  if (kafka.saslMechanism === 'PLAIN') return null;
+  const mechanism = kafka.saslMechanism;
   // The provider's connection takes a credential's inputs; only the admin's part is used to connect.
   const inputs: ScramCredentialInputs = {
     bootstrapServers: [...kafka.bootstrapServers],
     adminUsername: kafka.username,
     adminPassword: kafka.password,
     tls: kafka.securityProtocol === 'SASL_SSL' || kafka.securityProtocol === 'SSL',
-    saslMechanism: kafka.saslMechanism,
+    saslMechanism: mechanism,
     username: kafka.username,
-    scramMechanism: kafka.saslMechanism,
+    scramMechanism: mechanism,
     password: kafka.password,
     iterations: SCRAM_CREDENTIAL_DEFAULTS.iterations,
   };
@@ -113,7 +116,7 @@ async function readScramUsers(connection: AdminConnection): Promise<LiveScramUse
     .filter((r) => r.errorCode === 0)
     .map((r) => ({
       name: r.user,
-      mechanisms: r.credentialInfos.map((c) => SCRAM_MECHANISMS[c.mechanism]).filter((m): m is SaslMechanism => m !== undefined).sort(),
+      mechanisms: r.credentialInfos.map((c) => SCRAM_MECHANISMS[c.mechanism]).filter((m): m is ScramSaslMechanism => m !== undefined).sort(),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -3,6 +3,7 @@
  * `k8s:up` started (by their pids) and removes `.local/k8s` and
  * `.local/kubeconfig`. Idempotent: with nothing running it says so and exits 0.
  */
+import '../../platform/require-node.cjs';
 import { elapsed } from './log.js';
 import { stopControlPlane } from './stop.js';
 

@@ -6,6 +6,7 @@
  * for tests. No scheduler and no kubelet: pods are created and admitted,
  * never run. Idempotent: when it is already up it says so and exits 0.
  */
+import '../../platform/require-node.cjs';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureLocalDir } from '../local/paths.js';
 import { freePorts } from '../local/ports.js';

@@ -3,6 +3,7 @@
  * started (by their pids) and removes their data and the env files.
  * Idempotent: with nothing running it says so and exits 0.
  */
+import '../../platform/require-node.cjs';
 import { stopAll } from './stop.js';
 import { elapsed } from './log.js';
 

@@ -1,12 +1,14 @@
 /** What `local:up` writes for the tests and `npm run service`: the variables of `.local/env` and each user's file. */
-import type { PlatformSpec } from '../../platform/index.js';
+import type { PlatformSpec, ScramSaslMechanism } from '../../platform/index.js';
 import { LOCAL_ENV, USER_ENV } from './env-files.js';
 
 export interface LocalEndpoints {
   readonly stack: string;
   readonly kafkaVersion: string;
-  /** `127.0.0.1:<port>` of the SASL_PLAINTEXT listener. */
+  /** `127.0.0.1:<port>` of the SASL_PLAINTEXT listener (SCRAM). */
   readonly saslBootstrap: string;
+  /** `127.0.0.1:<port>` of the SASL_PLAINTEXT listener with SASL/PLAIN. */
+  readonly plainBootstrap: string;
   /** `127.0.0.1:<port>` of the PLAINTEXT listener (setup and superuser-free checks only). */
   readonly plaintextBootstrap: string;
   readonly databaseUrl: string;
@@ -16,6 +18,15 @@ export interface LocalEndpoints {
 
 /** The local listener has no TLS whatever the stack says; the mechanism is the stack's. */
 const SECURITY_PROTOCOL = 'SASL_PLAINTEXT';
+
+/**
+ * The SCRAM listener's mechanism in `.local/env` (the admin's connection): the
+ * stack's, or SCRAM-SHA-512 for a PLAIN stack (`confluent-cloud`), whose users
+ * log in on the PLAIN listener instead (their own files).
+ */
+function scramMechanism(spec: PlatformSpec): ScramSaslMechanism {
+  return spec.cluster.saslMechanism === 'PLAIN' ? 'SCRAM-SHA-512' : spec.cluster.saslMechanism;
+}
 
 function adminName(spec: PlatformSpec): string {
   const admin = spec.users.find((u) => u.kind === 'admin');
@@ -35,8 +46,9 @@ export function localEnvVars(spec: PlatformSpec, endpoints: LocalEndpoints): Rec
   return {
     [LOCAL_ENV.bootstrapServers]: endpoints.saslBootstrap,
     [LOCAL_ENV.plaintextBootstrapServers]: endpoints.plaintextBootstrap,
+    [LOCAL_ENV.plainBootstrapServers]: endpoints.plainBootstrap,
     [LOCAL_ENV.securityProtocol]: SECURITY_PROTOCOL,
-    [LOCAL_ENV.saslMechanism]: spec.cluster.saslMechanism,
+    [LOCAL_ENV.saslMechanism]: scramMechanism(spec),
     [LOCAL_ENV.adminUsername]: admin,
     [LOCAL_ENV.adminPassword]: passwordOf(endpoints, admin),
     [LOCAL_ENV.databaseUrl]: endpoints.databaseUrl,
@@ -45,10 +57,14 @@ export function localEnvVars(spec: PlatformSpec, endpoints: LocalEndpoints): Rec
   };
 }
 
-/** Variables of `.local/users/<user>.env`: the specification's five. */
+/**
+ * Variables of `.local/users/<user>.env`: the specification's five, on the
+ * listener of the stack's mechanism (the PLAIN one for `confluent-cloud`).
+ */
 export function userEnvVars(spec: PlatformSpec, endpoints: LocalEndpoints, user: string): Record<string, string> {
+  const plain = spec.cluster.saslMechanism === 'PLAIN';
   return {
-    [USER_ENV.bootstrapServers]: endpoints.saslBootstrap,
+    [USER_ENV.bootstrapServers]: plain ? endpoints.plainBootstrap : endpoints.saslBootstrap,
     [USER_ENV.username]: user,
     [USER_ENV.password]: passwordOf(endpoints, user),
     [USER_ENV.securityProtocol]: SECURITY_PROTOCOL,

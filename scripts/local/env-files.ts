@@ -16,6 +16,8 @@ export { parseEnvFile };
 export const LOCAL_ENV = {
   bootstrapServers: SERVICE_ENV.bootstrapServers,
   plaintextBootstrapServers: 'KAFKA_PLAINTEXT_BOOTSTRAP_SERVERS',
+  /** The SASL_PLAINTEXT listener with SASL/PLAIN, where Confluent Cloud's client settings are tried out. */
+  plainBootstrapServers: 'KAFKA_PLAIN_BOOTSTRAP_SERVERS',
   securityProtocol: SERVICE_ENV.securityProtocol,
   saslMechanism: SERVICE_ENV.saslMechanism,
   adminUsername: 'KAFKA_ADMIN_USERNAME',

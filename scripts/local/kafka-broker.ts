@@ -1,7 +1,8 @@
 /**
  * Formats, starts, probes and stops the local Kafka broker. The storage is
- * formatted fresh on every start, with the SCRAM credentials of every user,
- * so no credential exists before the broker and none survives it.
+ * formatted fresh on every start, with the SCRAM credentials of every user
+ * (and the configuration with their PLAIN passwords), so no credential exists
+ * before the broker and none survives it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +42,9 @@ export function scramArguments(credentials: ReadonlyMap<string, string>): string
 }
 
 /**
- * Writes the configuration and formats a fresh data directory with the given SCRAM users.
+ * Writes the configuration and formats a fresh data directory with the given
+ * users: SCRAM credentials in the metadata log, and the same passwords in the
+ * SASL/PLAIN listener's JAAS line (so the configuration is mode 0600).
  * @param paths where the broker lives. @default the local environment's (`LOCAL_PATHS.kafka`)
  */
 export async function formatBroker(
@@ -54,7 +57,7 @@ export async function formatBroker(
   // 0700: the data directory holds the SCRAM credentials (salted, but still).
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
-  writeFileSync(paths.config, renderProperties(brokerProperties({ ports, dataDir: paths.dataDir })));
+  writeFileSync(paths.config, renderProperties(brokerProperties({ ports, dataDir: paths.dataDir, plainUsers: credentials })), { mode: 0o600 });
   writeFileSync(paths.log4j, brokerLog4jConfig());
   const args = ['format', '--cluster-id', clusterId(randomBytes), '--config', paths.config, '--standalone', ...scramArguments(credentials)];
   // The label hides the arguments: they carry passwords.

@@ -2,7 +2,10 @@
  * `server.properties` of the single-node KRaft broker: one process is both
  * broker and controller, with a PLAINTEXT listener (setup, and the link the
  * broker uses to itself), a SASL_PLAINTEXT listener with SCRAM for clients,
- * and the KRaft ACL authorizer.
+ * a second SASL_PLAINTEXT listener with SASL/PLAIN (what Confluent Cloud's
+ * API keys use, there over TLS), and the KRaft ACL authorizer. Both SASL
+ * listeners authenticate the same users with the same passwords, so a user's
+ * principal (`User:<name>`) and its ACLs are the same on either.
  * @see ../shared/NOTES.md §7
  * @see https://kafka.apache.org/documentation/#brokerconfigs
  */
@@ -12,8 +15,13 @@ import { ADMIN_USER } from '../../platform/index.js';
 export const LISTENERS = {
   plaintext: 'PLAINTEXT',
   sasl: 'SASL_PLAINTEXT',
+  /** SASL/PLAIN only: a listener of its own, so the SCRAM listener stays exactly as it was. */
+  plain: 'SASL_PLAIN',
   controller: 'CONTROLLER',
 } as const;
+
+/** The JAAS login module of Kafka's built-in SASL/PLAIN server. @see https://kafka.apache.org/documentation/#security_sasl_plain */
+export const PLAIN_LOGIN_MODULE = 'org.apache.kafka.common.security.plain.PlainLoginModule';
 
 /** Both SCRAM mechanisms: the dev and staging stacks use SHA-512, prod uses SHA-256. */
 export const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
@@ -22,6 +30,8 @@ export type ScramMechanism = (typeof SCRAM_MECHANISMS)[number];
 export interface BrokerPorts {
   readonly plaintext: number;
   readonly sasl: number;
+  /** The SASL/PLAIN listener. @default none: a broker without it (SCRAM only) */
+  readonly plain?: number;
   readonly controller: number;
 }
 
@@ -32,6 +42,11 @@ export interface BrokerConfigInput {
   readonly adminUser?: string;
   /** KRaft node id; the controller quorum is this one node. @default LOCAL_NODE_ID */
   readonly nodeId?: number;
+  /**
+   * Users of the SASL/PLAIN listener and their passwords (alphanumeric, as
+   * `plainJaasConfig` requires), the SCRAM users' own. @default none: nobody can log in over PLAIN
+   */
+  readonly plainUsers?: ReadonlyMap<string, string>;
 }
 
 /** KRaft node id of the one local node (broker and controller). */
@@ -40,11 +55,41 @@ export const LOCAL_NODE_ID = 1;
 /** Loopback only: nothing outside this machine can reach the broker. */
 const HOST = '127.0.0.1';
 
+/**
+ * The PLAIN listener's JAAS line: Kafka's built-in PLAIN server checks a login
+ * against one `user_<name>="<password>"` option per user. The line holds the
+ * passwords, so the properties file is written readable by its owner only
+ * (kafka-broker.ts). Names and passwords are checked here because a quote or
+ * backslash would end the option early.
+ */
+export function plainJaasConfig(users: ReadonlyMap<string, string>): string {
+  const options = [...users].map(([name, password]) => {
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`user name ${JSON.stringify(name)} cannot be a PLAIN JAAS option`);
+    if (!/^[A-Za-z0-9]+$/.test(password)) throw new Error(`password of ${name} must be alphanumeric to sit in the PLAIN JAAS line`);
+    return ` user_${name}="${password}"`;
+  });
+  return `${PLAIN_LOGIN_MODULE} required${options.join('')};`;
+}
+
 /** The broker's properties, in a fixed order. */
 export function brokerProperties(input: BrokerConfigInput): Record<string, string> {
   const { ports } = input;
   const nodeId = input.nodeId ?? LOCAL_NODE_ID;
   const sasl = LISTENERS.sasl.toLowerCase();
+  const plain = LISTENERS.plain.toLowerCase();
+  const withPlain = ports.plain !== undefined;
+  const clientListeners = [
+    `${LISTENERS.plaintext}://${HOST}:${ports.plaintext}`,
+    `${LISTENERS.sasl}://${HOST}:${ports.sasl}`,
+    ...(withPlain ? [`${LISTENERS.plain}://${HOST}:${ports.plain}`] : []),
+  ];
+  const plainListener = withPlain
+    ? {
+        // A listener-prefixed setting overrides the broker-wide one for that listener only (KIP-103).
+        [`listener.name.${plain}.sasl.enabled.mechanisms`]: 'PLAIN',
+        [`listener.name.${plain}.plain.sasl.jaas.config`]: plainJaasConfig(input.plainUsers ?? new Map()),
+      }
+    : {};
   const jaas = Object.fromEntries(
     SCRAM_MECHANISMS.map((m) => [
       `listener.name.${sasl}.${m.toLowerCase()}.sasl.jaas.config`,
@@ -56,14 +101,20 @@ export function brokerProperties(input: BrokerConfigInput): Record<string, strin
     'node.id': String(nodeId),
     // Formatted with --standalone: this node is the whole quorum.
     'controller.quorum.bootstrap.servers': `${HOST}:${ports.controller}`,
-    listeners: `${LISTENERS.plaintext}://${HOST}:${ports.plaintext},${LISTENERS.sasl}://${HOST}:${ports.sasl},${LISTENERS.controller}://${HOST}:${ports.controller}`,
-    'advertised.listeners': `${LISTENERS.plaintext}://${HOST}:${ports.plaintext},${LISTENERS.sasl}://${HOST}:${ports.sasl}`,
-    'listener.security.protocol.map': `${LISTENERS.plaintext}:PLAINTEXT,${LISTENERS.sasl}:SASL_PLAINTEXT,${LISTENERS.controller}:PLAINTEXT`,
+    listeners: [...clientListeners, `${LISTENERS.controller}://${HOST}:${ports.controller}`].join(','),
+    'advertised.listeners': clientListeners.join(','),
+    'listener.security.protocol.map': [
+      `${LISTENERS.plaintext}:PLAINTEXT`,
+      `${LISTENERS.sasl}:SASL_PLAINTEXT`,
+      ...(withPlain ? [`${LISTENERS.plain}:SASL_PLAINTEXT`] : []),
+      `${LISTENERS.controller}:PLAINTEXT`,
+    ].join(','),
     'controller.listener.names': LISTENERS.controller,
     'inter.broker.listener.name': LISTENERS.plaintext,
     // The default is GSSAPI only.
     'sasl.enabled.mechanisms': SCRAM_MECHANISMS.join(','),
     ...jaas,
+    ...plainListener,
     'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     // The broker reaches its own controller over PLAINTEXT, where it is ANONYMOUS; without it the broker never registers.
     'super.users': `User:${input.adminUser ?? ADMIN_USER};User:ANONYMOUS`,
@@ -86,7 +137,10 @@ export function brokerProperties(input: BrokerConfigInput): Record<string, strin
   };
 }
 
-/** Renders properties as a `.properties` file. Values here never contain secrets. */
+/**
+ * Renders properties as a `.properties` file. The PLAIN listener's JAAS line
+ * holds passwords: write the file readable by its owner only.
+ */
 export function renderProperties(properties: Record<string, string>): string {
   return `# Generated by scripts/local (npm run local:up); recreated on every start.\n${Object.entries(properties)
     .map(([key, value]) => `${key}=${value}`)

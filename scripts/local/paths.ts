@@ -7,12 +7,19 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { localDir, serviceEnvFile as serviceEnvFileIn } from '../../services/lib/local-environment.js';
 
 /** The repository root (two levels above this file). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Run state of the local broker and database. */
-export const LOCAL_DIR = join(REPO_ROOT, '.local');
+/**
+ * Run state of the local broker and database (and of the API server of
+ * `k8s:up`). `TODO_EVENTS_LOCAL_DIR` puts a second environment elsewhere,
+ * with its own broker, database and ports, beside the usual one; `npm run
+ * service` reads the same variable.
+ * @default `$TODO_EVENTS_LOCAL_DIR`, else `.local` in the work tree
+ */
+export const LOCAL_DIR = localDir(process.env, REPO_ROOT);
 
 /**
  * Cache of downloads that survive `local:down` and fresh clones.
@@ -69,6 +76,8 @@ export const LOCAL_PATHS = {
   envFile: join(LOCAL_DIR, 'env'),
   /** One `<user>.env` per spec user (mode 0600). */
   usersDir: join(LOCAL_DIR, 'users'),
+  /** One `<service>.env` per service: its own port and keys (mode 0600). */
+  servicesDir: join(LOCAL_DIR, 'services'),
   kafka: kafkaPaths(join(LOCAL_DIR, 'kafka')),
   postgres: postgresPaths(join(LOCAL_DIR, 'postgres')),
 } as const;
@@ -76,6 +85,11 @@ export const LOCAL_PATHS = {
 /** Path of a user's env file. */
 export function userEnvFile(user: string): string {
   return join(LOCAL_PATHS.usersDir, `${user}.env`);
+}
+
+/** Path of a service's own env file (`PORT`, the websocket token key): `.local/services/<name>.env`. */
+export function serviceEnvFile(service: string): string {
+  return serviceEnvFileIn(LOCAL_DIR, service);
 }
 
 /**

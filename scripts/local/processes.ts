@@ -3,7 +3,7 @@
  * kept for the error message, detached servers with a pid file and a log
  * file, and stopping a server by its pid.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalEnvError } from './errors.js';
@@ -22,6 +22,40 @@ export interface RunOptions {
   readonly label?: string;
 }
 
+/** A server this process started with `startDetached`. */
+export interface StartedServer {
+  readonly pid: number;
+  readonly label: string;
+}
+
+/**
+ * What this process has started, so an interrupted `local:up` can stop it:
+ * the short commands still running (initdb, mvn, the storage format) and
+ * every server, whether or not its pid file exists yet.
+ */
+const running = new Set<ChildProcess>();
+const started: StartedServer[] = [];
+let refusing: string | undefined;
+
+/** The servers `startDetached` started in this process, oldest first. */
+export function startedServers(): readonly StartedServer[] {
+  return [...started];
+}
+
+/**
+ * Stops the commands still running (SIGTERM) and makes every later `run` and
+ * `startDetached` fail with `reason`, so work in flight cannot start a server
+ * after the cleanup has looked for them. Idempotent.
+ */
+export function refuseNewProcesses(reason: string): void {
+  refusing ??= reason;
+  for (const child of running) child.kill('SIGTERM');
+}
+
+function refuseIfStopping(what: string): void {
+  if (refusing !== undefined) throw new LocalEnvError('LOCAL_INTERRUPTED', `${what} not started: ${refusing}`);
+}
+
 /** The last `lines` lines of a text, for error messages. */
 export function tail(text: string, lines = 30): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -34,6 +68,7 @@ export function tail(text: string, lines = 30): string {
 export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
   const label = options.label ?? command;
   return new Promise((resolve, reject) => {
+    refuseIfStopping(label);
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
@@ -41,13 +76,16 @@ export function run(command: string, args: readonly string[], options: RunOption
       uid: options.runAs?.uid,
       gid: options.runAs?.gid,
     });
+    running.add(child);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', (err) =>
-      reject(new LocalEnvError('LOCAL_COMMAND_FAILED', `${label}: could not start ${command}: ${err.message}`, { cause: err })),
-    );
+    child.on('error', (err) => {
+      running.delete(child);
+      reject(new LocalEnvError('LOCAL_COMMAND_FAILED', `${label}: could not start ${command}: ${err.message}`, { cause: err }));
+    });
     child.on('close', (code, signal) => {
+      running.delete(child);
       if (code === 0) resolve(output);
       else reject(new LocalEnvError('LOCAL_COMMAND_FAILED', `${label} exited with ${code ?? signal}:\n${tail(output)}`));
     });
@@ -66,6 +104,7 @@ export interface DetachedOptions extends RunOptions {
  * to a log file, not waited for. Returns its pid.
  */
 export function startDetached(command: string, args: readonly string[], options: DetachedOptions): number {
+  refuseIfStopping(options.label ?? command);
   const log = openSync(options.logFile, 'a');
   try {
     const child = spawn(command, args, {
@@ -80,6 +119,7 @@ export function startDetached(command: string, args: readonly string[], options:
       throw new LocalEnvError('LOCAL_START_FAILED', `${options.label ?? command} did not start; see ${options.logFile}`);
     }
     child.unref();
+    started.push({ pid: child.pid, label: options.label ?? command });
     if (options.pidFile) writeFileSync(options.pidFile, `${child.pid}\n`);
     return child.pid;
   } finally {

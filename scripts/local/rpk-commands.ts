@@ -5,6 +5,7 @@
  *
  *   npx tsx scripts/local/rpk-commands.ts [--stack dev] | docker exec -i redpanda sh
  */
+import '../../platform/require-node.cjs';
 import { pathToFileURL } from 'node:url';
 import { loadPlatform, type PlatformSpec } from '../../platform/index.js';
 import { parseUpArgs } from './args.js';

@@ -9,6 +9,7 @@ export async function stopAll(): Promise<{ kafka: string; postgres: string }> {
   // The env file goes first: while it exists, tests take the environment as usable.
   rmSync(LOCAL_PATHS.envFile, { force: true });
   rmSync(LOCAL_PATHS.usersDir, { recursive: true, force: true });
+  rmSync(LOCAL_PATHS.servicesDir, { recursive: true, force: true });
   const [kafka, postgres] = await Promise.all([stopBroker(), stopPostgres()]);
   return { kafka, postgres };
 }

@@ -1,9 +1,10 @@
 /**
  * `npm run local:up [-- --stack <name>]`: a real Apache Kafka 4 broker (KRaft,
- * single node, SCRAM and ACLs) and PostgreSQL on this machine, with the
+ * single node, SCRAM, SASL/PLAIN and ACLs) and PostgreSQL on this machine, with the
  * topics, users and ACLs of the stack's spec. Idempotent: when everything is
  * already up it says so and exits 0.
  */
+import '../../platform/require-node.cjs';
 import { existsSync, rmSync } from 'node:fs';
 import { Admin, FindCoordinatorKeyTypes } from '@platformatic/kafka';
 import { loadPlatform, type PlatformSpec } from '../../platform/index.js';
@@ -15,18 +16,20 @@ import { LocalEnvError } from './errors.js';
 import { brokerAnswers, formatBroker, runningBrokerPid, startBroker, waitForBroker } from './kafka-broker.js';
 import { ensureKafkaJars, KAFKA_DIST } from './kafka-dist.js';
 import { elapsed, step } from './log.js';
-import { ensureLocalDir, LOCAL_PATHS, userEnvFile } from './paths.js';
+import { ensureLocalDir, LOCAL_DIR, LOCAL_PATHS, userEnvFile } from './paths.js';
 import { generatePassword } from './passwords.js';
 import { freePorts } from './ports.js';
 import { ensurePostgresBinaries, runningPostgresPid, startPostgres } from './postgres.js';
 import { stopAll } from './stop.js';
-import { waitUntil } from './processes.js';
+import { isAlive, refuseNewProcesses, startedServers, stopProcess, waitUntil } from './processes.js';
+import { writeServiceEnvFiles } from './service-env.js';
 import { createTopics, localTopics } from './topics.js';
 
 const HOST = '127.0.0.1';
 
-/** Whether a complete environment for `stack` is up; throws when one for another stack is. */
-async function alreadyRunning(stack: string): Promise<boolean> {
+/** Whether a complete environment for `spec`'s stack is up; throws when one for another stack is. */
+async function alreadyRunning(spec: PlatformSpec): Promise<boolean> {
+  const stack = spec.stack;
   if (!existsSync(LOCAL_PATHS.envFile)) return false;
   const kafkaPid = runningBrokerPid();
   const postgresPid = runningPostgresPid();
@@ -40,6 +43,8 @@ async function alreadyRunning(stack: string): Promise<boolean> {
       `the local environment is running with stack ${env[LOCAL_ENV.stack]}, not ${stack}; run npm run local:down first`,
     );
   }
+  // An environment started before the services had files of their own gets them now.
+  await writeServiceEnvFiles(spec, true);
   console.log(
     `local:up: already running: Kafka (pid ${kafkaPid}) at ${env[LOCAL_ENV.bootstrapServers]}, PostgreSQL (pid ${postgresPid}); settings in ${LOCAL_PATHS.envFile}`,
   );
@@ -82,8 +87,10 @@ async function provisionKafka(spec: PlatformSpec, plaintextBootstrap: string): P
   }
 }
 
-function writeEnvFiles(spec: PlatformSpec, endpoints: LocalEndpoints): void {
+async function writeEnvFiles(spec: PlatformSpec, endpoints: LocalEndpoints): Promise<Map<string, number>> {
   rmSync(LOCAL_PATHS.usersDir, { recursive: true, force: true });
+  rmSync(LOCAL_PATHS.servicesDir, { recursive: true, force: true });
+  const ports = await writeServiceEnvFiles(spec);
   for (const user of spec.users) {
     writeEnvFile(
       userEnvFile(user.name),
@@ -97,6 +104,7 @@ function writeEnvFiles(spec: PlatformSpec, endpoints: LocalEndpoints): void {
     `Local Kafka and PostgreSQL (stack ${spec.stack}); written by npm run local:up, removed by npm run local:down`,
     localEnvVars(spec, endpoints),
   );
+  return ports;
 }
 
 /** Starts everything from scratch; the caller cleans up when it throws. */
@@ -105,11 +113,11 @@ async function start(spec: PlatformSpec): Promise<void> {
   step(`stack ${stack}: ${spec.topics.length} topics, ${spec.users.length} users`);
   ensureLocalDir();
   const [libDir, pgBinDir] = await Promise.all([ensureKafkaJars(), ensurePostgresBinaries()]);
-  const [plaintext, sasl, controller, pgPort] = (await freePorts(4)) as [number, number, number, number];
+  const [plaintext, sasl, plain, controller, pgPort] = (await freePorts(5)) as [number, number, number, number, number];
   const passwords = new Map(spec.users.map((user) => [user.name, generatePassword()]));
 
-  step(`Kafka: formatting a fresh KRaft data directory with SCRAM-SHA-256/512 credentials for ${passwords.size} users`);
-  await formatBroker(libDir, { plaintext, sasl, controller }, passwords);
+  step(`Kafka: formatting a fresh KRaft data directory with SCRAM-SHA-256/512 (and PLAIN) credentials for ${passwords.size} users`);
+  await formatBroker(libDir, { plaintext, sasl, plain, controller }, passwords);
   const kafkaPid = startBroker(libDir);
   step(`Kafka: started (pid ${kafkaPid}); PostgreSQL: initdb and start from ${pgBinDir}`);
   const plaintextBootstrap = `${HOST}:${plaintext}`;
@@ -121,36 +129,98 @@ async function start(spec: PlatformSpec): Promise<void> {
     stack,
     kafkaVersion: KAFKA_DIST.kafka,
     saslBootstrap: `${HOST}:${sasl}`,
+    plainBootstrap: `${HOST}:${plain}`,
     plaintextBootstrap,
     databaseUrl: postgres.databaseUrl,
     passwords,
   };
-  writeEnvFiles(spec, endpoints);
+  const ports = await writeEnvFiles(spec, endpoints);
+  const services = [...ports].map(([name, port]) => `${name} :${port}`).join(', ');
   console.log(
-    `local:up ready in ${elapsed()}: Kafka ${KAFKA_DIST.kafka} SASL ${endpoints.saslBootstrap} (PLAINTEXT ${plaintextBootstrap}), ` +
-      `PostgreSQL ${HOST}:${postgres.port}, ${counts.topics} topics, ${spec.users.length} users, ${counts.acls} ACLs → ${LOCAL_PATHS.envFile}`,
+    `local:up ready in ${elapsed()}: Kafka ${KAFKA_DIST.kafka} SASL ${endpoints.saslBootstrap} (SASL/PLAIN ${endpoints.plainBootstrap}, PLAINTEXT ${plaintextBootstrap}), ` +
+      `PostgreSQL ${HOST}:${postgres.port}, ${counts.topics} topics, ${spec.users.length} users, ${counts.acls} ACLs → ${LOCAL_PATHS.envFile}; ` +
+      `service ports ${services} (npm run service -- <name>)`,
+  );
+}
+
+/**
+ * What this run has done: `checking` touches nothing of its own, `starting`
+ * creates data and servers. Only a run that got to `starting` stops anything
+ * when it is interrupted or fails, and then only what it started: an
+ * environment that was already up stays up.
+ */
+let phase: 'checking' | 'starting' | 'ready' = 'checking';
+let cleaning: Promise<string> | undefined;
+
+/** Stops what this run started; resolves with what that was, for the one line that says so. */
+function cleanUp(reason: string): Promise<string> {
+  cleaning ??= (async () => {
+    refuseNewProcesses(reason);
+    if (phase !== 'starting') return 'nothing had been started';
+    const { kafka, postgres } = await stopAll();
+    // A server whose pid file did not exist yet (PostgreSQL writes its own once it runs) is stopped by its pid.
+    const others: string[] = [];
+    for (const server of startedServers()) {
+      if (isAlive(server.pid)) others.push(`${server.label} ${await stopProcess(server.pid, 'SIGTERM', 10_000)} (pid ${server.pid})`);
+    }
+    const extra = others.length > 0 ? `, ${others.join(', ')}` : '';
+    return `stopped what it had started: Kafka ${kafka}, PostgreSQL ${postgres}${extra}; removed its data in ${LOCAL_DIR}`;
+  })();
+  return cleaning;
+}
+
+/** Exit status of a process ended by `signal`, as a shell reports it. */
+const SIGNAL_STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+let interruptedBy: NodeJS.Signals | undefined;
+
+/**
+ * Ctrl-C, `kill` or a closed terminal: stop what was started, say so on one
+ * line, exit. The broker and PostgreSQL run in process groups of their own
+ * (they outlive a successful run), so the terminal's SIGINT never reaches
+ * them: without this they would keep running until `local:down`.
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  if (interruptedBy !== undefined) {
+    console.error(`local:up: ${signal} again while stopping; run npm run local:down to stop whatever is left`);
+    process.exit(SIGNAL_STATUS[signal] ?? 1);
+  }
+  interruptedBy = signal;
+  step(`${signal} received: stopping what local:up started`);
+  cleanUp(`local:up was interrupted by ${signal}`).then(
+    (done) => {
+      console.error(`local:up interrupted by ${signal}: ${done}. Run npm run local:up to start again.`);
+      process.exit(SIGNAL_STATUS[signal] ?? 1);
+    },
+    (err: Error) => {
+      console.error(`local:up interrupted by ${signal}, but could not stop everything (${err.message}); run npm run local:down`);
+      process.exit(1);
+    },
   );
 }
 
 async function main(): Promise<void> {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   const { stack } = parseUpArgs(process.argv.slice(2));
   const spec = loadPlatform(stack);
   // Throws, touching nothing, when another stack's environment is up.
-  if (await alreadyRunning(stack)) return;
+  if (await alreadyRunning(spec)) return;
   if (runningBrokerPid() !== undefined || runningPostgresPid() !== undefined || existsSync(LOCAL_PATHS.envFile)) {
     step('a previous run is partly up; stopping it first');
     await stopAll();
   }
-  try {
-    await start(spec);
-  } catch (err) {
-    // Leave nothing half-started behind: the next local:up starts clean.
-    await stopAll().catch(() => undefined);
-    throw err;
-  }
+  // From here on a failure or a signal stops what this run started: the next local:up starts clean.
+  phase = 'starting';
+  await start(spec);
+  phase = 'ready';
 }
 
-main().catch((err: Error) => {
+main().catch(async (err: Error) => {
+  // Interrupted: the signal handler stops everything, says so and exits.
+  if (interruptedBy !== undefined) return;
+  const done = await cleanUp(`local:up failed`).catch(
+    (cleanupError: Error) => `could not stop everything it had started (${cleanupError.message}); run npm run local:down`,
+  );
   console.error(`local:up failed: ${err.message}`);
+  if (phase === 'starting') console.error(`local:up ${done}`);
   process.exit(1);
 });

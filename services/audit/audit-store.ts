@@ -91,6 +91,9 @@ export class AuditStore {
     const client = await this.pool.connect().catch((error: unknown) => {
       throw pgError(error, 'connecting to PostgreSQL');
     });
+    // A checked-out client has no 'error' listener of the pool's: without one, a connection lost between statements would end the process.
+    const ignore = () => {};
+    client.on('error', ignore);
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_MIGRATION_LOCK]);
@@ -100,6 +103,7 @@ export class AuditStore {
       await client.query('ROLLBACK').catch(() => {});
       throw pgError(error, 'migrating the audit schema');
     } finally {
+      client.off('error', ignore);
       client.release();
     }
   }

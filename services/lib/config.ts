@@ -20,7 +20,8 @@ import { defaultServiceSpec, platformDefaults } from './platform-defaults.js';
 
 export type KafkaSecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
 export const KAFKA_SECURITY_PROTOCOLS: readonly KafkaSecurityProtocol[] = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
-export const SASL_MECHANISMS: readonly SaslMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA-512'];
+/** SCRAM for every flavor but Confluent Cloud, whose API keys log in with `PLAIN` (always over TLS there). */
+export const SASL_MECHANISMS: readonly SaslMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN'];
 export const SERVICE_MODES: readonly ServiceMode[] = ['kafka', 'dapr'];
 
 /** Dapr's default sidecar HTTP port. @see https://docs.dapr.io/reference/arguments-annotations-overview/ */
@@ -100,24 +101,29 @@ export interface HttpLimits {
   /**
    * Dapr deliveries handled at once; the ones beyond are answered 429 with
    * `Retry-After` before their body is read, which the sidecar retries
-   * (any status but 404 is retriable). @default 8
+   * (any status but 404 is retriable). @default 4
    */
   readonly maxConcurrentDeliveries: number;
 }
 
 /**
- * Defaults of `HttpLimits`, from measurement (`npx tsx bench/memory-costs.ts`,
- * Node 22, this project's machine): a delivery of a CloudEvent carrying a
- * 1 MiB event (Dapr's `maxMessageBytes`, the largest the sidecar delivers)
- * holds about 5.1 MiB while it is read, parsed and handled (the body buffer,
- * its string, the parsed CloudEvent, the event's JSON and the event); a
- * typical 600-byte task update about 9 KiB. 2 MiB of body covers the largest
- * delivery with room for base64 (`data_base64`, 4/3) and the envelope; 8
- * at once bound the worst case to about 41 MiB of the 48 MiB heap... only if
- * all eight are maximal, which a topic of small events never comes near, and
- * leave the sidecar's per-partition deliveries (3 partitions per topic) room.
+ * Defaults of `HttpLimits`, from measurement: `node --expose-gc --import tsx
+ * bench/memory-costs.ts` (Node 22.23, this project's 2-core machine, after
+ * full GCs, the sidecar's requests sent from another process) gives
+ * - a delivery of a CloudEvent carrying a 1 MiB task update (Dapr's
+ *   `maxMessageBytes`, the largest the sidecar delivers), held while handled:
+ *   1.0 MiB of heap (the event) + 1.0 MiB external (the body); while it is
+ *   parsed, 4.0 MiB of heap more at the peak (the body as a string, the
+ *   CloudEvent, the event's JSON, the event);
+ * - a typical task update (0.2 KiB): 8.3 KiB of heap.
+ * 2 MiB of body covers the largest delivery with room for base64
+ * (`data_base64`, 4/3) and the envelope. 4 deliveries at once keep the worst
+ * case, four maximal ones being parsed together, near 20 MiB, well inside the
+ * 48 MiB heap cap (Dockerfile), and are more than the sidecar's Kafka
+ * consumer sends at once (one message per partition claimed; the topics have
+ * 1 and 3 partitions).
  */
-export const HTTP_LIMIT_DEFAULTS: HttpLimits = { maxBodyBytes: 2 * 1024 * 1024, maxConcurrentDeliveries: 8 };
+export const HTTP_LIMIT_DEFAULTS: HttpLimits = { maxBodyBytes: 2 * 1024 * 1024, maxConcurrentDeliveries: 4 };
 
 /**
  * Reads the configuration of service `name` from `env`, falling back to

@@ -45,7 +45,7 @@ export { eventProblems, assertValidEvent, parseEvent } from './event-validation.
 export { TOPIC_EVENT_KINDS, eventKindOfTopic, topicKeyField } from './event-topics.js';
 export { platformDefaults, defaultServiceSpec } from './platform-defaults.js';
 export { EnvReader, type Env } from './env-reader.js';
-export { localServiceEnvironment, parseEnvFile, type LocalEnvironment } from './local-environment.js';
+export { LOCAL_DIR_ENV, localDir, localServiceEnvironment, parseEnvFile, serviceEnvFile, type LocalEnvironment } from './local-environment.js';
 export { createPgPool, pgError, isRetryablePgError, PG_POOL_DEFAULTS } from './postgres.js';
 export {
   loadServiceConfig,

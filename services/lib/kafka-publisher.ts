@@ -10,7 +10,8 @@
 import type { Producer } from '@platformatic/kafka';
 import type { PlatformSpec } from '../../platform/index.js';
 import type { KafkaConnectionConfig } from './config.js';
-import { TransientError } from './errors.js';
+import { classify } from './classify.js';
+import { PermanentError, TransientError } from './errors.js';
 import { kafkaClient, loadKafkaClient } from './kafka-client.js';
 import { assertValidEvent } from './event-validation.js';
 import { topicKeyField } from './event-topics.js';
@@ -112,10 +113,20 @@ export class KafkaEventPublisher implements EventPublisher {
         return written?.length === 1 ? { topic: r.topic, partition: written[0]!.partition } : { topic: r.topic };
       });
     } catch (error) {
-      if ((error as { canRetry?: boolean }).canRetry === false) throw error;
-      throw new TransientError(`producing to ${[...new Set(records.map((r) => r.topic))].join(', ')} failed: ${(error as Error).message}`, {
+      const topics = [...new Set(records.map((r) => r.topic))].join(', ');
+      // A record the broker refuses for itself (too large, invalid) is the message's fault and never
+      // heals; anything else (broker away, NOT_ENOUGH_REPLICAS, timeouts, refused credentials or ACLs)
+      // is the broker's: held and retried until it takes the records.
+      const failure = classify(error);
+      // Only a refusal the client or broker states (`KAFKA_MESSAGE_ERRORS`); an unknown error here is more
+      // likely the client's state (closed at shutdown) than the record, so it is held like a broker failure.
+      if (failure.kind === 'message' && failure.rule !== 'unrecognised') {
+        throw new PermanentError(`producing to ${topics} was refused: ${(error as Error).message}`, { code: 'KAFKA_RECORD_REFUSED', cause: error });
+      }
+      throw new TransientError(`producing to ${topics} failed: ${(error as Error).message}`, {
         code: 'KAFKA_PRODUCE_FAILED',
         cause: error,
+        dependency: 'kafka',
       });
     }
   }

@@ -1,26 +1,29 @@
 /**
- * Prints an access token for trying the websocket service by hand:
+ * `npm run mint-token -- <user_id> [ttl-seconds]`: prints an access token for
+ * trying the websocket service by hand, signed with the key the service on
+ * this machine uses (`WEBSOCKET_TOKEN_SECRET`, else the one `npm run local:up`
+ * wrote into `.local/services/websocket.env`). Only the token goes to stdout:
  *
- *   WEBSOCKET_TOKEN_SECRET=… npx tsx services/websocket/mint-token.ts <user_id> [ttl-seconds]
+ *   TOKEN=$(npm run --silent mint-token -- user-1)
  *
- * In production the API that logs users in issues tokens with the same secret.
+ * In production the API that logs users in issues tokens with the same key.
  */
-import { loadWebSocketSettings } from './settings.js';
-import { signToken } from './token.js';
+import '../../platform/require-node.cjs';
+import { DEFAULT_TTL_SECONDS, LocalClientError, localWebSocketService, mintToken } from './local-client.js';
 
-/** Lifetime of a minted token when none is given, in seconds. @default 3600 */
-export const DEFAULT_TTL_SECONDS = 3600;
+export { DEFAULT_TTL_SECONDS };
 
-const [userId, ttlText] = process.argv.slice(2);
+const USAGE = 'usage: npm run mint-token -- <user_id> [ttl-seconds]   (default ttl: 3600)';
+
+const [userId, ttlText, ...rest] = process.argv.slice(2);
 const ttl = ttlText === undefined ? DEFAULT_TTL_SECONDS : Number(ttlText);
-if (!userId || !Number.isInteger(ttl) || ttl <= 0) {
-  console.error('usage: WEBSOCKET_TOKEN_SECRET=… npx tsx services/websocket/mint-token.ts <user_id> [ttl-seconds]');
+if (!userId || rest.length > 0 || !Number.isInteger(ttl) || ttl <= 0) {
+  console.error(`name the user (and optionally the lifetime in whole seconds): ${USAGE}`);
   process.exit(2);
 }
 try {
-  const { tokenSecret } = loadWebSocketSettings(process.env);
-  console.log(signToken({ sub: userId, exp: Math.floor(Date.now() / 1000) + ttl }, tokenSecret));
+  console.log(mintToken(userId, localWebSocketService().tokenSecret, ttl));
 } catch (error) {
-  console.error((error as Error).message);
+  console.error(error instanceof LocalClientError ? error.message : String(error));
   process.exit(1);
 }

@@ -20,16 +20,24 @@ export const WEBSOCKET_ENV = {
 /**
  * Defaults of the optional settings; the `@default` tags below quote them.
  *
- * The caps come from measurement (`node --expose-gc --import tsx
- * bench/memory-costs.ts`, Node 22.22, this project's 2-core machine, after
- * GC): MEASURED_FIGURES. With the defaults the clients of one replica hold
- * at most MEASURED_TOTAL, inside the websocket pod's 128 MiB limit above the
- * 101 MiB peak measured with 1,000 clients (README, Performance).
+ * The caps come from measurement: `node --expose-gc --import tsx
+ * bench/memory-costs.ts 2000` (Node 22.23, this project's 2-core machine,
+ * after full GCs, clients in another process) gives
+ * - one open connection: 3.4-3.6 KiB of V8 heap, 6.7-8.8 KiB of RSS (1,000 and 2,000 connections);
+ * - one buffered 255-byte update (a spec-sized task update queued on a socket
+ *   whose reader stopped): 0.4 KiB heap + 0.3 KiB external, 0.8 KiB RSS, so a
+ *   queue of small updates costs about 3.2 times its bytes.
+ * The websocket pod has a 128 MiB limit and peaked at 101 MiB with 1,000
+ * clients (README, Performance). 2,000 connections add about 9 MiB to that
+ * (7 MiB of heap against the 48 MiB cap); 4 MiB of queued updates across all
+ * clients hold about 13 MiB: 123 MiB in the worst case. 256 KiB per socket is
+ * about a thousand updates behind (0.8 MiB), and at most 16 connections per
+ * user keep one account from taking a replica (under 1 % of it).
  */
 export const WEBSOCKET_DEFAULTS = {
   heartbeatMs: 30_000,
-  maxBufferedBytes: 1024 * 1024,
-  maxTotalBufferedBytes: 16 * 1024 * 1024,
+  maxBufferedBytes: 256 * 1024,
+  maxTotalBufferedBytes: 4 * 1024 * 1024,
   maxConnections: 2_000,
   maxConnectionsPerUser: 16,
   slowCloseGraceMs: 5_000,
@@ -49,13 +57,15 @@ export interface WebSocketSettings {
   /**
    * Bytes a client may have queued and unsent before it counts as slow and is
    * disconnected (close code 4408), so one stalled reader cannot grow the
-   * process's memory or delay the others. @default 1048576 (1 MiB)
+   * process's memory or delay the others. Checked when an update is queued;
+   * a client with nothing queued always gets the update, however large.
+   * @default 262144 (256 KiB)
    */
   readonly maxBufferedBytes: number;
   /**
    * Unsent bytes all clients of the replica may have queued together; an
    * update that would pass it cuts the (already behind) client it was for.
-   * @default 16777216 (16 MiB)
+   * @default 4194304 (4 MiB)
    */
   readonly maxTotalBufferedBytes: number;
   /** Open connections the replica accepts; one more is refused 503 with `Retry-After` (another replica may have room). @default 2000 */
@@ -73,7 +83,9 @@ export interface WebSocketSettings {
 export function loadWebSocketSettings(env: Env): WebSocketSettings {
   const read = new EnvReader(env);
   const tokenSecret = read.secret(WEBSOCKET_ENV.tokenSecret, {
-    hint: `set it from Secret ${WEBSOCKET_TOKEN_SECRET.name}, key "${WEBSOCKET_TOKEN_SECRET.key}" (shared with the API that issues the tokens)`,
+    hint:
+      `set it to at least ${MIN_SECRET_BYTES} random bytes, the key the API that issues the tokens signs with ` +
+      `(npm run local:up writes one for this machine; in Kubernetes it comes from Secret ${WEBSOCKET_TOKEN_SECRET.name}, key "${WEBSOCKET_TOKEN_SECRET.key}")`,
   });
   if (tokenSecret !== undefined && Buffer.byteLength(tokenSecret) < MIN_SECRET_BYTES) {
     read.problem(

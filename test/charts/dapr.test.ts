@@ -17,7 +17,7 @@ const components = (manifests: Manifests) => objectsOfKind(manifests, 'Component
 
 describe('Dapr pub/sub components', () => {
   it('spell the SASL mechanism as the Kafka component accepts it', () => {
-    expect(DAPR_SASL_MECHANISMS).toEqual({ 'SCRAM-SHA-256': 'SHA-256', 'SCRAM-SHA-512': 'SHA-512' });
+    expect(DAPR_SASL_MECHANISMS).toEqual({ 'SCRAM-SHA-256': 'SHA-256', 'SCRAM-SHA-512': 'SHA-512', PLAIN: 'PLAINTEXT' });
     for (const [stack, mechanism] of [
       ['dev', 'SHA-512'],
       ['staging', 'SHA-512'],

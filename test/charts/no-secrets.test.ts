@@ -16,7 +16,8 @@ export function plainTextSecrets(value: unknown, path = ''): string[] {
   const found: string[] = [];
   if (typeof record.name === 'string' && SECRET_NAME.test(record.name) && 'value' in record) found.push(`${path} (${record.name})`);
   for (const [key, child] of Object.entries(record)) {
-    const isReference = /(Ref|Name|Store)$/.test(key) || key === 'name';
+    // Dapr's `dapr.io/app-token-secret` names a Secret; the injector turns it into a secretKeyRef of the sidecar.
+    const isReference = /(Ref|Name|Store)$/.test(key) || key === 'name' || key === 'dapr.io/app-token-secret';
     // A switch such as the annotation `dapr.io/disable-builtin-k8s-secret-store: "true"` holds no credential.
     const isSwitch = child === 'true' || child === 'false';
     if (SECRET_NAME.test(key) && !isReference && !isSwitch && (typeof child === 'string' || typeof child === 'number'))

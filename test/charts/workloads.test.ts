@@ -91,6 +91,8 @@ describe('service environment', () => {
       [SERVICE_ENV.consumerGroup]: 'audit-service',
       [SERVICE_ENV.topics]: 'task-events',
       [SERVICE_ENV.deadLetterTopic]: 'task-events-dlq',
+      // The smaller of Dapr's maxMessageBytes and Kafka's default max.message.bytes: dead letters are fitted below it.
+      [SERVICE_ENV.deadLetterMaxBytes]: '1048576',
       [SERVICE_ENV.port]: '8080',
       [SERVICE_ENV.bootstrapServers]: 'todo-kafka-kafka-bootstrap.kafka.svc:9094',
       [SERVICE_ENV.securityProtocol]: 'SASL_SSL',
@@ -117,8 +119,11 @@ describe('service environment', () => {
       [SERVICE_ENV.consumerGroup]: '$(POD_NAME)',
       [SERVICE_ENV.topics]: 'task-updates',
       [SERVICE_ENV.deadLetterTopic]: 'task-events-dlq',
+      [SERVICE_ENV.deadLetterMaxBytes]: '1048576',
       [SERVICE_ENV.port]: '8080',
       [SERVICE_ENV.daprPubsubName]: 'kafka-pubsub-websocket',
+      // Derived for every Dapr-mode service: the token its sidecar sends (dapr.io/app-token-secret names the same Secret).
+      [SERVICE_ENV.appApiToken]: { secretKeyRef: { name: 'dapr-app-api-token', key: 'token' } },
       WEBSOCKET_TOKEN_SECRET: { secretKeyRef: { name: 'websocket-token', key: 'secret' } },
     });
   });
@@ -149,6 +154,7 @@ describe('pod annotations', () => {
       'dapr.io/sidecar-memory-limit': '1000Mi',
       'dapr.io/graceful-shutdown-seconds': '20',
       'dapr.io/disable-builtin-k8s-secret-store': 'true',
+      'dapr.io/app-token-secret': 'dapr-app-api-token',
       'prometheus.io/scrape': 'true',
       'prometheus.io/port': '8080',
       'prometheus.io/path': '/metrics',

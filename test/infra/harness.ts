@@ -88,6 +88,11 @@ function mockState(
     case 'random:index/randomPassword:RandomPassword':
       // In a preview of a first deploy the password does not exist yet: an output left out is unknown.
       return preview ? { ...inputs } : { ...inputs, result: fakePassword(args.name) };
+    case 'confluentcloud:index/serviceAccount:ServiceAccount':
+      return { ...inputs, apiVersion: 'iam/v2', kind: 'ServiceAccount' };
+    case 'confluentcloud:index/apiKey:ApiKey':
+      // Confluent generates the secret on create: unknown in the preview of a first deploy.
+      return preview ? { ...inputs } : { ...inputs, secret: fakePassword(args.name) };
     case 'kubernetes:yaml/v2:ConfigGroup':
       return { ...inputs, resources: [] };
     case 'kubernetes:core/v1:Secret':
@@ -96,6 +101,26 @@ function mockState(
     default:
       return inputs;
   }
+}
+
+/** A Confluent Cloud cluster as `confluentcloud.getKafkaCluster` describes it, from the ids asked for. */
+export function fakeConfluentCluster(id: string, environment: string): Record<string, unknown> {
+  return {
+    id,
+    environment: { id: environment },
+    apiVersion: 'cmk/v2',
+    kind: 'Cluster',
+    rbacCrn: `crn://confluent.cloud/organization=00000000-0000-0000-0000-000000000000/environment=${environment}/cloud-cluster=${id}`,
+  };
+}
+
+/** Answers the invokes the program makes (data sources); anything else gets an empty result. */
+function mockCall(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+  if (args.token === 'confluentcloud:index/getKafkaCluster:getKafkaCluster') {
+    const inputs = args.inputs as { id: string; environment: { id: string } };
+    return fakeConfluentCluster(inputs.id, inputs.environment.id);
+  }
+  return {};
 }
 
 interface MonitorRequest {
@@ -179,7 +204,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({ id: args.id || `${args.name}-id`, state: mockState(args, options.preview, options.stackOutputs) }),
-      call: () => ({}),
+      call: (args) => mockCall(args),
     },
     PROJECT,
     stack,

@@ -44,7 +44,7 @@ describe('operatorReleases', () => {
   test('installs only Dapr for an external cluster, in dapr-system at the spec version', () => {
     const spec = loadPlatform('prod', REPO_ROOT);
     expect(operatorReleases(spec).map((r) => [r.role, r.chart, r.repo, r.version, r.namespace, r.createNamespace])).toEqual([
-      ['dapr', 'dapr', 'https://dapr.github.io/helm-charts/', spec.operators.dapr.version, 'dapr-system', true],
+      ['dapr', 'dapr', 'https://dapr.github.io/helm-charts/', spec.operators.dapr.version, 'dapr-system', false],
     ]);
   });
 

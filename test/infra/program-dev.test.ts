@@ -81,13 +81,14 @@ describe('dev stack program', () => {
     expect(byType(run, CONFIG_GROUP_TYPE).filter((g) => g.protect)).toEqual([]);
   });
 
-  test('creates every user Secret in the kafka namespace, the non-admin ones in the apps namespace too, plus superusers, database and the WebSocket token', () => {
+  test('creates every user Secret in the kafka namespace, the non-admin ones in the apps namespace too, plus superusers, database, the WebSocket token and the Dapr app API token', () => {
     const users = spec.users.map((u) => u.name);
     expect(createdSecrets(run)).toEqual(
       [
         ...users.map((u) => `kafka/kafka-user-${u}`),
         ...users.filter((u) => u !== 'platform-admin').map((u) => `todo/kafka-user-${u}`),
         'kafka/todo-kafka-superusers',
+        'todo/dapr-app-api-token',
         'todo/todo-database',
         'todo/websocket-token',
       ].sort(),
@@ -100,10 +101,26 @@ describe('dev stack program', () => {
     expect(secretStringData(named(run, 'credentials-todo-audit-service'), 'password')).toBe(expected);
   });
 
-  test('generates alphanumeric 32-character passwords and a 48-character WebSocket token key', () => {
+  test('generates alphanumeric 32-character passwords, a 48-character WebSocket token key and a 48-character Dapr app API token', () => {
     const generated = byType(run, 'random:index/randomPassword:RandomPassword');
     expect(generated.filter((p) => p.inputs.length === 32 && p.inputs.special === false)).toHaveLength(spec.users.length);
-    expect(generated.filter((p) => p.inputs.length === 48).map((p) => p.name)).toEqual(['credentials-websocket-token-secret']);
+    expect(
+      generated
+        .filter((p) => p.inputs.length === 48)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['credentials-dapr-app-api-token-token', 'credentials-websocket-token-secret']);
+  });
+
+  test('generates the Dapr app API token once per environment, secret, under key "token" in the apps namespace the Dapr pods run in', () => {
+    const secret = named(run, 'credentials-service-dapr-app-api-token');
+    expect(secret.inputs.metadata).toMatchObject({ name: 'dapr-app-api-token', namespace: 'todo' });
+    // secretStringData asserts that stringData is a Pulumi secret.
+    expect(secretStringData(secret, 'token')).toBe(fakePassword('credentials-dapr-app-api-token-token'));
+    const daprServices = spec.services.filter((s) => s.mode === 'dapr');
+    expect(daprServices.map((s) => s.name).sort()).toEqual(['notification', 'websocket']);
+    for (const service of daprServices) expect(service.secretEnv.APP_API_TOKEN).toEqual({ name: 'dapr-app-api-token', key: 'token' });
+    expect(spec.services.filter((s) => s.mode === 'kafka').every((s) => s.secretEnv.APP_API_TOKEN === undefined)).toBe(true);
   });
 
   test('puts the generated WebSocket token key in the Secret the websocket service reads', () => {
@@ -129,7 +146,7 @@ describe('dev stack program', () => {
     expectReferencedSecretsCreated(run);
   });
 
-  test('exports the bootstrap address, topic names, Secret names and namespaces, none of them secret', () => {
+  test('exports the bootstrap address, topic names, Secret names, namespaces and the resolved spec, none of them secret', () => {
     expect(run.outputs).toEqual({
       bootstrapServers: 'todo-kafka.kafka.svc.cluster.local:9093',
       securityProtocol: 'SASL_PLAINTEXT',
@@ -137,6 +154,8 @@ describe('dev stack program', () => {
       topics: ['reminders', 'task-events', 'task-events-dlq', 'task-updates'],
       userSecrets: Object.fromEntries(spec.users.map((u) => [u.name, u.secretName])),
       namespaces: { kafka: 'kafka', apps: 'todo' },
+      // The resolved spec, which the next update's guard rails compare with (infra/guard-rails.ts).
+      platformSpec: spec,
     });
     expect(Object.values(run.outputSecrecy)).not.toContain(true);
   });

@@ -201,7 +201,9 @@ describe('prod stack program', () => {
 
   test('puts user Secrets only in the apps namespace and never stores the admin password in Kubernetes', () => {
     const users = spec.users.filter((u) => u.kind !== 'admin').map((u) => u.name);
-    expect(createdSecrets(run)).toEqual([...users.map((u) => `todo/kafka-user-${u}`), 'todo/todo-database', 'todo/websocket-token'].sort());
+    expect(createdSecrets(run)).toEqual(
+      [...users.map((u) => `todo/kafka-user-${u}`), 'todo/dapr-app-api-token', 'todo/todo-database', 'todo/websocket-token'].sort(),
+    );
   });
 
   test('creates every Secret a manifest references', () => {

@@ -88,6 +88,7 @@ describe('staging stack program', () => {
       [
         ...users.map((u) => `kafka/kafka-user-${u}`),
         ...users.filter((u) => u !== 'platform-admin').map((u) => `todo/kafka-user-${u}`),
+        'todo/dapr-app-api-token',
         'todo/todo-database',
         'todo/todo-kafka-cluster-ca',
         'todo/websocket-token',

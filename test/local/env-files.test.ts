@@ -10,6 +10,7 @@ const endpoints: LocalEndpoints = {
   stack: 'dev',
   kafkaVersion: '4.4.0',
   saslBootstrap: '127.0.0.1:40001',
+  plainBootstrap: '127.0.0.1:40004',
   plaintextBootstrap: '127.0.0.1:40002',
   databaseUrl: 'postgres://todo:pw@127.0.0.1:40003/todo',
   passwords: new Map(spec.users.map((u) => [u.name, `pw${u.name.replace(/-/g, '')}`])),
@@ -20,6 +21,7 @@ describe('.local/env', () => {
     expect(localEnvVars(spec, endpoints)).toEqual({
       KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:40001',
       KAFKA_PLAINTEXT_BOOTSTRAP_SERVERS: '127.0.0.1:40002',
+      KAFKA_PLAIN_BOOTSTRAP_SERVERS: '127.0.0.1:40004',
       KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
       KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
       KAFKA_ADMIN_USERNAME: 'platform-admin',
@@ -44,6 +46,19 @@ describe('.local/env', () => {
     const prod = loadPlatform('prod');
     const vars = localEnvVars(prod, { ...endpoints, passwords: new Map(prod.users.map((u) => [u.name, 'x'])) });
     expect(vars.KAFKA_SASL_MECHANISM).toBe('SCRAM-SHA-256');
+  });
+
+  it('points the users of a PLAIN stack (confluent) at the PLAIN listener, and keeps the admin on SCRAM', () => {
+    const confluent = loadPlatform('confluent');
+    const local = { ...endpoints, passwords: new Map(confluent.users.map((u) => [u.name, 'x'])) };
+    expect(userEnvVars(confluent, local, 'audit-service')).toEqual({
+      KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:40004',
+      KAFKA_USERNAME: 'audit-service',
+      KAFKA_PASSWORD: 'x',
+      KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+      KAFKA_SASL_MECHANISM: 'PLAIN',
+    });
+    expect(localEnvVars(confluent, local)).toMatchObject({ KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:40001', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512' });
   });
 });
 

@@ -1,13 +1,19 @@
 /** The local broker's configuration, storage arguments and Maven pom (no broker needed). */
 import { ADMIN_USER } from '../../platform/index.js';
 import { scramArguments } from '../../scripts/local/kafka-broker.js';
-import { brokerProperties, clusterId, renderProperties } from '../../scripts/local/kafka-config.js';
+import { brokerProperties, clusterId, plainJaasConfig, renderProperties } from '../../scripts/local/kafka-config.js';
 import { javaMajorVersion, KAFKA_DIST, kafkaPom } from '../../scripts/local/kafka-dist.js';
 
-const ports = { plaintext: 19092, sasl: 19094, controller: 19093 };
+const ports = { plaintext: 19092, sasl: 19094, plain: 19095, controller: 19093 };
 
 describe('brokerProperties', () => {
   const props = brokerProperties({ ports, dataDir: '/tmp/k' });
+
+  it('has no SASL_PLAIN listener when it is given no port (SCRAM only)', () => {
+    const scramOnly = brokerProperties({ ports: { plaintext: 19092, sasl: 19094, controller: 19093 }, dataDir: '/tmp/k' });
+    expect(scramOnly.listeners).toBe('PLAINTEXT://127.0.0.1:19092,SASL_PLAINTEXT://127.0.0.1:19094,CONTROLLER://127.0.0.1:19093');
+    expect(Object.keys(scramOnly).filter((k) => k.includes('sasl_plain.'))).toEqual([]);
+  });
 
   it('runs one combined KRaft node whose quorum is itself', () => {
     expect(props['process.roles']).toBe('broker,controller');
@@ -15,10 +21,35 @@ describe('brokerProperties', () => {
     expect(props['controller.listener.names']).toBe('CONTROLLER');
   });
 
-  it('listens on loopback with PLAINTEXT, SASL_PLAINTEXT and a PLAINTEXT controller, advertising only the client listeners', () => {
-    expect(props.listeners).toBe('PLAINTEXT://127.0.0.1:19092,SASL_PLAINTEXT://127.0.0.1:19094,CONTROLLER://127.0.0.1:19093');
-    expect(props['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:19092,SASL_PLAINTEXT://127.0.0.1:19094');
-    expect(props['listener.security.protocol.map']).toBe('PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT');
+  it('listens on loopback with PLAINTEXT, SASL_PLAINTEXT (SCRAM), SASL_PLAIN and a PLAINTEXT controller, advertising only the client listeners', () => {
+    expect(props.listeners).toBe(
+      'PLAINTEXT://127.0.0.1:19092,SASL_PLAINTEXT://127.0.0.1:19094,SASL_PLAIN://127.0.0.1:19095,CONTROLLER://127.0.0.1:19093',
+    );
+    expect(props['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:19092,SASL_PLAINTEXT://127.0.0.1:19094,SASL_PLAIN://127.0.0.1:19095');
+    expect(props['listener.security.protocol.map']).toBe(
+      'PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_PLAIN:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    );
+  });
+
+  it('offers only PLAIN on the SASL_PLAIN listener, with one user_<name> option per user, and leaves SCRAM on the other', () => {
+    const users = new Map([
+      ['audit-service', 'Abc123'],
+      ['platform-admin', 'Xyz789'],
+    ]);
+    const withUsers = brokerProperties({ ports, dataDir: '/tmp/k', plainUsers: users });
+    expect(withUsers['listener.name.sasl_plain.sasl.enabled.mechanisms']).toBe('PLAIN');
+    expect(withUsers['listener.name.sasl_plain.plain.sasl.jaas.config']).toBe(
+      'org.apache.kafka.common.security.plain.PlainLoginModule required user_audit-service="Abc123" user_platform-admin="Xyz789";',
+    );
+    expect(withUsers['sasl.enabled.mechanisms']).toBe('SCRAM-SHA-256,SCRAM-SHA-512');
+    expect(Object.keys(withUsers).filter((k) => k.startsWith('listener.name.sasl_plaintext.'))).toEqual([
+      'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config',
+      'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config',
+    ]);
+  });
+
+  it('refuses a PLAIN password that would end the JAAS option early', () => {
+    expect(() => plainJaasConfig(new Map([['u', 'a"b']]))).toThrow('password of u must be alphanumeric to sit in the PLAIN JAAS line');
   });
 
   it('enables both SCRAM mechanisms, each with its JAAS line on the SASL listener', () => {

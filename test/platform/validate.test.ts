@@ -111,7 +111,7 @@ describe('cluster rules', () => {
 
   it('suggests the closest flavor', () => {
     expect(problems({ cluster: { flavor: 'strimsi' } })).toEqual([
-      'cluster.flavor: "strimsi" is not one of "strimzi", "redpanda", "external"; did you mean "strimzi"?',
+      'cluster.flavor: "strimsi" is not one of "strimzi", "redpanda", "external", "confluent-cloud"; did you mean "strimzi"?',
     ]);
   });
 });
@@ -159,7 +159,7 @@ describe('unknown keys and types', () => {
 
   it('reports a wrong type once', () => {
     expect(problems({ topics: { reminders: { partitions: 'three' } } })).toEqual([
-      'topics.reminders.partitions: "three" must be a integer; write a whole number',
+      'topics.reminders.partitions: "three" must be an integer; write a whole number',
     ]);
   });
 });

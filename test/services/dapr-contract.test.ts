@@ -37,14 +37,26 @@ function cloudEvent(data: unknown, topic = 'reminders'): string {
   });
 }
 
-async function deliver(service: RunningService, body: string, path = '/events/reminders'): Promise<{ status: number; text: string }> {
+/** The app API token daprd sends as `dapr-api-token` (from `APP_API_TOKEN`, which the Secret named by `dapr.io/app-token-secret` sets). */
+const APP_TOKEN = 'Zk3pQ9xL2mN8vB4cR7tY1wE6uI0oA5sD3fG9hJ2kL8zX4cV7bN1m';
+
+/** POSTs `body` as daprd does, with the sidecar's token unless `token` says otherwise (null: no header). */
+async function deliver(
+  service: RunningService,
+  body: string,
+  path = '/events/reminders',
+  token: string | null = APP_TOKEN,
+): Promise<{ status: number; text: string; headers: Headers }> {
   const response = await fetch(`http://127.0.0.1:${service.port}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/cloudevents+json' },
+    headers: { 'content-type': 'application/cloudevents+json', ...(token === null ? {} : { 'dapr-api-token': token }) },
     body,
   });
-  return { status: response.status, text: await response.text() };
+  return { status: response.status, text: await response.text(), headers: response.headers };
 }
+
+/** Status and body of a delivery's answer, without the headers. */
+const answer = ({ status, text }: { status: number; text: string }) => ({ status, text });
 
 /** The specification's 3 attempts, with test-sized waits. */
 const FAST_RETRY = { attempts: 3, initialDelayMs: 10, maxDelayMs: 20 };
@@ -73,24 +85,28 @@ describe('Dapr subscription contract of a service in dapr mode', () => {
         }),
       },
       // The spec gives notification a database; this handler never opens it.
-      { env: { KAFKA_MODE: 'dapr', PORT: '0', DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused' }, logger: quiet, retry: FAST_RETRY },
+      {
+        env: { KAFKA_MODE: 'dapr', PORT: '0', DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused', APP_API_TOKEN: APP_TOKEN },
+        logger: quiet,
+        retry: FAST_RETRY,
+      },
     );
   });
   afterAll(() => service?.close());
 
   it('answers {"status":"SUCCESS"} once the event in data is handled', async () => {
-    expect(await deliver(service, cloudEvent(reminder('Buy groceries')))).toEqual(SUCCESS);
+    expect(answer(await deliver(service, cloudEvent(reminder('Buy groceries'))))).toEqual(SUCCESS);
     expect(handled).toEqual(['Buy groceries']);
   });
 
   it('answers {"status":"RETRY"} at once when a dependency fails, so the sidecar holds the event and retries', async () => {
-    expect(await deliver(service, cloudEvent(reminder('flaky')))).toEqual(RETRY);
+    expect(answer(await deliver(service, cloudEvent(reminder('flaky'))))).toEqual(RETRY);
     expect(attempts.get('flaky')).toBe(1);
   });
 
   it('is not ready right after a dependency failure, and ready again once no failure came for the longest retry wait', async () => {
     // The sidecar's app health check (/readyz) pauses deliveries while it fails, so the failure must lapse by itself.
-    expect(await deliver(service, cloudEvent(reminder('flaky')))).toEqual(RETRY);
+    expect(answer(await deliver(service, cloudEvent(reminder('flaky'))))).toEqual(RETRY);
     const notReady = await fetch(`http://127.0.0.1:${service.port}/readyz`);
     expect([notReady.status, await notReady.json()]).toEqual([503, { status: 'not ready', failing: ['dependencies'] }]);
     await new Promise((resolve) => setTimeout(resolve, FAST_RETRY.maxDelayMs + 5));
@@ -98,18 +114,18 @@ describe('Dapr subscription contract of a service in dapr mode', () => {
   });
 
   it('answers {"status":"DROP"} for an event the handler rejects, so the sidecar dead-letters it', async () => {
-    expect(await deliver(service, cloudEvent(reminder('never')))).toEqual(DROP);
+    expect(answer(await deliver(service, cloudEvent(reminder('never'))))).toEqual(DROP);
   });
 
   it('answers {"status":"DROP"} after 3 attempts for an event the handler keeps failing on, so a poison event never blocks the topic', async () => {
-    expect(await deliver(service, cloudEvent(reminder('bug')))).toEqual(DROP);
+    expect(answer(await deliver(service, cloudEvent(reminder('bug'))))).toEqual(DROP);
     expect(attempts.get('bug')).toBe(3);
   });
 
   it('answers {"status":"DROP"} for an event that breaks the schema, a payload that is not JSON and a body that is not a CloudEvent', async () => {
-    expect(await deliver(service, cloudEvent({ ...reminder('x'), reminder_type: 'soon' }))).toEqual(DROP);
-    expect(await deliver(service, cloudEvent('plain text, not an event'))).toEqual(DROP);
-    expect(await deliver(service, '{not json')).toEqual(DROP);
+    expect(answer(await deliver(service, cloudEvent({ ...reminder('x'), reminder_type: 'soon' })))).toEqual(DROP);
+    expect(answer(await deliver(service, cloudEvent('plain text, not an event')))).toEqual(DROP);
+    expect(answer(await deliver(service, '{not json'))).toEqual(DROP);
   });
 
   it('reads data_base64 and raw (non-CloudEvent) payloads too', async () => {
@@ -120,8 +136,8 @@ describe('Dapr subscription contract of a service in dapr mode', () => {
       type: 't',
       data_base64: Buffer.from(JSON.stringify(reminder('b64'))).toString('base64'),
     });
-    expect(await deliver(service, base64)).toEqual(SUCCESS);
-    expect(await deliver(service, JSON.stringify(reminder('raw')))).toEqual(SUCCESS);
+    expect(answer(await deliver(service, base64))).toEqual(SUCCESS);
+    expect(answer(await deliver(service, JSON.stringify(reminder('raw'))))).toEqual(SUCCESS);
     expect(handled.slice(-2)).toEqual(['b64', 'raw']);
   });
 
@@ -139,6 +155,88 @@ describe('Dapr subscription contract of a service in dapr mode', () => {
 
   it('is ready without any Kafka connection in dapr mode', async () => {
     expect((await fetch(`http://127.0.0.1:${service.port}/readyz`)).status).toBe(200);
+  });
+});
+
+describe('the app API token and the caps in front of the delivery routes', () => {
+  let service: RunningService;
+  const handled: string[] = [];
+  let unblock: () => void = () => undefined;
+  let blocked: Promise<void> = Promise.resolve();
+  let entered = 0;
+
+  beforeAll(async () => {
+    service = await runService(
+      {
+        name: 'notification',
+        start: async () => ({
+          handle: async (event: ReminderEvent) => {
+            if (event.title.startsWith('slow')) {
+              entered++;
+              await blocked;
+            }
+            handled.push(event.title);
+          },
+        }),
+      },
+      {
+        env: {
+          KAFKA_MODE: 'dapr',
+          PORT: '0',
+          DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+          APP_API_TOKEN: APP_TOKEN,
+          DAPR_MAX_CONCURRENT_DELIVERIES: '2',
+          HTTP_MAX_BODY_BYTES: String(64 * 1024),
+        },
+        logger: quiet,
+        retry: FAST_RETRY,
+      },
+    );
+  });
+  afterAll(() => service?.close());
+
+  it('refuses a delivery without dapr-api-token, or with a wrong one of any length, with 401 and never handles it', async () => {
+    for (const token of [null, '', 'wrong', APP_TOKEN.slice(0, -1), `${APP_TOKEN}x`, APP_TOKEN.toLowerCase()]) {
+      const refused = await deliver(service, cloudEvent(reminder('forged')), '/events/reminders', token);
+      expect([refused.status, JSON.parse(refused.text)]).toEqual([401, { error: 'missing or wrong dapr-api-token header' }]);
+    }
+    expect(handled).not.toContain('forged');
+  });
+
+  it('accepts the delivery that carries the token', async () => {
+    expect(answer(await deliver(service, cloudEvent(reminder('genuine'))))).toEqual(SUCCESS);
+    expect(handled).toContain('genuine');
+  });
+
+  it('leaves health, readiness and metrics open: the kubelet and Prometheus carry no token', async () => {
+    for (const path of ['/healthz', '/readyz', '/metrics'])
+      expect((await fetch(`http://127.0.0.1:${service.port}${path}`)).status).toBe(200);
+    const text = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+    expect(text).toMatch(/todo_events_http_requests_refused_total\{service="notification-service",reason="unauthenticated"\} 6/);
+  });
+
+  it('answers 429 with Retry-After beyond the concurrent deliveries, which the sidecar retries, and takes the retry once there is room', async () => {
+    blocked = new Promise((resolve) => (unblock = resolve));
+    const inFlight = [deliver(service, cloudEvent(reminder('slow 1'))), deliver(service, cloudEvent(reminder('slow 2')))];
+    for (const deadline = Date.now() + 5000; entered < 2;) {
+      if (Date.now() > deadline) throw new Error('the two slow deliveries never reached the handler');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const refused = await deliver(service, cloudEvent(reminder('third')));
+    // daprd drops only on 404; any other status is a retriable error (publishMessageHTTP).
+    expect([refused.status, refused.headers.get('retry-after')]).toEqual([429, '1']);
+    expect(handled).not.toContain('third');
+    unblock();
+    expect((await Promise.all(inFlight)).map(answer)).toEqual([SUCCESS, SUCCESS]);
+    expect(answer(await deliver(service, cloudEvent(reminder('third'))))).toEqual(SUCCESS);
+  });
+
+  it('drops a body over the limit from the sidecar (a 413 would be retried for ever) and refuses one without the token', async () => {
+    const huge = cloudEvent(reminder(`big ${'x'.repeat(80 * 1024)}`));
+    expect(answer(await deliver(service, huge))).toEqual(DROP);
+    expect((await deliver(service, huge, '/events/reminders', null)).status).toBe(401);
+    expect(handled.some((t) => t.startsWith('big'))).toBe(false);
+    expect(answer(await deliver(service, cloudEvent(reminder('after the big one'))))).toEqual(SUCCESS);
   });
 });
 
@@ -161,7 +259,13 @@ describeWithBroker('Dapr contract of the notification service with its webhook (
     });
     await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/notify`;
-    const env = { KAFKA_MODE: 'dapr', PORT: '0', NOTIFY_WEBHOOK_URL: url, DATABASE_URL: readLocalEnv().databaseUrl };
+    const env = {
+      KAFKA_MODE: 'dapr',
+      PORT: '0',
+      NOTIFY_WEBHOOK_URL: url,
+      DATABASE_URL: readLocalEnv().databaseUrl,
+      APP_API_TOKEN: APP_TOKEN,
+    };
     service = await runService(notificationService(), { env, logger: quiet });
   });
   afterAll(async () => {
@@ -171,30 +275,30 @@ describeWithBroker('Dapr contract of the notification service with its webhook (
 
   it('delivers a reminder to the webhook with its event id as Idempotency-Key and answers SUCCESS', async () => {
     const event = reminder('Buy groceries');
-    expect(await deliver(service, cloudEvent(event))).toEqual(SUCCESS);
+    expect(answer(await deliver(service, cloudEvent(event)))).toEqual(SUCCESS);
     expect(calls).toEqual([{ key: event.event_id, title: 'Buy groceries' }]);
   });
 
   it('does not call the webhook again when the sidecar redelivers the same reminder', async () => {
     const event = reminder('Water plants');
-    expect(await deliver(service, cloudEvent(event))).toEqual(SUCCESS);
-    expect(await deliver(service, cloudEvent(event))).toEqual(SUCCESS);
+    expect(answer(await deliver(service, cloudEvent(event)))).toEqual(SUCCESS);
+    expect(answer(await deliver(service, cloudEvent(event)))).toEqual(SUCCESS);
     expect(calls.filter((c) => c.key === event.event_id)).toHaveLength(1);
   });
 
   it('answers RETRY when the webhook answers 503, or 401 after a credential rotation, and DROP when it answers 410', async () => {
     statusFor.set('down', 503).set('rotated', 401).set('gone', 410);
-    expect(await deliver(service, cloudEvent(reminder('down')))).toEqual(RETRY);
-    expect(await deliver(service, cloudEvent(reminder('rotated')))).toEqual(RETRY);
-    expect(await deliver(service, cloudEvent(reminder('gone')))).toEqual(DROP);
+    expect(answer(await deliver(service, cloudEvent(reminder('down'))))).toEqual(RETRY);
+    expect(answer(await deliver(service, cloudEvent(reminder('rotated'))))).toEqual(RETRY);
+    expect(answer(await deliver(service, cloudEvent(reminder('gone'))))).toEqual(DROP);
   });
 
   it('delivers a retried reminder once the webhook recovers', async () => {
     const event = reminder('down later up');
     statusFor.set('down later up', 500);
-    expect(await deliver(service, cloudEvent(event))).toEqual(RETRY);
+    expect(answer(await deliver(service, cloudEvent(event)))).toEqual(RETRY);
     statusFor.delete('down later up');
-    expect(await deliver(service, cloudEvent(event))).toEqual(SUCCESS);
+    expect(answer(await deliver(service, cloudEvent(event)))).toEqual(SUCCESS);
     expect(calls.filter((c) => c.key === event.event_id)).toHaveLength(2);
   });
 });

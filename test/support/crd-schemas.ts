@@ -17,6 +17,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { recordSkippedSuite } from './skipped-suites.js';
 
 /**
  * Where the upstream CRDs are expected: `../shared/crds` next to the
@@ -165,7 +166,7 @@ function key(apiVersion: string, kind: string): string {
  */
 export function describeWithCrds(name: string, fn: (schemas: () => CrdSchemas) => void): void {
   if (!sharedCrdsAvailable()) {
-    console.log(`Skipping "${name}": the upstream CRDs are not at ${SHARED_CRDS_DIR}.`);
+    recordSkippedSuite(name, `need the upstream CRDs at ${SHARED_CRDS_DIR} (../shared beside the checkout)`);
     describe.skip(name, () => fn(() => undefined as never));
     return;
   }

@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { apiCall, apiRequest, closeConnections, K8sApiError, statusMessage, type ApiConnection } from '../../scripts/k8s/api-client.js';
 import { K8S_ENV, readK8sEnv } from '../../scripts/k8s/env-file.js';
 import { K8S_PATHS } from '../../scripts/k8s/paths.js';
+import { recordSkippedSuite } from './skipped-suites.js';
 
 export { K8sApiError, type ApiConnection };
 
@@ -97,7 +98,7 @@ export function describeWithApiServer(name: string, fn: () => void): void {
     });
     return;
   }
-  console.warn(`skipped: ${message}`);
+  recordSkippedSuite(name, `need the local Kubernetes API server (${reason}; run npm run k8s:up)`);
   describe.skip(name, fn);
 }
 

@@ -10,9 +10,10 @@
  */
 import { existsSync } from 'node:fs';
 import type { SASLOptions } from '@platformatic/kafka';
-import type { SaslMechanism } from '../../platform/index.js';
+import type { SaslMechanism, ScramSaslMechanism } from '../../platform/index.js';
 import { LOCAL_ENV, readEnvFile, USER_ENV } from '../../scripts/local/env-files.js';
 import { LOCAL_PATHS, userEnvFile } from '../../scripts/local/paths.js';
+import { recordSkippedSuite } from './skipped-suites.js';
 
 /** One Kafka user's connection settings: the specification's five variables. */
 export interface KafkaUserEnv {
@@ -35,8 +36,11 @@ export interface LocalEnv {
   readonly bootstrapServers: string;
   /** The PLAINTEXT listener: no authentication, so no ACL applies to it in a meaningful way; setup only. */
   readonly plaintextBootstrapServers: string;
+  /** The SASL/PLAIN listener; undefined in a `.local/env` written before it existed. */
+  readonly plainBootstrapServers: string | undefined;
   readonly securityProtocol: string;
-  readonly saslMechanism: SaslMechanism;
+  /** The SCRAM listener's mechanism, the admin's (a PLAIN stack's users log in on the PLAIN listener). */
+  readonly saslMechanism: ScramSaslMechanism;
   /** The superuser, as a user env. */
   readonly admin: KafkaUserEnv;
   /** `postgres://todo:…@127.0.0.1:<port>/todo`. */
@@ -94,12 +98,13 @@ export function readLocalEnv(): LocalEnv {
   const get = (key: string) => required(vars, key, file);
   const bootstrapServers = get(LOCAL_ENV.bootstrapServers);
   const securityProtocol = get(LOCAL_ENV.securityProtocol);
-  const saslMechanism = get(LOCAL_ENV.saslMechanism) as SaslMechanism;
+  const saslMechanism = get(LOCAL_ENV.saslMechanism) as ScramSaslMechanism;
   return {
     stack: get(LOCAL_ENV.stack),
     kafkaVersion: get(LOCAL_ENV.kafkaVersion),
     bootstrapServers,
     plaintextBootstrapServers: get(LOCAL_ENV.plaintextBootstrapServers),
+    plainBootstrapServers: vars[LOCAL_ENV.plainBootstrapServers],
     securityProtocol,
     saslMechanism,
     admin: {
@@ -172,6 +177,6 @@ export function describeWithBroker(name: string, fn: () => void): void {
     });
     return;
   }
-  console.warn(`skipped: ${message}`);
+  recordSkippedSuite(name, `need the local Kafka broker and PostgreSQL (${reason}; run npm run local:up)`);
   describe.skip(name, fn);
 }

@@ -18,7 +18,14 @@ export interface AlertDoc {
   readonly flavors: readonly ClusterFlavor[];
 }
 
-const ALL: readonly ClusterFlavor[] = ['strimzi', 'redpanda', 'external'];
+const ALL: readonly ClusterFlavor[] = ['strimzi', 'redpanda', 'external', 'confluent-cloud'];
+/**
+ * Flavors whose brokers and replication are ours to watch: on Confluent Cloud
+ * they are Confluent's, which scales and repairs them (see
+ * charts/monitoring/kafka-exporter.ts), so those alerts would page for what
+ * nobody here can act on.
+ */
+const OWN_BROKERS: readonly ClusterFlavor[] = ['strimzi', 'redpanda', 'external'];
 const FOR = 'monitoring.forMinutes';
 
 export const ALERT_CATALOGUE: readonly AlertDoc[] = [
@@ -78,7 +85,7 @@ export const ALERT_CATALOGUE: readonly AlertDoc[] = [
     severity: 'warning',
     meaning: 'A topic has partitions whose followers are behind their leader: one more failure may lose data or block writes.',
     configKeys: [FOR],
-    flavors: ALL,
+    flavors: OWN_BROKERS,
   },
   {
     alert: 'KafkaOfflinePartitions',
@@ -92,7 +99,7 @@ export const ALERT_CATALOGUE: readonly AlertDoc[] = [
     severity: 'critical',
     meaning: 'Fewer brokers are up than the stack declares.',
     configKeys: ['cluster.brokers', FOR],
-    flavors: ALL,
+    flavors: OWN_BROKERS,
   },
   {
     alert: 'KafkaOperatorDown',
@@ -106,7 +113,7 @@ export const ALERT_CATALOGUE: readonly AlertDoc[] = [
     severity: 'warning',
     meaning: 'Prometheus cannot scrape the lag exporter, so lag, traffic and partition alerts have no data.',
     configKeys: [FOR],
-    flavors: ['strimzi', 'external'],
+    flavors: ['strimzi', 'external', 'confluent-cloud'],
   },
 ];
 

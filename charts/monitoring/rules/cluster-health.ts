@@ -15,11 +15,18 @@ import { alertingRule, type AlertingRule } from './rule.js';
  */
 export const KUBE_DEPLOYMENT_AVAILABLE = 'kube_deployment_status_replicas_available';
 
+/** The rule, or nothing where the brokers are not ours to watch. */
+function ownBrokersOnly(ownBrokers: boolean, rule: Parameters<typeof alertingRule>[0]): AlertingRule[] {
+  return ownBrokers ? [alertingRule(rule)] : [];
+}
+
 export function clusterHealthRules(spec: PlatformSpec): AlertingRule[] {
   const { forMinutes, runbookBaseUrl } = spec.monitoring;
   const common = { forMinutes, runbookBaseUrl };
+  // On Confluent Cloud, brokers and replication are Confluent's (see OWN_BROKERS in catalogue.ts).
+  const ownBrokers = spec.cluster.flavor !== 'confluent-cloud';
   const rules: AlertingRule[] = [
-    alertingRule({
+    ...ownBrokersOnly(ownBrokers, {
       ...common,
       alert: 'KafkaUnderReplicatedPartitions',
       expr: `${RECORDED.underReplicated} > 0`,
@@ -39,7 +46,7 @@ export function clusterHealthRules(spec: PlatformSpec): AlertingRule[] {
         `{{ printf "%.0f" $value }} partitions of cluster ${spec.cluster.name} have no leader: ` +
         'nothing can be written to or read from them.',
     }),
-    alertingRule({
+    ...ownBrokersOnly(ownBrokers, {
       ...common,
       alert: 'KafkaBrokerDown',
       expr: `${RECORDED.brokersUp} < ${spec.cluster.brokers}`,

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { recordSkippedSuite } from '../../support/skipped-suites.js';
 
 /** Absolute path of `promtool` on PATH, or undefined. */
 export function promtoolPath(): string | undefined {
@@ -45,6 +46,6 @@ export function describeWithPromtool(name: string, fn: () => void): void {
     });
     return;
   }
-  console.log(`Skipping ${message}`);
+  recordSkippedSuite(name, 'need promtool on PATH (install it with apt-get install prometheus)');
   describe.skip(name, fn);
 }

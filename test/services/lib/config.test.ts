@@ -30,6 +30,10 @@ describe('loadServiceConfig', () => {
       port: 8080,
       dapr: { pubsubName: 'kafka-pubsub', httpPort: 3500 },
       databaseUrl: 'postgres://audit:pw@db:5432/todo',
+      // The smaller of Dapr's maxMessageBytes (1 MiB) and Kafka's default max.message.bytes.
+      deadLetterMaxBytes: 1_048_576,
+      appApiToken: null,
+      http: { maxBodyBytes: 2 * 1024 * 1024, maxConcurrentDeliveries: 4 },
     });
   });
 
@@ -65,8 +69,32 @@ describe('loadServiceConfig', () => {
   });
 
   it('needs no broker in dapr mode (the sidecar talks to Kafka) and no database where the spec says none', () => {
-    const config = loadServiceConfig('websocket', { WEBSOCKET_TOKEN_SECRET: 'x'.repeat(32) });
-    expect([config.mode, config.kafka, config.databaseUrl]).toEqual(['dapr', null, null]);
+    const config = loadServiceConfig('websocket', { WEBSOCKET_TOKEN_SECRET: 'x'.repeat(32), APP_API_TOKEN: 'sidecar-token' });
+    expect([config.mode, config.kafka, config.databaseUrl, config.appApiToken]).toEqual(['dapr', null, null, 'sidecar-token']);
+  });
+
+  it("needs the sidecar's app API token in dapr mode, and never logs it", () => {
+    expect(() => loadServiceConfig('websocket', { WEBSOCKET_TOKEN_SECRET: 'x'.repeat(32) })).toThrow(
+      'APP_API_TOKEN: is not set; set it from Secret dapr-app-api-token, key "token"',
+    );
+    const config = loadServiceConfig('websocket', { WEBSOCKET_TOKEN_SECRET: 'x'.repeat(32), APP_API_TOKEN: 'sidecar-token' });
+    expect(JSON.stringify(describeConfig(config))).not.toContain('sidecar-token');
+    expect(describeConfig(config).appApiToken).toBe('(set)');
+  });
+
+  it('reads the HTTP caps and the dead-letter limit a stack sets under services.<name>.env', () => {
+    const config = loadServiceConfig('notification', {
+      KAFKA_MODE: 'dapr',
+      APP_API_TOKEN: 't',
+      DATABASE_URL: 'postgres://x@db/x',
+      HTTP_MAX_BODY_BYTES: '65536',
+      DAPR_MAX_CONCURRENT_DELIVERIES: '3',
+      KAFKA_DLQ_MAX_MESSAGE_BYTES: '524288',
+    });
+    expect([config.http, config.deadLetterMaxBytes]).toEqual([{ maxBodyBytes: 65536, maxConcurrentDeliveries: 3 }, 524288]);
+    expect(() => loadServiceConfig('notification', { KAFKA_MODE: 'dapr', APP_API_TOKEN: 't', DATABASE_URL: 'postgres://x@db/x', DAPR_MAX_CONCURRENT_DELIVERIES: '0' })).toThrow(
+      'DAPR_MAX_CONCURRENT_DELIVERIES: "0" is not a whole number from 1 to 1024',
+    );
   });
 
   it('reports every missing or malformed variable in one error', () => {

@@ -10,7 +10,7 @@ describe('the Kafka client module', () => {
   it('is not loaded by importing the library, nor by a Dapr-mode service, nor by a publisher that never sends', async () => {
     const service = await runService(
       { name: 'websocket', start: async () => ({ handle: async () => {} }) },
-      { env: { KAFKA_MODE: 'dapr', PORT: '0' }, logger: quiet },
+      { env: { KAFKA_MODE: 'dapr', PORT: '0', APP_API_TOKEN: 'sidecar-token' }, logger: quiet },
     );
     const unused = new KafkaEventPublisher(
       { bootstrapServers: ['127.0.0.1:1'], securityProtocol: 'PLAINTEXT', saslMechanism: 'SCRAM-SHA-512' },

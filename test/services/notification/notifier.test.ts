@@ -133,7 +133,11 @@ describe('notification settings', () => {
       webhookUrl: null,
       webhookTimeoutMs: 5000,
       webhookAuthorization: null,
+      deliveryLogRetentionMs: 30 * 86_400_000,
     });
+    expect(loadNotificationSettings({ NOTIFIER: 'log', DELIVERY_LOG_RETENTION_DAYS: '7' }, 'notification').deliveryLogRetentionMs).toBe(
+      7 * 86_400_000,
+    );
   });
 });
 

@@ -54,6 +54,7 @@ describeWithBroker('recurring-task handler batches', () => {
   afterAll(async () => {
     await pool.query('DELETE FROM reminder_schedule WHERE user_id = $1', [user]);
     await pool.query('DELETE FROM recurring_occurrences WHERE user_id = $1', [user]);
+    await pool.query('DELETE FROM task_event_positions WHERE user_id = $1', [user]);
     await pool.end();
   });
 

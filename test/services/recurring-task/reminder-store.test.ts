@@ -10,6 +10,7 @@ import { planReminders, reminderEventId } from '../../../services/recurring-task
 import { ReminderScheduler } from '../../../services/recurring-task/reminder-scheduler.js';
 import { applyReminderPlan } from '../../../services/recurring-task/reminder-store.js';
 import { migrate } from '../../../services/recurring-task/schema.js';
+import { claimTaskPosition } from '../../../services/recurring-task/task-positions.js';
 import { describeWithBroker, readLocalEnv } from '../../support/local-env.js';
 import { memoryLogger, RUN_ID } from './broker-harness.js';
 
@@ -67,6 +68,7 @@ describeWithBroker('reminder schedule in PostgreSQL', () => {
 
   afterAll(async () => {
     await pool.query('DELETE FROM reminder_schedule WHERE user_id = $1', [user]);
+    await pool.query('DELETE FROM task_event_positions WHERE user_id = $1', [user]);
     await pool.end();
   });
 
@@ -127,12 +129,15 @@ describeWithBroker('reminder schedule in PostgreSQL', () => {
     expect(await states(deletedTask)).toEqual(['1_day_before:cancelled', '1_hour_before:cancelled']);
   });
 
-  test('a replayed older event changes nothing: a cancelled reminder stays cancelled', async () => {
+  test('a replayed older event changes nothing: a cancelled reminder stays cancelled (the handler asks the task position first)', async () => {
     const task = nextTask++;
+    // As the handler does: apply the plan only when the event is newer than the task's recorded position.
+    const applyAt = async (event: TaskEvent, offset: number) =>
+      (await claimTaskPosition(pool, event, new Date(event.timestamp), { partition: 0, offset: BigInt(offset) })) ? apply(event) : { changed: 0 };
     const created = taskEvent(task, 'created', '2001-06-01T00:00:00Z');
-    await apply(created);
-    await apply(taskEvent(task, 'completed', '2001-06-02T00:00:00Z', { completed: true }));
-    expect((await apply(created)).changed).toBe(0);
+    await applyAt(created, 1);
+    await applyAt(taskEvent(task, 'completed', '2001-06-02T00:00:00Z', { completed: true }), 2);
+    expect((await applyAt(created, 1)).changed).toBe(0);
     expect(await states(task)).toEqual(['1_day_before:cancelled', '1_hour_before:cancelled']);
   });
 

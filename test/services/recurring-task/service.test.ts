@@ -78,6 +78,7 @@ describeWithBroker('recurring-task service on the local broker', () => {
     await watcher?.close();
     await pool?.query('DELETE FROM reminder_schedule WHERE user_id = $1', [user]);
     await pool?.query('DELETE FROM recurring_occurrences WHERE user_id = $1', [user]);
+    await pool?.query('DELETE FROM task_event_positions WHERE user_id = $1', [user]);
     await pool?.end();
   }, 30_000);
 

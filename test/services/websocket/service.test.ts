@@ -18,6 +18,7 @@ import { TestClient } from './ws-client.js';
 
 const SECRET = `websocket-service-test-secret-${'x'.repeat(16)}`;
 const MAX_BUFFERED = 64 * 1024;
+const APP_TOKEN = `dapr-app-token-${'y'.repeat(20)}`;
 
 describeWithBroker('websocket service on the local broker', () => {
   let service: RunningService;
@@ -129,14 +130,18 @@ describeWithBroker('websocket service on the local broker', () => {
   describe('in Dapr mode', () => {
     let dapr: RunningService;
     beforeAll(async () => {
-      ({ service: dapr } = await startService(websocketService, { KAFKA_MODE: 'dapr', WEBSOCKET_TOKEN_SECRET: SECRET }));
+      ({ service: dapr } = await startService(websocketService, {
+        KAFKA_MODE: 'dapr',
+        WEBSOCKET_TOKEN_SECRET: SECRET,
+        APP_API_TOKEN: APP_TOKEN,
+      }));
     });
     afterAll(() => dapr?.close());
 
     const deliver = (body: unknown) =>
       fetch(`http://127.0.0.1:${dapr.port}${daprRoutePath('task-updates')}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/cloudevents+json' },
+        headers: { 'content-type': 'application/cloudevents+json', 'dapr-api-token': APP_TOKEN },
         body: JSON.stringify(body),
       });
 

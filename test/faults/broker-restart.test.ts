@@ -1,0 +1,196 @@
+/**
+ * Fault: the broker. Audit, recurring-task and notification consume from a
+ * broker of this suite's own, produce to it (next occurrences, dead letters)
+ * and keep their state in a PostgreSQL of its own, through their real
+ * service definitions, in this process: a service that threw out of an event
+ * listener would end the whole run. Two faults, one after the other:
+ *
+ * 1. the broker killed (SIGKILL of the JVM) mid-stream and started again;
+ * 2. a partial fault: `task-events` refusing every write with
+ *    NOT_ENOUGH_REPLICAS for 15 s (its `min.insync.replicas` raised above
+ *    its replication factor, as when followers drop out of the ISR), while
+ *    reads, commits and the dead-letter topic still work.
+ *
+ * After each, every event must be handled and nothing dead-lettered.
+ */
+import { ConfigResourceTypes, IncrementalAlterConfigOperationTypes } from '@platformatic/kafka';
+import { auditService } from '../../services/audit/index.js';
+import { notificationService } from '../../services/notification/index.js';
+import { recurringTaskService } from '../../services/recurring-task/service.js';
+import { describeWithBroker } from '../support/local-env.js';
+import { WebhookServer } from '../services/notification/webhook-server.js';
+import { allHandled, counterSum, handledFigures, recentLines, type HandledFigures } from './counts.js';
+import { FaultBroker, FaultPostgres, ReadinessRecorder, startFaultService, waitFor, type StartedService } from './fault-env.js';
+import { recordsIn, SteadyProducer, Traffic } from './traffic.js';
+
+describeWithBroker('fault: the broker', () => {
+  let broker: FaultBroker;
+  let postgres: FaultPostgres;
+  let webhook: WebhookServer;
+  const services: Record<string, StartedService> = {};
+  let readiness: ReadinessRecorder;
+  const exits: number[] = [];
+  const onExit = (code: number) => exits.push(code);
+
+  /** Runs `fault` during a 30 s flow of events, then waits until all are handled; prints and returns the figures. */
+  async function underFault(
+    name: string,
+    traffic: Traffic,
+    fault: () => Promise<void>,
+  ): Promise<{ figures: HandledFigures; settled: boolean; deadLettered: number; fromMs: number; toMs: number }> {
+    const admin = broker.admin();
+    const lettersBefore = await recordsIn(admin, 'task-events-dlq');
+    const producer = new SteadyProducer(broker.adminConnection, traffic);
+    const flowing = producer.run(30_000, 40, 4);
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const fromMs = readiness.now();
+    await fault();
+    const toMs = readiness.now();
+    await flowing;
+    const producerRetries = producer.failedSends;
+    await producer.close();
+    let figures = await handledFigures(postgres, traffic);
+    const settled = await waitFor(
+      async () => allHandled((figures = await handledFigures(postgres, traffic))),
+      'every event handled',
+      90_000,
+    ).then(
+      () => true,
+      (error: unknown) => {
+        console.warn(`${name}: ${(error as Error).message}: ${JSON.stringify(figures)}\n${recentLines(services)}`);
+        return false;
+      },
+    );
+    await waitFor(() => Object.values(services).every((s) => s.service.isReady()), 'the three services ready again', 30_000).catch(
+      () => undefined,
+    );
+    const deadLettered = (await recordsIn(admin, 'task-events-dlq')) - lettersBefore;
+    await admin.close();
+    const sessions = Object.fromEntries(
+      Object.entries(services).map(([service, { lines }]) => [
+        service,
+        lines.filter((l) => l.msg === 'consumer session failed; resuming from committed offsets').length,
+      ]),
+    );
+    const held = await counterSum(
+      Object.values(services).map((s) => s.service),
+      'todo_events_dependency_failures_total',
+    );
+    console.log(
+      [
+        `fault figures (npm test -- test/faults/broker-restart.test.ts): ${name}, from ${(fromMs / 1000).toFixed(1)} s to ${(toMs / 1000).toFixed(1)} s (${((toMs - fromMs) / 1000).toFixed(1)} s)`,
+        `  events: ${figures.taskEvents} task-events, ${figures.reminders} reminders, ${figures.completions} recurring completions (producer sends retried: ${producerRetries})`,
+        `  handled: ${figures.auditRows} audit rows (+${figures.occurrenceAuditRows} of next occurrences), ${figures.occurrences} occurrences, ${figures.deliveries} deliveries recorded`,
+        `  dead-lettered: ${deadLettered}; consumer sessions resumed so far: ${JSON.stringify(sessions)}; attempts held for a failing dependency so far: ${held}`,
+        `  readiness transitions so far (s since the services started):`,
+        ...readiness.describe().map((line) => `    ${line}`),
+      ].join('\n'),
+    );
+    return { figures, settled, deadLettered, fromMs, toMs };
+  }
+
+  beforeAll(async () => {
+    process.on('exit', onExit);
+    [broker, postgres, webhook] = await Promise.all([FaultBroker.start('broker'), FaultPostgres.start('broker'), WebhookServer.start()]);
+    const env = broker.serviceEnv({ DATABASE_URL: postgres.databaseUrl, NOTIFY_WEBHOOK_URL: webhook.url });
+    services.audit = await startFaultService(auditService, env);
+    services['recurring-task'] = await startFaultService(recurringTaskService, { ...env, REMINDER_POLL_INTERVAL_MS: '500' });
+    services.notification = await startFaultService(notificationService(), env);
+    readiness = new ReadinessRecorder(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.service]))).start();
+    await waitFor(() => Object.values(services).every((s) => s.service.isReady()), 'the three services ready', 60_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    process.off('exit', onExit);
+    readiness?.stop();
+    for (const { service } of Object.values(services)) await service.close().catch(() => undefined);
+    await Promise.all([broker?.stop(), postgres?.stop(), webhook?.close()]);
+  }, 120_000);
+
+  describe('killed and restarted mid-stream', () => {
+    let outcome: Awaited<ReturnType<typeof underFault>>;
+
+    beforeAll(async () => {
+      const traffic = new Traffic({ run: `kill${Date.now().toString(36)}`, users: 24, completeEvery: 3 });
+      outcome = await underFault('broker SIGKILL, then started again', traffic, async () => {
+        await broker.kill();
+        await broker.restart();
+      });
+    }, 300_000);
+
+    it('keeps every service running: none exits, each is ready again after the broker returns', () => {
+      expect(exits).toEqual([]);
+      for (const name of Object.keys(services)) expect([name, readiness.lastReady(name)]).toEqual([name, true]);
+    });
+
+    it('reports the services not ready while the broker is away', () => {
+      for (const name of Object.keys(services)) {
+        expect([name, readiness.wasNotReadyBetween(name, outcome.fromMs, outcome.toMs)]).toEqual([name, true]);
+      }
+    });
+
+    it('handles every event: audit rows, next occurrences and deliveries', () => {
+      const { figures } = outcome;
+      expect(outcome.settled).toBe(true);
+      expect([figures.auditRows, figures.occurrences, figures.occurrenceAuditRows, figures.deliveries]).toEqual([
+        figures.taskEvents,
+        figures.completions,
+        figures.completions,
+        figures.reminders,
+      ]);
+    });
+
+    it('dead-letters nothing: a broker restart is not the events’ fault', () => {
+      expect(outcome.deadLettered).toBe(0);
+    });
+  });
+
+  describe('refusing writes to task-events with NOT_ENOUGH_REPLICAS for 15 s', () => {
+    let outcome: Awaited<ReturnType<typeof underFault>>;
+
+    beforeAll(async () => {
+      const traffic = new Traffic({ run: `isr${Date.now().toString(36)}`, users: 24, completeEvery: 3 });
+      const setMinIsr = async (value: string) => {
+        const admin = broker.admin();
+        try {
+          await admin.incrementalAlterConfigs({
+            resources: [
+              {
+                resourceType: ConfigResourceTypes.TOPIC,
+                resourceName: 'task-events',
+                configs: [{ name: 'min.insync.replicas', configOperation: IncrementalAlterConfigOperationTypes.SET, value }],
+              },
+            ],
+          });
+        } finally {
+          await admin.close();
+        }
+      };
+      outcome = await underFault('task-events at min.insync.replicas 2 with 1 replica', traffic, async () => {
+        await setMinIsr('2');
+        await new Promise((resolve) => setTimeout(resolve, 15_000));
+        await setMinIsr('1');
+      });
+    }, 300_000);
+
+    it('holds recurring-task while it cannot publish next occurrences, and reports it not ready', () => {
+      expect(readiness.wasNotReadyBetween('recurring-task', outcome.fromMs, outcome.toMs)).toBe(true);
+      expect(exits).toEqual([]);
+    });
+
+    it('handles every event once the topic takes writes again', () => {
+      const { figures } = outcome;
+      expect(outcome.settled).toBe(true);
+      expect([figures.auditRows, figures.occurrences, figures.occurrenceAuditRows, figures.deliveries]).toEqual([
+        figures.taskEvents,
+        figures.completions,
+        figures.completions,
+        figures.reminders,
+      ]);
+    });
+
+    it('dead-letters nothing: NOT_ENOUGH_REPLICAS is the cluster’s fault, not the events’', () => {
+      expect(outcome.deadLettered).toBe(0);
+    });
+  });
+});
