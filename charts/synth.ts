@@ -150,7 +150,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const dir = process.cwd();
     const stacks = args.values.stack && args.values.stack.length > 0 ? args.values.stack : listStacks(dir);
     const base = args.values.base;
-    const previous = base === undefined ? undefined : await specsAtRevision(resolveBase(dir, base), stacks, dir);
+    const atBase = base === undefined ? undefined : await specsAtRevision(resolveBase(dir, base), stacks, dir);
+    const invalid = [...(atBase?.values() ?? [])].flatMap((at) => (at.error ? [at.error] : []));
+    if (invalid.length > 0) throw new AggregatePlatformError(invalid);
+    const previous = atBase && new Map([...atBase].map(([stack, at]) => [stack, at.spec]));
     synth({ stacks, out: args.values.out ?? process.env.CDK8S_OUTDIR, log: (line) => console.log(line), previous });
     return 0;
   } catch (err) {

@@ -24,7 +24,7 @@
  */
 import * as kafka from '@pulumi/kafka';
 import * as pulumi from '@pulumi/pulumi';
-import { scramMechanismOf, topicConfig, type AclSpec, type PlatformSpec, type SaslMechanism } from '../platform/index.js';
+import { scramMechanismOf, topicConfig, type AclSpec, type PlatformSpec, type ScramSaslMechanism } from '../platform/index.js';
 import type { AdoptionRecord } from '../platform/changes/index.js';
 import { aclImport, topicImport } from './adoption.js';
 import { kafkaAdminConnection } from './kafka-admin-connection.js';
@@ -32,11 +32,9 @@ import { ScramCredential } from './scram-credential.js';
 import type { KafkaAdminCredentials } from './settings.js';
 
 /** @pulumi/kafka provider spelling of each SASL mechanism. */
-export const PROVIDER_SASL_MECHANISM: Record<SaslMechanism, string> = {
+export const PROVIDER_SASL_MECHANISM: Record<ScramSaslMechanism, string> = {
   'SCRAM-SHA-256': 'scram-sha256',
   'SCRAM-SHA-512': 'scram-sha512',
-  // Never used for `external` (validation refuses PLAIN there), spelled for completeness.
-  PLAIN: 'plain',
 };
 
 /** Kafka resource type names of the spec's ACL resource types. */
@@ -50,7 +48,8 @@ export function kafkaProviderArgs(spec: PlatformSpec, admin: KafkaAdminCredentia
     bootstrapServers: connection.bootstrapServers,
     saslUsername: connection.username,
     saslPassword: connection.password,
-    saslMechanism: PROVIDER_SASL_MECHANISM[connection.saslMechanism],
+    // SCRAM only: validation refuses PLAIN for `external` (it is Confluent Cloud's, see confluent-cloud.ts).
+    saslMechanism: PROVIDER_SASL_MECHANISM[scramMechanismOf(spec.cluster)],
     tlsEnabled: connection.tls,
   };
 }
@@ -130,7 +129,11 @@ export class ExternalKafka extends pulumi.ComponentResource {
 
     for (const binding of aclBindings(spec)) {
       // ACLs do not need the credential to exist; depending on the topics keeps a fresh cluster's log readable.
-      new kafka.Acl(`${name}-${binding.resourceName}`, binding.args, { ...child, dependsOn: this.topics, ...aclImport(args.adopt, binding.args) });
+      new kafka.Acl(`${name}-${binding.resourceName}`, binding.args, {
+        ...child,
+        dependsOn: this.topics,
+        ...aclImport(args.adopt, binding.args),
+      });
     }
     this.registerOutputs({ topics: this.topics.map((t) => t.name), users: credentials.map((c) => c.username) });
   }

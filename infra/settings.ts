@@ -71,7 +71,12 @@ export interface InfraSettings {
  */
 export function readPlatformSpec(config = new pulumi.Config(), stack = pulumi.getStack()): PlatformSpec {
   const raw = config.getObject<unknown>('platform') ?? {};
-  return platformFromConfig(stack, raw, `stack ${stack} (${config.name}:platform)`, parseJsonSetting(config.get(INFRA_CONFIG_KEYS.imageDigests)));
+  return platformFromConfig(
+    stack,
+    raw,
+    `stack ${stack} (${config.name}:platform)`,
+    parseJsonSetting(config.get(INFRA_CONFIG_KEYS.imageDigests)),
+  );
 }
 
 /**

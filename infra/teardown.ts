@@ -15,7 +15,7 @@ export interface KeptAfterDestroy {
 export const KEPT_AFTER_DESTROY: readonly KeptAfterDestroy[] = [
   {
     what: 'the CRDs of Strimzi, Redpanda and Dapr',
-    why: 'Helm never deletes the CRDs a chart installs, and deleting a CRD deletes every object of its kind in the whole cluster (another stack\'s too); remove them with `kubectl delete crd` once no stack uses them',
+    why: "Helm never deletes the CRDs a chart installs, and deleting a CRD deletes every object of its kind in the whole cluster (another stack's too); remove them with `kubectl delete crd` once no stack uses them",
   },
   {
     what: 'adopted namespaces (`todo` by default), with what they held before',
@@ -29,5 +29,7 @@ export const KEPT_AFTER_DESTROY: readonly KeptAfterDestroy[] = [
 
 /** The list as the README's table. */
 export function keptTableMarkdown(): string {
-  return ['| kept after `pulumi destroy` | why |', '| --- | --- |', ...KEPT_AFTER_DESTROY.map((k) => `| ${k.what} | ${k.why} |`)].join('\n');
+  return ['| kept after `pulumi destroy` | why |', '| --- | --- |', ...KEPT_AFTER_DESTROY.map((k) => `| ${k.what} | ${k.why} |`)].join(
+    '\n',
+  );
 }

@@ -135,6 +135,11 @@ export const PLATFORM_SHAPE: Shape = object({
     dashboards: object({ namespace: nullable(str), labels }),
   }),
   operators: object({ strimzi: operatorChart, redpanda: operatorChart, dapr: operatorChart }),
+  gitops: object({
+    externalSecrets: nullable(
+      object({ store: str, kind: oneOf('ClusterSecretStore', 'SecretStore'), remoteKeyPrefix: str, refreshInterval: str }),
+    ),
+  }),
   acknowledge: object({
     partitionIncrease: { kind: 'map', value: int, nullable: false, keyHint: 'a topic name' },
     replicationChange: { kind: 'map', value: int, nullable: false, keyHint: 'a topic name' },

@@ -145,6 +145,29 @@ export interface ServiceConfig {
   ingress?: IngressConfig | null;
 }
 
+export interface GitOpsConfig {
+  /**
+   * Render every Secret the manifests reference as an External Secrets
+   * Operator `ExternalSecret` (`external-secrets.io/v1`) read from this store,
+   * in `dist/<stack>/external-secrets.k8s.yaml`, so `kubectl apply -f
+   * dist/<stack>` works on a cluster that runs the operator. Pulumi ignores
+   * it: `pulumi up` creates the Secrets itself. @default null (no ExternalSecret)
+   * @see https://external-secrets.io/latest/api/externalsecret/
+   */
+  externalSecrets?: ExternalSecretsConfig | null;
+}
+
+export interface ExternalSecretsConfig {
+  /** Name of the SecretStore or ClusterSecretStore holding the values. Required. */
+  store?: string;
+  /** `ClusterSecretStore` (one for both namespaces) or `SecretStore` (one in each of the Kafka and apps namespaces, same name). @default 'ClusterSecretStore' */
+  kind?: 'ClusterSecretStore' | 'SecretStore';
+  /** Remote key of Secret `<name>` is `<remoteKeyPrefix>/<name>`, each Secret key a property of it. @default 'todo-events/<stack>' */
+  remoteKeyPrefix?: string;
+  /** How often the operator reads the store again (a Go duration). @default '1h' */
+  refreshInterval?: string;
+}
+
 export interface IngressConfig {
   /** Host name clients connect to, e.g. `events.todo.example.com`. Required. */
   host?: string;
@@ -265,6 +288,8 @@ export interface PlatformConfig {
   retry?: Partial<RetrySpec>;
   dapr?: DaprConfig;
   monitoring?: MonitoringConfig;
+  /** How `npm run synth` renders `dist/<stack>/` for people who apply it without Pulumi. */
+  gitops?: GitOpsConfig;
   /** Helm charts of the operators the Pulumi program installs (only those the stack needs are installed). */
   operators?: Partial<Record<OperatorName, OperatorChartConfig>>;
   /** Risky topic changes accepted on purpose (see platform/changes/guard-rails.ts). */

@@ -120,6 +120,23 @@ export const PROMETHEUS_SELECTOR_LABELS: Readonly<Record<string, string>> = { re
  */
 export const GRAFANA_DASHBOARD_LABELS: Readonly<Record<string, string>> = { grafana_dashboard: '1' };
 
+/**
+ * Where this repository is published: package.json's `repository` (a test
+ * keeps the two equal). A fork or mirror changes both, and its alerts link
+ * its own runbooks.
+ */
+export const SOURCE_REPOSITORY = 'https://github.com/todo-app/todo-event-backbone';
+
+/**
+ * `monitoring.runbookBaseUrl` when a stack sets none: `docs/runbooks` of
+ * `SOURCE_REPOSITORY` on its default branch (GitHub resolves `HEAD`), where
+ * every alert's runbook is `<alert>.md`. A team that publishes the runbooks
+ * elsewhere (its GitOps repository: synth copies them into
+ * `dist/<stack>/runbooks/`) sets its own URL.
+ * @default 'https://github.com/todo-app/todo-event-backbone/blob/HEAD/docs/runbooks'
+ */
+export const DEFAULT_RUNBOOK_BASE_URL = `${SOURCE_REPOSITORY}/blob/HEAD/docs/runbooks`;
+
 /** The Kubernetes Secret holding a Kafka user's password (key `password`). */
 export function userSecretName(user: string): string {
   return `kafka-user-${user}`;
@@ -201,7 +218,7 @@ export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults' | 'acknowle
     errorMinMessagesPerHour: 60,
     partitionSkewRatio: 0.2,
     forMinutes: 10,
-    runbookBaseUrl: 'https://github.com/todo-app/todo-event-backbone/blob/main/docs/runbooks',
+    runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
     prometheusOperator: true,
     selectorLabels: { ...PROMETHEUS_SELECTOR_LABELS },
     // null: the Kafka namespace. kube-prometheus-stack's sidecar searches every namespace
@@ -215,7 +232,21 @@ export const DEFAULTS: Required<Omit<PlatformConfig, 'topicDefaults' | 'acknowle
     redpanda: { chart: 'operator', repository: 'https://charts.redpanda.com', version: REDPANDA_OPERATOR_CHART_VERSION },
     dapr: { chart: 'dapr', repository: 'https://dapr.github.io/helm-charts/', version: DAPR_CHART_VERSION },
   },
+  // Pulumi creates the Secrets; a stack applied without it names a store here.
+  gitops: { externalSecrets: null },
 };
+
+/**
+ * What an `externalSecrets` entry leaves out. The prefix is
+ * `todo-events/<stack>` (`externalSecretsPrefix`), so stacks sharing one store
+ * keep apart.
+ */
+export const EXTERNAL_SECRETS_DEFAULTS = { kind: 'ClusterSecretStore', refreshInterval: '1h' } as const;
+
+/** Default `gitops.externalSecrets.remoteKeyPrefix` of a stack. */
+export function externalSecretsPrefix(stack: string): string {
+  return `${PROJECT}/${stack}`;
+}
 
 /** Defaults of fields a service or topic entry leaves out. */
 export const SERVICE_DEFAULTS = {

@@ -16,6 +16,8 @@ import {
   defaultMinInsyncReplicas,
   defaultReplicationFactor,
   EXPORTER_USER,
+  EXTERNAL_SECRETS_DEFAULTS,
+  externalSecretsPrefix,
   FLAVOR_CLUSTER_DEFAULTS,
   SERVICE_DEFAULTS,
   SERVICE_RESOURCES,
@@ -33,6 +35,7 @@ import { topicResourceName } from './names.js';
 import type {
   ClusterSpec,
   DaprSpec,
+  GitOpsSpec,
   ImagesSpec,
   MonitoringSpec,
   NamespacesSpec,
@@ -47,6 +50,20 @@ import type {
 } from './types.js';
 
 const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+
+/** `gitops`: the ExternalSecrets store with its defaults filled in, or none. */
+function resolveGitOps(stack: string, config: PlatformConfig): GitOpsSpec {
+  const external = config.gitops?.externalSecrets;
+  if (!external) return { externalSecrets: null };
+  return {
+    externalSecrets: {
+      store: external.store!,
+      kind: external.kind ?? EXTERNAL_SECRETS_DEFAULTS.kind,
+      remoteKeyPrefix: external.remoteKeyPrefix ?? externalSecretsPrefix(stack),
+      refreshInterval: external.refreshInterval ?? EXTERNAL_SECRETS_DEFAULTS.refreshInterval,
+    },
+  };
+}
 
 /**
  * Stack config merged over DEFAULTS and the defaults of its cluster flavor
@@ -268,5 +285,6 @@ export function resolvePlatform(stack: string, stackConfig: PlatformConfig): Pla
       cleanupPolicyChange: sortedRecord(config.acknowledge?.cleanupPolicyChange ?? {}),
     },
     images: resolveImages(config),
+    gitops: resolveGitOps(stack, config),
   };
 }

@@ -39,7 +39,9 @@ export interface BaseRevision {
   /** The ref as given, or the main branch the merge base was taken with. */
   readonly ref: string;
   readonly commit: string;
-  /** How it was chosen, for reports: `main at 6fa4962 (the merge base with HEAD)`. */
+  /** Top of the work tree the revision belongs to. */
+  readonly root: string;
+  /** The commit and how it was chosen, for reports: `6fa4962 (the merge base of HEAD with main)`. */
   readonly description: string;
 }
 
@@ -61,15 +63,16 @@ function tryGit(args: readonly string[], cwd: string): string | undefined {
 
 /** `ref` resolved to a commit, or (no ref) the merge base of HEAD with the main branch. */
 export function resolveBase(dir: string, ref?: string): BaseRevision {
-  if (tryGit(['rev-parse', '--is-inside-work-tree'], dir) !== 'true') throw new RevisionError(`${dir} is not inside a git work tree`);
+  const root = tryGit(['rev-parse', '--show-toplevel'], dir);
+  if (!root) throw new RevisionError(`${dir} is not inside a git work tree`);
   if (ref !== undefined) {
     const commit = tryGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], dir);
     if (!commit) throw new RevisionError(`${JSON.stringify(ref)} is not a commit, branch or tag of this repository`);
-    return { ref, commit, description: `${ref} at ${commit.slice(0, 7)}` };
+    return { ref, commit, root, description: `${commit.slice(0, 7)} (${ref})` };
   }
   for (const branch of MAIN_BRANCHES) {
     const commit = tryGit(['merge-base', branch, 'HEAD'], dir);
-    if (commit) return { ref: branch, commit, description: `${commit.slice(0, 7)}, the merge base of HEAD with ${branch}` };
+    if (commit) return { ref: branch, commit, root, description: `${commit.slice(0, 7)} (the merge base of HEAD with ${branch})` };
   }
   throw new RevisionError(`no ${MAIN_BRANCHES.join(' or ')} branch to compare with; give the base with --base <git-ref>`);
 }
@@ -93,7 +96,7 @@ export interface SpecResolver {
   readonly code: string;
 }
 
-const CURRENT: SpecResolver = { resolve: platformFromConfig, code: "the working tree's code" };
+const CURRENT: SpecResolver = { resolve: platformFromConfig, code: "the working tree's platform/ code" };
 
 /** The running platform code, and files in it that do not take part in resolving a spec. */
 const CODE_DIR = dirname(fileURLToPath(import.meta.url));
@@ -136,19 +139,37 @@ function sameCode(a: Map<string, string>, b: Map<string, string>): boolean {
   return left.length === right.size && left.every(([path, id]) => right.get(path) === id);
 }
 
-/** Writes the blobs into `target` with one `git cat-file --batch`. */
+/** The contents of several objects (`<blob id>` or `<commit>:<path>`) with one `git cat-file --batch`; undefined for missing ones. */
+function catFiles(root: string, names: readonly string[]): (Buffer | undefined)[] {
+  if (names.length === 0) return [];
+  const output = git(['cat-file', '--batch'], root, `${names.join('\n')}\n`);
+  const contents: (Buffer | undefined)[] = [];
+  let offset = 0;
+  for (let i = 0; i < names.length; i++) {
+    const header = output.toString('latin1', offset, output.indexOf(0x0a, offset));
+    offset += header.length + 1;
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+      contents.push(undefined);
+      continue;
+    }
+    const size = Number(header.split(' ')[2]);
+    contents.push(output.subarray(offset, offset + size));
+    offset += size + 1;
+  }
+  return contents;
+}
+
+/** Writes the blobs into `target`. */
 function writeBlobs(blobs: Map<string, string>, root: string, target: string): void {
   const entries = [...blobs];
-  const output = git(['cat-file', '--batch'], root, `${entries.map(([, id]) => id).join('\n')}\n`);
-  let offset = 0;
-  for (const [path] of entries) {
-    const header = output.toString('latin1', offset, output.indexOf(0x0a, offset));
-    const size = Number(header.split(' ')[2]);
-    const start = offset + header.length + 1;
+  const contents = catFiles(
+    root,
+    entries.map(([, id]) => id),
+  );
+  entries.forEach(([path], i) => {
     mkdirSync(dirname(join(target, path)), { recursive: true });
-    writeFileSync(join(target, path), output.subarray(start, start + size));
-    offset = start + size + 1;
-  }
+    writeFileSync(join(target, path), contents[i]!);
+  });
   // The files are ES modules; a package.json marks them so (node_modules stops the search for one above).
   writeFileSync(join(target, 'package.json'), '{ "type": "module" }\n');
 }
@@ -156,12 +177,11 @@ function writeBlobs(blobs: Map<string, string>, root: string, target: string): v
 const resolvers = new Map<string, Promise<SpecResolver & { note?: string }>>();
 
 /** The code to resolve the base's stack files with, and a note when it is not the base's own. */
-export function baseResolver(base: BaseRevision, dir: string): Promise<SpecResolver & { note?: string }> {
-  const root = gitText(['rev-parse', '--show-toplevel'], dir);
-  const key = `${root}\0${base.commit}`;
+export function baseResolver(base: BaseRevision): Promise<SpecResolver & { note?: string }> {
+  const key = `${base.root}\0${base.commit}`;
   let resolver = resolvers.get(key);
   if (!resolver) {
-    resolver = loadResolver(base, root);
+    resolver = loadResolver(base, base.root);
     resolvers.set(key, resolver);
   }
   return resolver;
@@ -170,9 +190,12 @@ export function baseResolver(base: BaseRevision, dir: string): Promise<SpecResol
 async function loadResolver(base: BaseRevision, root: string): Promise<SpecResolver & { note?: string }> {
   const blobs = revisionBlobs(base.commit, root);
   if (blobs.size === 0) {
-    return { ...CURRENT, note: `${base.commit.slice(0, 7)} has no platform/ code, so its stack files were resolved with the working tree's code` };
+    return {
+      ...CURRENT,
+      note: `${base.commit.slice(0, 7)} has no platform/ code, so its stack files were resolved with the working tree's`,
+    };
   }
-  if (sameCode(blobs, runningBlobs())) return { ...CURRENT, code: "the base's code (the same as the working tree's)" };
+  if (sameCode(blobs, runningBlobs())) return { ...CURRENT, code: "its own platform/ code (the working tree's is the same)" };
   const tree = gitText(['rev-parse', `${base.commit}:platform`], root);
   const target = join(CACHE_DIR, tree);
   try {
@@ -188,7 +211,7 @@ async function loadResolver(base: BaseRevision, root: string): Promise<SpecResol
     if (typeof module.platformFromConfig !== 'function') throw new Error('its platform/load.ts has no platformFromConfig');
     const resolveWithBase = module.platformFromConfig as SpecResolver['resolve'];
     return {
-      code: `the base's own code (platform/ at ${base.commit.slice(0, 7)})`,
+      code: 'its own platform/ code',
       resolve: (stack, raw, source, imageDigests) => {
         try {
           return resolveWithBase(stack, raw, source, imageDigests);
@@ -202,7 +225,10 @@ async function loadResolver(base: BaseRevision, root: string): Promise<SpecResol
     };
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
-    return { ...CURRENT, note: `the code of ${base.commit.slice(0, 7)} could not be loaded (${reason}), so its stack files were resolved with the working tree's code` };
+    return {
+      ...CURRENT,
+      note: `the platform/ code of ${base.commit.slice(0, 7)} could not be loaded (${reason}), so its stack files were resolved with the working tree's`,
+    };
   }
 }
 
@@ -212,26 +238,38 @@ export interface SpecAtRevision {
   /** Which code resolved it. */
   readonly code: string;
   readonly note?: string;
+  /** Set (and `spec` undefined) when the stack file at the revision is invalid. */
+  readonly error?: PlatformConfigError;
 }
 
-/** The stack's spec at `base`; throws PlatformConfigError when the base's stack file is invalid. */
-export async function specAtRevision(base: BaseRevision, stack: string, dir: string): Promise<SpecAtRevision> {
-  const file = basename(stackFile(dir, stack));
-  const resolver = await baseResolver(base, dir);
-  let text: string;
-  try {
-    // `<commit>:./<file>` is relative to the directory git runs in.
-    text = git(['show', `${base.commit}:./${file}`], dir).toString('utf8');
-  } catch {
-    return { spec: undefined, code: resolver.code, note: resolver.note };
-  }
-  const source = `${file} at ${base.commit.slice(0, 7)}`;
-  return { spec: resolver.resolve(stack, parseStackConfig(text, source), source), code: resolver.code, note: resolver.note };
-}
-
-/** `specAtRevision` of several stacks: stack → its spec at `base` (undefined where its file did not exist). */
-export async function specsAtRevision(base: BaseRevision, stacks: readonly string[], dir: string): Promise<Map<string, PlatformSpec | undefined>> {
-  const specs = new Map<string, PlatformSpec | undefined>();
-  for (const stack of stacks) specs.set(stack, (await specAtRevision(base, stack, dir)).spec);
+/**
+ * Each stack's spec at `base` (its file read from the revision, in the same
+ * place relative to the work tree as `dir`, all in one git call), resolved by `baseResolver`.
+ */
+export async function specsAtRevision(base: BaseRevision, stacks: readonly string[], dir: string): Promise<Map<string, SpecAtRevision>> {
+  const resolver = await baseResolver(base);
+  const files = stacks.map((stack) => relative(base.root, stackFile(dir, stack)).split(sep).join('/'));
+  const texts = catFiles(
+    base.root,
+    files.map((file) => `${base.commit}:${file}`),
+  );
+  const specs = new Map<string, SpecAtRevision>();
+  stacks.forEach((stack, i) => {
+    const text = texts[i];
+    const source = `${basename(files[i]!)} at ${base.commit.slice(0, 7)}`;
+    const at = { code: resolver.code, note: resolver.note };
+    try {
+      const spec = text === undefined ? undefined : resolver.resolve(stack, parseStackConfig(text.toString('utf8'), source), source);
+      specs.set(stack, { ...at, spec });
+    } catch (error) {
+      if (!(error instanceof PlatformConfigError)) throw error;
+      specs.set(stack, { ...at, spec: undefined, error });
+    }
+  });
   return specs;
+}
+
+/** `specsAtRevision` of one stack. */
+export async function specAtRevision(base: BaseRevision, stack: string, dir: string): Promise<SpecAtRevision> {
+  return (await specsAtRevision(base, [stack], dir)).get(stack)!;
 }

@@ -338,6 +338,22 @@ export interface PlatformSpec {
   readonly acknowledgements: AcknowledgementsSpec;
   /** Where the service images come from and which digests pin the images this stack runs. */
   readonly images: ImagesSpec;
+  /** How `npm run synth` renders `dist/<stack>/` for people who apply it without Pulumi (Pulumi ignores it). */
+  readonly gitops: GitOpsSpec;
+}
+
+export interface GitOpsSpec {
+  /** ExternalSecret objects for every Secret the manifests reference, or null for none. */
+  readonly externalSecrets: ExternalSecretsSpec | null;
+}
+
+export interface ExternalSecretsSpec {
+  readonly store: string;
+  readonly kind: 'ClusterSecretStore' | 'SecretStore';
+  /** Remote key of Secret `<name>`: `<remoteKeyPrefix>/<name>`; each Secret key is a property of it. */
+  readonly remoteKeyPrefix: string;
+  /** Go duration, e.g. `1h`. */
+  readonly refreshInterval: string;
 }
 
 /** The images of a stack: the services' registry and tag, and the digests that pin them. */

@@ -311,7 +311,7 @@ function checkTopicRefs(path: string, refs: unknown, topics: Set<string>, report
  * unless the topic says `unused: true`, which is in turn refused on a topic
  * something uses, so the flag never outlives its reason.
  */
-function checkUnusedTopics(config: PlatformConfig, topics: [string, TopicConfig][], report: Report): void {
+function checkUnusedTopics(config: PlatformConfig, topics: [string, TopicConfig][], all: [string, TopicConfig][], report: Report): void {
   const users = new Map<string, string>();
   const use = (refs: unknown, by: string) => {
     if (Array.isArray(refs)) for (const ref of refs) if (typeof ref === 'string' && !users.has(ref)) users.set(ref, by);
@@ -322,15 +322,17 @@ function checkUnusedTopics(config: PlatformConfig, topics: [string, TopicConfig]
     use([service.deadLetterTopic], `services.${name}.deadLetterTopic`);
   }
   for (const [name, producer] of liveEntries(config.producers)) use(producer.produces, `producers.${name}.produces`);
-  const names = topics.map(([key, topic]) => (typeof topic.name === 'string' ? topic.name : key));
-  topics.forEach(([key, topic], i) => {
-    const name = names[i]!;
+  const nameOf = ([key, topic]: [string, TopicConfig]) => (typeof topic.name === 'string' ? topic.name : key);
+  const names = all.map(nameOf);
+  for (const entry of topics) {
+    const [key, topic] = entry;
+    const name = nameOf(entry);
     const usedBy = users.get(name);
     if (topic.unused === true) {
       if (usedBy) report(`topics.${key}.unused`, `is true, but ${show(name)} is used by ${usedBy}`, 'remove it');
-      return;
+      continue;
     }
-    if (usedBy || topic.role === 'dead-letter') return;
+    if (usedBy || topic.role === 'dead-letter') continue;
     const guess = closest(
       name,
       names.filter((other) => other !== name),
@@ -343,7 +345,7 @@ function checkUnusedTopics(config: PlatformConfig, topics: [string, TopicConfig]
         ? `did you mean ${show(guess)}? Otherwise list it under a service's consumes or produces, or ${keep}`
         : `list it under a service's consumes or produces (or a producer's produces), or ${keep}`,
     );
-  });
+  }
 }
 
 /**
@@ -668,6 +670,32 @@ function checkImages(config: PlatformConfig, report: Report): void {
   }
 }
 
+/** A Go duration as ESO's `refreshInterval` takes it: `1h`, `30m`, `2h30m`, `0` (fetch once). */
+const GO_DURATION = /^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$/;
+
+/** `gitops.externalSecrets`: a store to read from, and remote keys and an interval ESO accepts. */
+function checkGitOps(config: PlatformConfig, report: Report): void {
+  const external = config.gitops?.externalSecrets;
+  if (typeof external !== 'object' || external === null) return;
+  const path = 'gitops.externalSecrets';
+  if (external.store === undefined) {
+    report(`${path}.store`, 'is missing', 'name the SecretStore or ClusterSecretStore that holds the values, e.g. store: vault');
+  } else if (typeof external.store === 'string' && !isKubernetesName(external.store)) {
+    report(`${path}.store`, `${show(external.store)} is not a valid store name`, 'use lower-case letters, digits, "-" and "."');
+  }
+  const prefix = external.remoteKeyPrefix;
+  if (typeof prefix === 'string' && (prefix === '' || prefix.startsWith('/') || prefix.endsWith('/') || /\s/.test(prefix))) {
+    report(
+      `${path}.remoteKeyPrefix`,
+      `${show(prefix)} is not a key prefix`,
+      'write a path without spaces or a leading or trailing "/", e.g. todo-events/prod',
+    );
+  }
+  if (typeof external.refreshInterval === 'string' && !GO_DURATION.test(external.refreshInterval)) {
+    report(`${path}.refreshInterval`, `${show(external.refreshInterval)} is not a Go duration`, 'write one such as 1h, 30m or 2h30m');
+  }
+}
+
 /** Every semantic problem of a config already merged over DEFAULTS. */
 export function checkRules(config: PlatformConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -676,7 +704,20 @@ export function checkRules(config: PlatformConfig): ConfigProblem[] {
   const topics = liveEntries(config.topics);
   const topicNames = checkTopicNames(topics, report);
   for (const [key, topic] of topics) checkTopic(key, topic, config, report);
-  checkUnusedTopics(config, topics, report);
+  // A topic with a problem of its own (its name, a clash) is reported for that first: fixing it may change the answer.
+  const troubled = (key: string) =>
+    problems.some(
+      (p) =>
+        p.path === `topics.${key}` ||
+        p.path.startsWith(`topics.${key}.`) ||
+        new RegExp(`(^|\\s)topics\\.${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([\\s:;,]|$)`).test(p.message),
+    );
+  checkUnusedTopics(
+    config,
+    topics.filter(([key]) => !troubled(key)),
+    topics,
+    report,
+  );
   for (const [name, service] of liveEntries(config.services)) checkService(name, service, config, topicNames, report);
   checkUsers(config, topicNames, report);
   checkAcknowledgements(config, topicNames, report);
@@ -685,5 +726,6 @@ export function checkRules(config: PlatformConfig): ConfigProblem[] {
   checkMonitoringTargets(config, report);
   checkOperators(config, report);
   checkImages(config, report);
+  checkGitOps(config, report);
   return problems;
 }

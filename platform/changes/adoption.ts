@@ -70,12 +70,28 @@ export function planAdoption(spec: PlatformSpec, live: LiveCluster): AdoptionPla
   for (const topic of spec.topics) {
     const found = liveTopics.get(topic.name);
     if (!found) {
-      changes.push({ area: 'topic', kind: 'added', subject: topic.name, setting: '', path: `topics.${topic.name}`, before: null, after: topicSummary(topic) });
+      changes.push({
+        area: 'topic',
+        kind: 'added',
+        subject: topic.name,
+        setting: '',
+        path: `topics.${topic.name}`,
+        before: null,
+        after: topicSummary(topic),
+      });
       continue;
     }
     topics.push(liveTopicFacts(found));
     for (const d of topicDifferences(topic, found)) {
-      changes.push({ area: 'topic', kind: 'changed', subject: topic.name, setting: d.setting, path: d.path, before: d.live, after: d.spec });
+      changes.push({
+        area: 'topic',
+        kind: 'changed',
+        subject: topic.name,
+        setting: d.setting,
+        path: d.path,
+        before: d.live,
+        after: d.spec,
+      });
     }
   }
   const scram = new Map((live.scramUsers ?? []).map((u) => [u.name, u]));
@@ -97,7 +113,9 @@ export function planAdoption(spec: PlatformSpec, live: LiveCluster): AdoptionPla
     }
   }
   const liveBindings = new Set(
-    live.acls.filter((a) => a.permission === 'allow' && a.host === '*').map((a) => [a.principal, a.resourceType, a.patternType, a.resourceName, a.operation].join('|')),
+    live.acls
+      .filter((a) => a.permission === 'allow' && a.host === '*')
+      .map((a) => [a.principal, a.resourceType, a.patternType, a.resourceName, a.operation].join('|')),
   );
   const grants: ExistingGrant[] = [];
   for (const user of spec.users) {
@@ -106,7 +124,15 @@ export function planAdoption(spec: PlatformSpec, live: LiveCluster): AdoptionPla
         if (liveBindings.has([`User:${user.name}`, acl.resourceType, acl.patternType, acl.name, operation].join('|'))) {
           grants.push({ user: user.name, acl, operation });
         } else {
-          changes.push({ area: 'acl', kind: 'added', subject: user.name, setting: '', path: 'users', before: null, after: grantText(acl, operation) });
+          changes.push({
+            area: 'acl',
+            kind: 'added',
+            subject: user.name,
+            setting: '',
+            path: 'users',
+            before: null,
+            after: grantText(acl, operation),
+          });
         }
       }
     }
@@ -129,7 +155,12 @@ export function adoptionRecord(plan: AdoptionPlan, observed: Date, aclImportId: 
     topics: Object.fromEntries(
       plan.topics.map((t) => [
         t.name,
-        { partitions: t.partitions, replicationFactor: t.replicationFactor, retentionMs: t.retentionMs, cleanupPolicy: String(t.cleanupPolicy) },
+        {
+          partitions: t.partitions,
+          replicationFactor: t.replicationFactor,
+          retentionMs: t.retentionMs,
+          cleanupPolicy: String(t.cleanupPolicy),
+        },
       ]),
     ),
     acls: plan.grants.map(aclImportId).sort(),
@@ -152,13 +183,25 @@ export function adoptionRecordProblems(raw: unknown): ConfigProblem[] {
   } else {
     for (const [name, facts] of Object.entries(topics as Record<string, Partial<AdoptedTopicFacts>>)) {
       const ok =
-        isCount(facts?.partitions) && isCount(facts?.replicationFactor) && typeof facts?.retentionMs === 'number' && typeof facts?.cleanupPolicy === 'string';
-      if (!ok) problems.push({ path: `${ADOPT_CONFIG_KEY}.topics.${name}`, message: 'lacks partitions, replicationFactor, retentionMs or cleanupPolicy', fix });
+        isCount(facts?.partitions) &&
+        isCount(facts?.replicationFactor) &&
+        typeof facts?.retentionMs === 'number' &&
+        typeof facts?.cleanupPolicy === 'string';
+      if (!ok)
+        problems.push({
+          path: `${ADOPT_CONFIG_KEY}.topics.${name}`,
+          message: 'lacks partitions, replicationFactor, retentionMs or cleanupPolicy',
+          fix,
+        });
     }
   }
   const acls = record.acls ?? [];
   if (!Array.isArray(acls) || acls.some((a) => typeof a !== 'string' || a.split('|').length !== 7)) {
-    problems.push({ path: `${ADOPT_CONFIG_KEY}.acls`, message: 'must list ACL import ids of the form principal|host|operation|permission|type|name|pattern', fix });
+    problems.push({
+      path: `${ADOPT_CONFIG_KEY}.acls`,
+      message: 'must list ACL import ids of the form principal|host|operation|permission|type|name|pattern',
+      fix,
+    });
   }
   return problems;
 }

@@ -32,7 +32,13 @@ export interface TopicDifference {
 
 /** `cleanup.policy` lists compare as sets: `compact,delete` is `delete,compact`. */
 function normalized(key: string, value: string): string {
-  return key === 'cleanup.policy' ? value.split(',').map((v) => v.trim()).sort().join(',') : value;
+  return key === 'cleanup.policy'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .sort()
+        .join(',')
+    : value;
 }
 
 /** What differs between a spec topic and the live one: partitions, replication, each override. */
@@ -43,10 +49,19 @@ export function topicDifferences(spec: TopicSpec, live: LiveTopic): TopicDiffere
     out.push({ setting: 'partitions', path: path('partitions'), spec: String(spec.partitions), live: String(live.partitions) });
   }
   if (spec.replicationFactor !== live.replicationFactor) {
-    out.push({ setting: 'replication', path: path('replicationFactor'), spec: String(spec.replicationFactor), live: String(live.replicationFactor) });
+    out.push({
+      setting: 'replication',
+      path: path('replicationFactor'),
+      spec: String(spec.replicationFactor),
+      live: String(live.replicationFactor),
+    });
   }
   const wanted = topicConfig(spec);
-  const dedicated: Record<string, string> = { 'retention.ms': 'retention', 'cleanup.policy': 'cleanupPolicy', 'min.insync.replicas': 'minInsyncReplicas' };
+  const dedicated: Record<string, string> = {
+    'retention.ms': 'retention',
+    'cleanup.policy': 'cleanupPolicy',
+    'min.insync.replicas': 'minInsyncReplicas',
+  };
   for (const key of [...new Set([...Object.keys(wanted), ...Object.keys(live.overrides)])].sort()) {
     const s = wanted[key];
     const l = live.overrides[key];
@@ -68,12 +83,23 @@ function userOf(principal: string): string {
   return principal.startsWith('User:') ? principal.slice('User:'.length) : principal;
 }
 
-function bindingKey(principal: string, resourceType: string, patternType: string, name: string, operation: string, permission = 'allow', host = '*') {
+function bindingKey(
+  principal: string,
+  resourceType: string,
+  patternType: string,
+  name: string,
+  operation: string,
+  permission = 'allow',
+  host = '*',
+) {
   return [principal, resourceType, patternType, name, operation, permission, host].join('|');
 }
 
 function liveGrantText(acl: LiveAcl): string {
-  const text = grantText({ resourceType: acl.resourceType as 'topic', name: acl.resourceName, patternType: acl.patternType as 'literal' }, acl.operation);
+  const text = grantText(
+    { resourceType: acl.resourceType as 'topic', name: acl.resourceName, patternType: acl.patternType as 'literal' },
+    acl.operation,
+  );
   const permission = acl.permission === 'allow' ? '' : `${acl.permission} `;
   return `${permission}${text}${acl.host === '*' ? '' : ` from ${acl.host}`}`;
 }
@@ -97,7 +123,15 @@ export function compareWithCluster(spec: PlatformSpec, live: LiveCluster, option
       continue;
     }
     for (const d of topicDifferences(topic, found)) {
-      changes.push({ area: 'topic', kind: 'changed', subject: topic.name, setting: d.setting, path: d.path, before: d.spec, after: d.live });
+      changes.push({
+        area: 'topic',
+        kind: 'changed',
+        subject: topic.name,
+        setting: d.setting,
+        path: d.path,
+        before: d.spec,
+        after: d.live,
+      });
     }
   }
   for (const topic of live.topics) {
@@ -115,7 +149,15 @@ export function compareWithCluster(spec: PlatformSpec, live: LiveCluster, option
   for (const user of live.scramUsers === null || mechanism === 'PLAIN' ? [] : users) {
     const found = scram.get(user.name);
     if (!found) {
-      changes.push({ area: 'user', kind: 'missing', subject: user.name, setting: '', path: 'users', before: `${user.kind}, ${mechanism}`, after: null });
+      changes.push({
+        area: 'user',
+        kind: 'missing',
+        subject: user.name,
+        setting: '',
+        path: 'users',
+        before: `${user.kind}, ${mechanism}`,
+        after: null,
+      });
     } else if (!found.mechanisms.includes(mechanism)) {
       changes.push({
         area: 'user',
@@ -130,7 +172,15 @@ export function compareWithCluster(spec: PlatformSpec, live: LiveCluster, option
   }
   for (const user of live.scramUsers ?? []) {
     if (specUserNames.has(user.name) || user.name === live.connectedAs || !inScope(user.name)) continue;
-    changes.push({ area: 'user', kind: 'extra', subject: user.name, setting: '', path: 'users', before: null, after: user.mechanisms.join(', ') });
+    changes.push({
+      area: 'user',
+      kind: 'extra',
+      subject: user.name,
+      setting: '',
+      path: 'users',
+      before: null,
+      after: user.mechanisms.join(', '),
+    });
   }
 
   const wanted = new Map<string, { user: string; grant: string }>();
@@ -157,7 +207,8 @@ export function compareWithCluster(spec: PlatformSpec, live: LiveCluster, option
     extra.push({ area: 'acl', kind: 'extra', subject: user, setting: '', path: 'users', before: null, after: liveGrantText(acl) });
   }
   for (const [key, { user, grant }] of wanted) {
-    if (!present.has(key)) changes.push({ area: 'acl', kind: 'missing', subject: user, setting: '', path: 'users', before: grant, after: null });
+    if (!present.has(key))
+      changes.push({ area: 'acl', kind: 'missing', subject: user, setting: '', path: 'users', before: grant, after: null });
   }
   const order = (c: Change) => `${c.subject} ${c.before ?? c.after}`;
   return [...changes, ...extra.sort((a, b) => order(a).localeCompare(order(b)))].sort(

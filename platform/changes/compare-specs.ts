@@ -64,7 +64,11 @@ function leafChanges(
 
 /** `3 partitions, replication 3, retention 7d, key user_id`: what a topic is, in one phrase. */
 export function topicSummary(topic: TopicFacts): string {
-  const parts = [count(topic.partitions, 'partition'), `replication ${topic.replicationFactor}`, `retention ${humanDuration(topic.retentionMs)}`];
+  const parts = [
+    count(topic.partitions, 'partition'),
+    `replication ${topic.replicationFactor}`,
+    `retention ${humanDuration(topic.retentionMs)}`,
+  ];
   if (topic.cleanupPolicy !== 'delete') parts.push(`cleanup.policy ${topic.cleanupPolicy}`);
   if (topic.key) parts.push(`key ${topic.key}`);
   return parts.join(', ');
@@ -89,7 +93,11 @@ function topicFieldChanges(before: TopicFacts, after: TopicSpec): Change[] {
   ];
   const oldConfig = configOf(before);
   const newConfig = topicConfig(after);
-  const dedicated: Record<string, string> = { 'retention.ms': 'retention', 'cleanup.policy': 'cleanupPolicy', 'min.insync.replicas': 'minInsyncReplicas' };
+  const dedicated: Record<string, string> = {
+    'retention.ms': 'retention',
+    'cleanup.policy': 'cleanupPolicy',
+    'min.insync.replicas': 'minInsyncReplicas',
+  };
   for (const key of [...new Set([...Object.keys(oldConfig), ...Object.keys(newConfig)])].sort(compare)) {
     const old = oldConfig[key] === undefined ? 'none' : humanConfigValue(key, oldConfig[key]!);
     const now = newConfig[key] === undefined ? 'none' : humanConfigValue(key, newConfig[key]!);
@@ -112,13 +120,37 @@ function topicChanges(previous: PreviousState, next: PlatformSpec): Change[] {
   const pairing = pairTopics(previous.topics, next, previous);
   const changes: Change[] = [];
   for (const t of pairing.removed) {
-    changes.push({ area: 'topic', kind: 'removed', subject: t.name, setting: '', path: `topics.${t.name}`, before: topicSummary(t), after: null });
+    changes.push({
+      area: 'topic',
+      kind: 'removed',
+      subject: t.name,
+      setting: '',
+      path: `topics.${t.name}`,
+      before: topicSummary(t),
+      after: null,
+    });
   }
   for (const t of pairing.added) {
-    changes.push({ area: 'topic', kind: 'added', subject: t.name, setting: '', path: `topics.${t.name}`, before: null, after: topicSummary(t) });
+    changes.push({
+      area: 'topic',
+      kind: 'added',
+      subject: t.name,
+      setting: '',
+      path: `topics.${t.name}`,
+      before: null,
+      after: topicSummary(t),
+    });
   }
   for (const [from, to] of pairing.renamed) {
-    changes.push({ area: 'topic', kind: 'renamed', subject: from.name, setting: '', path: `topics.${to.name}`, before: from.name, after: to.name });
+    changes.push({
+      area: 'topic',
+      kind: 'renamed',
+      subject: from.name,
+      setting: '',
+      path: `topics.${to.name}`,
+      before: from.name,
+      after: to.name,
+    });
     changes.push(...topicFieldChanges(from, to));
   }
   for (const [from, to] of pairing.kept) changes.push(...topicFieldChanges(from, to));
@@ -176,8 +208,10 @@ function serviceChanges(before: readonly ServiceSpec[] | undefined, after: reado
     const a = old.get(name);
     const b = now.get(name);
     const path = `services.${name}`;
-    if (a && !b) changes.push({ area: 'service', kind: 'removed', subject: name, setting: '', path, before: serviceSummary(a), after: null });
-    else if (!a && b) changes.push({ area: 'service', kind: 'added', subject: name, setting: '', path, before: null, after: serviceSummary(b) });
+    if (a && !b)
+      changes.push({ area: 'service', kind: 'removed', subject: name, setting: '', path, before: serviceSummary(a), after: null });
+    else if (!a && b)
+      changes.push({ area: 'service', kind: 'added', subject: name, setting: '', path, before: null, after: serviceSummary(b) });
     else if (a && b) {
       const { lagThreshold: oldLag, ...oldRest } = a;
       const { lagThreshold: newLag, ...newRest } = b;

@@ -189,7 +189,8 @@ export const GUARD_RAILS: readonly GuardRail[] = [
   },
   {
     id: 'keyed-partition-increase',
-    summary: "More partitions move a keyed topic's keys to other partitions, so per-key order breaks for a while; it needs an acknowledgement.",
+    summary:
+      "More partitions move a keyed topic's keys to other partitions, so per-key order breaks for a while; it needs an acknowledgement.",
     acknowledge: 'partitionIncrease',
     check: (context) =>
       context.pairing.kept

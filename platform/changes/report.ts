@@ -9,7 +9,7 @@ import { findingText, formatFindings, type RailFinding, type Verdict } from './g
 
 export interface StackReport {
   readonly stack: string;
-  /** What was compared, one sentence, e.g. `main at 6fa4962 (the merge base with main), resolved with its own code`. */
+  /** What was compared, following the report's kind: `against 6fa4962 (the merge base of HEAD with main), resolved with its own platform/ code`. */
   readonly compared: string;
   readonly changes: readonly Change[];
   readonly findings: readonly RailFinding[];
@@ -46,6 +46,13 @@ export function exitCode(reports: readonly StackReport[]): ExitCode {
 const VERDICTS: readonly Verdict[] = ['refused', 'warning', 'acknowledged'];
 const NOUN = { plan: ['change', 'changes'], drift: ['difference', 'differences'], adopt: ['change', 'changes'] } as const;
 const TITLE = { plan: 'Platform plan', drift: 'Platform drift', adopt: 'Platform adoption' } as const;
+const WORD = { plan: 'plan', drift: 'drift', adopt: 'adoption' } as const;
+
+/** What every report compared, when they all compared the same (a plan's base): said once, at the top. */
+function sharedComparison(reports: readonly StackReport[]): string | undefined {
+  const first = reports[0]?.compared;
+  return first !== undefined && reports.every((r) => r.compared === first) ? first : undefined;
+}
 
 function headline(report: StackReport, kind: ReportOptions['kind']): string {
   if (report.problems.length > 0) return 'not compared';
@@ -59,9 +66,10 @@ function headline(report: StackReport, kind: ReportOptions['kind']): string {
 /** Terminal output: a header line per stack, one line per change, then the guard rails' blocks. */
 export function renderText(reports: readonly StackReport[], options: ReportOptions): string {
   const sides = options.sides ?? PLAN_SIDES;
-  const out: string[] = [];
+  const shared = sharedComparison(reports);
+  const out: string[] = shared === undefined ? [] : [`${WORD[options.kind]} ${shared}`];
   for (const report of reports) {
-    out.push(`${report.stack}: ${headline(report, options.kind)} (${report.compared})`);
+    out.push(`${report.stack}: ${headline(report, options.kind)}${shared === undefined ? ` (${WORD[options.kind]} ${report.compared})` : ''}`);
     for (const problem of report.problems) out.push(...problem.split('\n').map((l) => `  ${l}`));
     for (const change of report.changes) out.push(`  ${CHANGE_SIGN[change.kind]} ${changeText(change, sides)}`);
     for (const verdict of VERDICTS) {
@@ -73,6 +81,7 @@ export function renderText(reports: readonly StackReport[], options: ReportOptio
   return `${out.join('\n')}\n`;
 }
 
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const cell = (text: string | null) => (text === null || text === '' ? '' : text.replace(/\|/g, '\\|').replace(/\n/g, ' '));
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
@@ -85,23 +94,32 @@ const FINDING_HEADINGS: Record<Verdict, string> = {
 /** Markdown for a pull-request comment: a heading and a table per stack, then the guard rails' findings. */
 export function renderMarkdown(reports: readonly StackReport[], options: ReportOptions): string {
   const sides = options.sides ?? PLAN_SIDES;
-  const out: string[] = [`## ${TITLE[options.kind]}`, ''];
+  const shared = sharedComparison(reports);
+  const out: string[] = [`## ${TITLE[options.kind]}`, '', ...(shared === undefined ? [] : [`${capitalized(WORD[options.kind])} ${shared}.`, ''])];
   for (const report of reports) {
-    out.push(`### ${code(report.stack)}: ${headline(report, options.kind)}`, '', `Compared: ${report.compared}.`, '');
+    out.push(`### ${code(report.stack)}: ${headline(report, options.kind)}`, '');
+    if (shared === undefined) out.push(`${capitalized(WORD[options.kind])} ${report.compared}.`, '');
     if (report.problems.length > 0) out.push('```text', ...report.problems, '```', '');
     if (report.changes.length > 0) {
       out.push(`| | area | subject | setting | ${sides.before} | ${sides.after} |`, '| --- | --- | --- | --- | --- | --- |');
       for (const c of report.changes) {
         const before = c.area === 'acl' ? null : c.before;
         const after = c.area === 'acl' ? (c.after ?? c.before) : c.after;
-        out.push(`| ${CHANGE_SIGN[c.kind]} | ${c.area} | ${code(c.subject)} | ${cell(c.setting || c.kind)} | ${cell(before)} | ${cell(after)} |`);
+        out.push(
+          `| ${CHANGE_SIGN[c.kind]} | ${c.area} | ${code(c.subject)} | ${cell(c.setting || c.kind)} | ${cell(before)} | ${cell(after)} |`,
+        );
       }
       out.push('');
     }
     for (const verdict of VERDICTS) {
       const findings = report.findings.filter((f) => f.verdict === verdict);
       if (findings.length === 0) continue;
-      out.push(`**${FINDING_HEADINGS[verdict]}**`, '', ...findings.map((f) => `- ${code(f.path)}: ${cell(findingText(f).slice(f.path.length + 2))}`), '');
+      out.push(
+        `**${FINDING_HEADINGS[verdict]}**`,
+        '',
+        ...findings.map((f) => `- ${code(f.path)}: ${cell(findingText(f).slice(f.path.length + 2))}`),
+        '',
+      );
     }
     for (const note of report.notes) out.push(`> ${note}`, '');
   }

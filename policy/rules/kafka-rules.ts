@@ -4,12 +4,16 @@
  * `Topic` (external clusters), Strimzi `KafkaTopic` and Redpanda `Topic`.
  */
 import type { ResourceValidationArgs } from '@pulumi/policy';
-import { PRODUCTION_TOPIC_DURABILITY, SERVICE_ENV, type SaslMechanism, type SecurityProtocol } from '../../platform/index.js';
+import { PRODUCTION_TOPIC_DURABILITY, SERVICE_ENV, type SecurityProtocol } from '../../platform/index.js';
 import { containersOf, describeObject, kubernetesKind, podTemplateOf } from '../kubernetes.js';
 import type { ResourceRule } from '../rule.js';
 
-/** The @pulumi/kafka provider's spelling of our SASL mechanisms: SCRAM only (PLAIN sends the password itself). */
-const PROVIDER_SCRAM: Record<Exclude<SaslMechanism, 'PLAIN'>, string> = { 'SCRAM-SHA-256': 'scram-sha256', 'SCRAM-SHA-512': 'scram-sha512' };
+/**
+ * The @pulumi/kafka provider's SASL mechanisms that authenticate a client
+ * (SCRAM, and PLAIN, which Confluent Cloud's API keys use); over TLS all of them
+ * keep the password off the wire in clear.
+ */
+const PROVIDER_SASL = ['scram-sha256', 'scram-sha512', 'plain'];
 /** The only protocol an external cluster may be reached with. */
 const SASL_OVER_TLS: SecurityProtocol = 'SASL_SSL';
 
@@ -27,8 +31,10 @@ type Props = Record<string, unknown>;
 
 function providerViolations(props: Props): string[] {
   const problems: string[] = [];
-  if (!Object.values(PROVIDER_SCRAM).includes(String(props.saslMechanism))) {
-    problems.push(`the kafka provider authenticates with ${JSON.stringify(props.saslMechanism ?? null)}, not SCRAM`);
+  if (props.saslMechanism !== undefined && !PROVIDER_SASL.includes(String(props.saslMechanism))) {
+    problems.push(
+      `the kafka provider authenticates with ${JSON.stringify(props.saslMechanism)}, not SASL with a password (${PROVIDER_SASL.join(', ')})`,
+    );
   }
   if (!props.saslUsername || !props.saslPassword) problems.push('the kafka provider has no SASL username and password');
   if (props.tlsEnabled === false) problems.push('the kafka provider turns TLS off (tlsEnabled: false)');
@@ -67,7 +73,7 @@ function containerViolations(type: string, props: Props): string[] {
 
 export const kafkaSaslOverTls: ResourceRule = {
   name: 'kafka-sasl-over-tls',
-  description: 'Clients of an external Kafka cluster authenticate with SASL/SCRAM over TLS',
+  description: 'Clients of an external Kafka cluster authenticate with SASL over TLS',
   remediation: `Set cluster.tls: true for the external cluster (clients then use ${SASL_OVER_TLS}); never turn TLS off for an address outside the cluster`,
   scope: 'every-stack',
   validateResource: (args, reportViolation) => {

@@ -60,16 +60,26 @@ export interface AdoptResult {
 /** @pulumi/kafka's import id of each spec grant, keyed like the plan's grants (the program's own bindings). */
 async function grantImportIds(spec: PlatformSpec): Promise<(grant: ExistingGrant) => string> {
   // Loaded here: the Pulumi SDK is heavy, and only adoption needs the provider's spelling.
-  const [{ aclBindings }, { aclImportId }] = await Promise.all([import('../../infra/external-kafka.js'), import('../../infra/adoption.js')]);
+  const [{ aclBindings }, { aclImportId }] = await Promise.all([
+    import('../../infra/external-kafka.js'),
+    import('../../infra/adoption.js'),
+  ]);
   const ids = new Map<string, string>();
   for (const binding of aclBindings(spec)) {
     const a = binding.args;
-    const key = [a.aclPrincipal, String(a.aclResourceType).toLowerCase(), String(a.resourcePatternTypeFilter).toLowerCase(), a.aclResourceName, a.aclOperation];
+    const key = [
+      a.aclPrincipal,
+      String(a.aclResourceType).toLowerCase(),
+      String(a.resourcePatternTypeFilter).toLowerCase(),
+      a.aclResourceName,
+      a.aclOperation,
+    ];
     ids.set(key.join('|'), aclImportId(a));
   }
   return (grant) => {
     const id = ids.get([`User:${grant.user}`, grant.acl.resourceType, grant.acl.patternType, grant.acl.name, grant.operation].join('|'));
-    if (!id) throw new Error(`no ACL binding of the program matches ${grant.user} ${grant.operation} ${grant.acl.resourceType} ${grant.acl.name}`);
+    if (!id)
+      throw new Error(`no ACL binding of the program matches ${grant.user} ${grant.operation} ${grant.acl.resourceType} ${grant.acl.name}`);
     return id;
   };
 }
@@ -107,11 +117,11 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
     spec = loadPlatform(stack, options.dir);
   } catch (error) {
     if (!(error instanceof PlatformConfigError)) throw error;
-    return failed('the live cluster', error.message);
+    return failed('of the live cluster', error.message);
   }
   if (spec.cluster.flavor !== 'external') {
     return failed(
-      'nothing',
+      'of nothing',
       `stack ${stack}'s cluster is ${spec.cluster.flavor}: its topics and users are the operator's KafkaTopic/Topic and KafkaUser/User objects, not Pulumi's; adoption is for external clusters`,
     );
   }
@@ -120,9 +130,9 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
     connection = adminConnection(spec, options.env, options.localEnvFile);
   } catch (error) {
     if (!(error instanceof ConnectionSettingsError)) throw error;
-    return failed('the live cluster', error.message);
+    return failed('of the live cluster', error.message);
   }
-  const compared = `the live cluster at ${connection.kafka.bootstrapServers.join(',')} as ${connection.kafka.username} (settings from ${connection.source}), live → spec`;
+  const compared = `of the live cluster at ${connection.kafka.bootstrapServers.join(',')} as ${connection.kafka.username} (settings from ${connection.source}): live → spec`;
   let live;
   try {
     live = await readCluster(connection);

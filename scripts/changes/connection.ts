@@ -9,7 +9,12 @@
  */
 import { existsSync } from 'node:fs';
 import { SERVICE_ENV, type PlatformSpec, type SaslMechanism } from '../../platform/index.js';
-import { KAFKA_SECURITY_PROTOCOLS, SASL_MECHANISMS, type KafkaConnectionConfig, type KafkaSecurityProtocol } from '../../services/lib/config.js';
+import {
+  KAFKA_SECURITY_PROTOCOLS,
+  SASL_MECHANISMS,
+  type KafkaConnectionConfig,
+  type KafkaSecurityProtocol,
+} from '../../services/lib/config.js';
 import { LOCAL_ENV, readEnvFile } from '../local/env-files.js';
 import { LOCAL_PATHS } from '../local/paths.js';
 
@@ -86,7 +91,10 @@ export function adminConnection(spec: PlatformSpec, env: Env = process.env, loca
   }
   return {
     kafka: {
-      bootstrapServers: servers.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+      bootstrapServers: servers
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
       securityProtocol: protocol as KafkaSecurityProtocol,
       saslMechanism: mechanism as SaslMechanism,
       username,

@@ -40,23 +40,31 @@ export async function drift(options: DriftOptions): Promise<StackReport> {
     spec = loadPlatform(stack, options.dir);
   } catch (error) {
     if (!(error instanceof PlatformConfigError)) throw error;
-    return { stack, compared: 'the live cluster', changes: [], findings: [], problems: [error.message], notes: [] };
+    return { stack, compared: 'of the live cluster', changes: [], findings: [], problems: [error.message], notes: [] };
   }
   let connection;
   try {
     connection = adminConnection(spec, options.env, options.localEnvFile);
   } catch (error) {
     if (!(error instanceof ConnectionSettingsError)) throw error;
-    return { stack, compared: 'the live cluster', changes: [], findings: [], problems: [error.message], notes: [] };
+    return { stack, compared: 'of the live cluster', changes: [], findings: [], problems: [error.message], notes: [] };
   }
-  const where = `the live cluster at ${connection.kafka.bootstrapServers.join(',')} as ${connection.kafka.username} (settings from ${connection.source})`;
+  const where = `of the live cluster at ${connection.kafka.bootstrapServers.join(',')} as ${connection.kafka.username} (settings from ${connection.source})`;
   try {
     const live = await readCluster(connection);
     const notes = [...connection.notes];
-    if (options.scope !== undefined) notes.push(`objects outside the spec are reported only when their name starts with ${JSON.stringify(options.scope)}`);
+    if (options.scope !== undefined)
+      notes.push(`objects outside the spec are reported only when their name starts with ${JSON.stringify(options.scope)}`);
     return { stack, compared: where, changes: compareWithCluster(spec, live, { scope: options.scope }), findings: [], problems: [], notes };
   } catch (error) {
-    return { stack, compared: where, changes: [], findings: [], problems: [`reading the cluster failed: ${(error as Error).message}`], notes: connection.notes };
+    return {
+      stack,
+      compared: where,
+      changes: [],
+      findings: [],
+      problems: [`reading the cluster failed: ${(error as Error).message}`],
+      notes: connection.notes,
+    };
   }
 }
 

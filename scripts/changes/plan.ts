@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { listStacks, loadPlatform, PlatformConfigError, stackFile, type PlatformSpec } from '../../platform/index.js';
 import { checkGuardRails, compareSpecs, exitCode, renderReport, type StackReport } from '../../platform/changes/index.js';
-import { resolveBase, specAtRevision, stacksAt, type BaseRevision } from '../../platform/revision.js';
+import { resolveBase, specsAtRevision, stacksAt, type BaseRevision, type SpecAtRevision } from '../../platform/revision.js';
 import { parseCommandLine, reportFormat, runWhenMain, stackDir, UsageError } from './cli.js';
 
 export const PLAN_USAGE = [
@@ -30,22 +30,14 @@ export interface PlanOptions {
 }
 
 /** One stack's report: base spec → working-tree spec, changes and guard rails. */
-export async function planStack(base: BaseRevision, stack: string, dir: string): Promise<StackReport> {
+export function planStack(base: BaseRevision, stack: string, at: SpecAtRevision, dir: string): StackReport {
   const problems: string[] = [];
   const notes: string[] = [];
-  let before: PlatformSpec | undefined;
-  let code = "the working tree's code";
-  try {
-    const at = await specAtRevision(base, stack, dir);
-    before = at.spec;
-    code = at.code;
-    if (at.note) notes.push(at.note);
-    if (!at.spec) notes.push(`Pulumi.${stack}.yaml is new since the base`);
-  } catch (error) {
-    if (!(error instanceof PlatformConfigError)) throw error;
-    problems.push(`the base revision's ${error.message}`);
-  }
-  const compared = `against ${base.description}; base resolved with ${code}`;
+  const before = at.spec;
+  if (at.note) notes.push(at.note);
+  if (at.error) problems.push(`the base revision's ${at.error.message}`);
+  else if (!at.spec) notes.push(`Pulumi.${stack}.yaml is new since the base`);
+  const compared = `against ${base.description}, resolved with ${at.code}`;
   let after: PlatformSpec | undefined;
   if (existsSync(stackFile(dir, stack))) {
     try {
@@ -57,7 +49,15 @@ export async function planStack(base: BaseRevision, stack: string, dir: string):
   }
   if (problems.length > 0) return { stack, compared, changes: [], findings: [], problems, notes };
   if (!after) {
-    const removed = { area: 'setting', kind: 'removed', subject: 'stack', setting: '', path: `Pulumi.${stack}.yaml`, before: stack, after: null } as const;
+    const removed = {
+      area: 'setting',
+      kind: 'removed',
+      subject: 'stack',
+      setting: '',
+      path: `Pulumi.${stack}.yaml`,
+      before: stack,
+      after: null,
+    } as const;
     notes.push('removing the stack file deletes nothing: `pulumi destroy` does, with the stack selected');
     return { stack, compared, changes: [removed], findings: [], problems, notes };
   }
@@ -69,10 +69,11 @@ export async function planStack(base: BaseRevision, stack: string, dir: string):
 export async function plan(options: PlanOptions): Promise<StackReport[]> {
   const base = resolveBase(options.dir, options.base);
   const stacks =
-    options.stacks && options.stacks.length > 0 ? [...options.stacks] : [...new Set([...listStacks(options.dir), ...stacksAt(base, options.dir)])].sort();
-  const reports: StackReport[] = [];
-  for (const stack of stacks) reports.push(await planStack(base, stack, options.dir));
-  return reports;
+    options.stacks && options.stacks.length > 0
+      ? [...options.stacks]
+      : [...new Set([...listStacks(options.dir), ...stacksAt(base, options.dir)])].sort();
+  const atBase = await specsAtRevision(base, stacks, options.dir);
+  return stacks.map((stack) => planStack(base, stack, atBase.get(stack)!, options.dir));
 }
 
 /** The command: prints the report and returns the exit code. */

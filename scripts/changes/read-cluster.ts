@@ -116,7 +116,10 @@ async function readScramUsers(connection: AdminConnection): Promise<LiveScramUse
     .filter((r) => r.errorCode === 0)
     .map((r) => ({
       name: r.user,
-      mechanisms: r.credentialInfos.map((c) => SCRAM_MECHANISMS[c.mechanism]).filter((m): m is ScramSaslMechanism => m !== undefined).sort(),
+      mechanisms: r.credentialInfos
+        .map((c) => SCRAM_MECHANISMS[c.mechanism])
+        .filter((m): m is ScramSaslMechanism => m !== undefined)
+        .sort(),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -58,7 +58,8 @@ export function serviceImages(dir: string, stacks: readonly string[] = listStack
 /** The registry host of the images (what `docker login` needs); throws when they use several. */
 export function registryHost(images: readonly ServiceImage[]): string {
   const hosts = [...new Set(images.map((i) => (i.repository.includes('/') ? i.repository.split('/')[0]! : 'docker.io')))];
-  if (hosts.length !== 1) throw new Error(`the service images live in ${hosts.length} registries (${hosts.join(', ')}); the build job logs in to one`);
+  if (hosts.length !== 1)
+    throw new Error(`the service images live in ${hosts.length} registries (${hosts.join(', ')}); the build job logs in to one`);
   return hosts[0]!;
 }
 
@@ -69,10 +70,12 @@ export function digestsJson(images: readonly ServiceImage[], pairs: readonly str
   for (const pair of pairs) {
     const [service = '', digest = ''] = pair.split('=', 2);
     if (!images.some((i) => i.service === service)) problems.push(`${JSON.stringify(service)} is not a service`);
-    else if (!IMAGE_DIGEST.test(digest)) problems.push(`${service}: ${JSON.stringify(digest)} is not a sha256 digest (did its build push?)`);
+    else if (!IMAGE_DIGEST.test(digest))
+      problems.push(`${service}: ${JSON.stringify(digest)} is not a sha256 digest (did its build push?)`);
     else digests[service] = digest;
   }
-  for (const { service } of images) if (!(service in digests) && !problems.some((p) => p.startsWith(`${service}:`))) problems.push(`${service}: no digest`);
+  for (const { service } of images)
+    if (!(service in digests) && !problems.some((p) => p.startsWith(`${service}:`))) problems.push(`${service}: no digest`);
   if (problems.length > 0) throw new Error(`the image digests are incomplete:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return JSON.stringify(Object.fromEntries(Object.entries(digests).sort(([a], [b]) => a.localeCompare(b))));
 }
@@ -83,7 +86,10 @@ const USAGE = 'usage: npm run --silent images [-- --format json|github] [--diges
 export function main(argv: readonly string[], dir = process.cwd(), print: (line: string) => void = console.log): number {
   let args;
   try {
-    args = parseArgs({ args: [...argv], options: { format: { type: 'string', default: 'json' }, digest: { type: 'string', multiple: true } } });
+    args = parseArgs({
+      args: [...argv],
+      options: { format: { type: 'string', default: 'json' }, digest: { type: 'string', multiple: true } },
+    });
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
     return 2;

@@ -45,7 +45,12 @@ describe('cdk8s synth', () => {
         timeout: 120_000,
       });
       expect({ status: cli.status, stderr: cli.stderr }).toEqual({ status: 0, stderr: '' });
-      const npm = spawnSync('npm', ['run', '--silent', 'synth', '--', '--out', viaNpm], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+      const npm = spawnSync('npm', ['run', '--silent', 'synth', '--', '--out', viaNpm], {
+        cwd: REPO_ROOT,
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       expect({ status: npm.status, stderr: npm.stderr }).toEqual({ status: 0, stderr: '' });
 
       const fromCli = tree(viaCli);

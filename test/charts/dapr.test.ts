@@ -22,6 +22,7 @@ describe('Dapr pub/sub components', () => {
       ['dev', 'SHA-512'],
       ['staging', 'SHA-512'],
       ['prod', 'SHA-256'],
+      ['confluent', 'PLAINTEXT'],
     ] as const) {
       for (const component of components(stackManifests(stack))) {
         expect(item(component, 'saslMechanism')).toEqual({ name: 'saslMechanism', value: mechanism });

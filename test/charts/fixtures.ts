@@ -91,6 +91,7 @@ export const VARIANT_CONFIGS: Record<string, PlatformConfig> = {
   'redpanda-topic-name-mapping': {
     cluster: { flavor: 'redpanda', brokers: 3 },
     topics: { Orders_V1: { partitions: 6, retention: '2d' } },
+    producers: { 'todo-api': { produces: ['task-events', 'task-updates', 'Orders_V1'] } },
   },
   'two-producers': {
     cluster: { flavor: 'redpanda', brokers: 1 },

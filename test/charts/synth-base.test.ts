@@ -17,7 +17,9 @@ describe('npm run synth -- --base', () => {
   test('refuses a partition decrease with exit 1 and the text npm run plan prints, and writes nothing', () => {
     repo.edit('dev', ['topics', 'task-events', 'partitions'], 2);
     const result = repo.run(SYNTH, ['--base', 'main']);
-    expect(result.stderr).toBe(`stack dev has 1 change refused by the guard rails:\n  - ${DEV_PARTITION_DECREASE_REFUSAL}\nNothing was written.\n`);
+    expect(result.stderr).toBe(
+      `stack dev has 1 change refused by the guard rails:\n  - ${DEV_PARTITION_DECREASE_REFUSAL}\nNothing was written.\n`,
+    );
     expect(result.status).toBe(1);
     expect(existsSync(join(repo.dir, 'dist'))).toBe(false);
   });

@@ -68,6 +68,8 @@ describe('npm run synth', () => {
     const result = runSynth(work);
     expect(result.status).toBe(0);
     expect(result.stdout.trim().split('\n')).toEqual([
+      // The Confluent Cloud example: no Kafka charts, its objects are Pulumi's (infra/confluent-cloud.ts).
+      expect.stringMatching(/^confluent: \d+ objects in \d+ charts \(namespaces 2, dapr 6, services 16\b.*\) -> dist\/confluent$/),
       expect.stringMatching(
         /^dev: \d+ objects in \d+ charts \(namespaces 2, kafka-cluster 1, kafka-topics 4, kafka-users 6, dapr 6, services 16\b.*\) -> dist\/dev$/,
       ),
@@ -76,7 +78,7 @@ describe('npm run synth', () => {
         /^staging: \d+ objects in \d+ charts \(namespaces 2, kafka-cluster 3, kafka-topics 4, kafka-users 8, .*\) -> dist\/staging$/,
       ),
     ]);
-    expect(readdirSync(join(work, 'dist')).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(readdirSync(join(work, 'dist')).sort()).toEqual(['confluent', 'dev', 'prod', 'staging']);
     expect(readdirSync(join(work, 'dist', 'prod'))).toEqual(
       expect.arrayContaining(['dapr.k8s.yaml', 'namespaces.k8s.yaml', 'services.k8s.yaml']),
     );

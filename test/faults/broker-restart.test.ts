@@ -6,14 +6,19 @@
  * listener would end the whole run. Two faults, one after the other:
  *
  * 1. the broker killed (SIGKILL of the JVM) mid-stream and started again;
- * 2. a partial fault: `task-events` refusing every write with
- *    NOT_ENOUGH_REPLICAS for 15 s (its `min.insync.replicas` raised above
- *    its replication factor, as when followers drop out of the ISR), while
- *    reads, commits and the dead-letter topic still work.
+ * 2. a partial fault: the broker refusing recurring-task's writes to
+ *    `task-events` (TOPIC_AUTHORIZATION_FAILED) for 15 s, as after a
+ *    botched ACL or credential change, while its reads, commits and writes
+ *    to the dead-letter topic still work. (A single broker cannot refuse with
+ *    NOT_ENOUGH_REPLICAS: Kafka 4 caps the effective `min.insync.replicas` at
+ *    the replication factor.)
  *
- * After each, every event must be handled and nothing dead-lettered.
+ * The services run as their own Kafka users with the dev stack's ACLs. After
+ * each fault, every event must be handled and nothing dead-lettered.
  */
-import { ConfigResourceTypes, IncrementalAlterConfigOperationTypes } from '@platformatic/kafka';
+import { AclOperations } from '@platformatic/kafka';
+import { loadPlatform } from '../../platform/index.js';
+import { aclBindings } from '../../scripts/local/acl-bindings.js';
 import { auditService } from '../../services/audit/index.js';
 import { notificationService } from '../../services/notification/index.js';
 import { recurringTaskService } from '../../services/recurring-task/service.js';
@@ -22,6 +27,8 @@ import { WebhookServer } from '../services/notification/webhook-server.js';
 import { allHandled, counterSum, handledFigures, recentLines, type HandledFigures } from './counts.js';
 import { FaultBroker, FaultPostgres, ReadinessRecorder, startFaultService, waitFor, type StartedService } from './fault-env.js';
 import { recordsIn, SteadyProducer, Traffic } from './traffic.js';
+
+const RECURRING_TASK_USER = 'recurring-task-service';
 
 describeWithBroker('fault: the broker', () => {
   let broker: FaultBroker;
@@ -92,10 +99,13 @@ describeWithBroker('fault: the broker', () => {
   beforeAll(async () => {
     process.on('exit', onExit);
     [broker, postgres, webhook] = await Promise.all([FaultBroker.start('broker'), FaultPostgres.start('broker'), WebhookServer.start()]);
-    const env = broker.serviceEnv({ DATABASE_URL: postgres.databaseUrl, NOTIFY_WEBHOOK_URL: webhook.url });
-    services.audit = await startFaultService(auditService, env);
-    services['recurring-task'] = await startFaultService(recurringTaskService, { ...env, REMINDER_POLL_INTERVAL_MS: '500' });
-    services.notification = await startFaultService(notificationService(), env);
+    const extra = { DATABASE_URL: postgres.databaseUrl, NOTIFY_WEBHOOK_URL: webhook.url };
+    services.audit = await startFaultService(auditService, broker.serviceEnv(extra, 'audit-service'));
+    services['recurring-task'] = await startFaultService(recurringTaskService, {
+      ...broker.serviceEnv(extra, RECURRING_TASK_USER),
+      REMINDER_POLL_INTERVAL_MS: '500',
+    });
+    services.notification = await startFaultService(notificationService(), broker.serviceEnv(extra, 'notification-service'));
     readiness = new ReadinessRecorder(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.service]))).start();
     await waitFor(() => Object.values(services).every((s) => s.service.isReady()), 'the three services ready', 60_000);
   }, 120_000);
@@ -145,31 +155,22 @@ describeWithBroker('fault: the broker', () => {
     });
   });
 
-  describe('refusing writes to task-events with NOT_ENOUGH_REPLICAS for 15 s', () => {
+  describe("refusing recurring-task's writes to task-events for 15 s (its Write ACL revoked)", () => {
     let outcome: Awaited<ReturnType<typeof underFault>>;
 
     beforeAll(async () => {
-      const traffic = new Traffic({ run: `isr${Date.now().toString(36)}`, users: 24, completeEvery: 3 });
-      const setMinIsr = async (value: string) => {
+      const traffic = new Traffic({ run: `acl${Date.now().toString(36)}`, users: 24, completeEvery: 3 });
+      const user = loadPlatform('dev').users.find((u) => u.name === RECURRING_TASK_USER)!;
+      const [write] = aclBindings(user).filter((acl) => acl.resourceName === 'task-events' && acl.operation === AclOperations.WRITE);
+      outcome = await underFault("recurring-task's Write on task-events revoked", traffic, async () => {
         const admin = broker.admin();
         try {
-          await admin.incrementalAlterConfigs({
-            resources: [
-              {
-                resourceType: ConfigResourceTypes.TOPIC,
-                resourceName: 'task-events',
-                configs: [{ name: 'min.insync.replicas', configOperation: IncrementalAlterConfigOperationTypes.SET, value }],
-              },
-            ],
-          });
+          await admin.deleteAcls({ filters: [write!] });
+          await new Promise((resolve) => setTimeout(resolve, 15_000));
+          await admin.createAcls({ creations: [write!] });
         } finally {
           await admin.close();
         }
-      };
-      outcome = await underFault('task-events at min.insync.replicas 2 with 1 replica', traffic, async () => {
-        await setMinIsr('2');
-        await new Promise((resolve) => setTimeout(resolve, 15_000));
-        await setMinIsr('1');
       });
     }, 300_000);
 
@@ -189,7 +190,7 @@ describeWithBroker('fault: the broker', () => {
       ]);
     });
 
-    it('dead-letters nothing: NOT_ENOUGH_REPLICAS is the cluster’s fault, not the events’', () => {
+    it('dead-letters nothing: a refused authorization is the deployment’s fault, not the events’', () => {
       expect(outcome.deadLettered).toBe(0);
     });
   });

@@ -12,9 +12,11 @@ import pg from 'pg';
 import { ADMIN_USER, loadPlatform } from '../../platform/index.js';
 import type { ServiceDefinition } from '../../services/lib/handler.js';
 import type { AnyEvent, EventKind } from '../../services/lib/events.js';
+import type { KafkaConsumerTuning } from '../../services/lib/kafka-consumer.js';
 import { createLogger, type Logger } from '../../services/lib/logger.js';
 import type { RetryPolicy } from '../../services/lib/retry.js';
 import { runService, type RunningService } from '../../services/lib/service.js';
+import { createAcls } from '../../scripts/local/acl-bindings.js';
 import { formatBroker, startBroker, stopBroker, waitForBroker } from '../../scripts/local/kafka-broker.js';
 import { ensureKafkaJars } from '../../scripts/local/kafka-dist.js';
 import { generatePassword } from '../../scripts/local/passwords.js';
@@ -95,33 +97,45 @@ export class FaultPostgres {
   }
 }
 
-/** A single-node Kafka broker of the suite's own, with the dev stack's topics and its admin user over SASL/SCRAM. */
+/**
+ * A single-node Kafka broker of the suite's own, with the dev stack's topics,
+ * users (SCRAM) and ACLs, exactly as `npm run local:up` makes them.
+ */
 export class FaultBroker {
   private constructor(
     private readonly libDir: string,
     readonly bootstrap: string,
     readonly plaintext: string,
-    readonly adminPassword: string,
+    private readonly passwords: ReadonlyMap<string, string>,
     private readonly paths: KafkaPaths,
     private pid: number,
   ) {}
 
   static async start(suite: string): Promise<FaultBroker> {
+    const spec = loadPlatform('dev');
     const libDir = await ensureKafkaJars();
     const [plaintext, sasl, controller] = (await freePorts(3)) as [number, number, number];
     const paths = kafkaPaths(join(suiteDir(suite), 'kafka'));
-    const adminPassword = generatePassword();
-    await formatBroker(libDir, { plaintext, sasl, controller }, new Map([[ADMIN_USER, adminPassword]]), paths);
-    const broker = new FaultBroker(libDir, `${HOST}:${sasl}`, `${HOST}:${plaintext}`, adminPassword, paths, startBroker(libDir, paths));
+    const passwords = new Map(spec.users.map((user) => [user.name, generatePassword()]));
+    await formatBroker(libDir, { plaintext, sasl, controller }, passwords, paths);
+    const broker = new FaultBroker(libDir, `${HOST}:${sasl}`, `${HOST}:${plaintext}`, passwords, paths, startBroker(libDir, paths));
     await waitForBroker(broker.pid, broker.plaintext, paths);
     const admin = broker.admin();
     try {
-      await createTopics(admin, localTopics(loadPlatform('dev')));
+      await createTopics(admin, localTopics(spec));
+      await createAcls(admin, spec);
       await broker.waitForCoordinator(admin);
     } finally {
       await admin.close();
     }
     return broker;
+  }
+
+  /** The SCRAM password of a spec user on this broker. */
+  passwordOf(user: string): string {
+    const password = this.passwords.get(user);
+    if (password === undefined) throw new Error(`${user} is not a user of the dev stack`);
+    return password;
   }
 
   /** An admin client on the PLAINTEXT listener (setup and checks). */
@@ -153,14 +167,17 @@ export class FaultBroker {
     await waitForBroker(this.pid, this.plaintext, this.paths);
   }
 
-  /** The environment a service gets: this broker's SASL listener as the admin (any group, any topic), direct Kafka mode. */
-  serviceEnv(extra: Record<string, string> = {}): Record<string, string> {
+  /**
+   * The environment a service gets: this broker's SASL listener, direct Kafka
+   * mode, as `user` (its ACLs apply) or the admin (any group, any topic).
+   */
+  serviceEnv(extra: Record<string, string> = {}, user = ADMIN_USER): Record<string, string> {
     return {
       KAFKA_BOOTSTRAP_SERVERS: this.bootstrap,
       KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
       KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
-      KAFKA_USERNAME: ADMIN_USER,
-      KAFKA_PASSWORD: this.adminPassword,
+      KAFKA_USERNAME: user,
+      KAFKA_PASSWORD: this.passwordOf(user),
       KAFKA_MODE: 'kafka',
       PORT: '0',
       ...extra,
@@ -174,7 +191,7 @@ export class FaultBroker {
       securityProtocol: 'SASL_PLAINTEXT' as const,
       saslMechanism: 'SCRAM-SHA-512' as const,
       username: ADMIN_USER,
-      password: this.adminPassword,
+      password: this.passwordOf(ADMIN_USER),
     };
   }
 
@@ -208,14 +225,18 @@ export function keptLogger(level: 'debug' | 'info' | 'warn' = 'info'): { log: Lo
 export async function startFaultService<E extends AnyEvent>(
   definition: ServiceDefinition<E>,
   env: Record<string, string>,
-  options: { eventKinds?: Readonly<Record<string, EventKind>>; level?: 'debug' | 'info' | 'warn' } = {},
+  options: {
+    eventKinds?: Readonly<Record<string, EventKind>>;
+    level?: 'debug' | 'info' | 'warn';
+    tuning?: Partial<KafkaConsumerTuning>;
+  } = {},
 ): Promise<StartedService> {
   const { log, lines } = keptLogger(options.level);
   const service = await runService(definition, {
     env,
     logger: log,
     retry: FAULT_RETRY,
-    tuning: { maxWaitMs: 100, lagIntervalMs: 1000, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 },
+    tuning: { maxWaitMs: 100, lagIntervalMs: 1000, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, ...options.tuning },
     eventKinds: options.eventKinds,
   });
   return { service, lines };

@@ -165,7 +165,7 @@ describe('confluent stack program', () => {
       const mine = byType(run, ACL).filter((a) => a.inputs.principal === `User:${accountId(service.user)}`);
       expect(mine.length).toBeGreaterThan(0);
       for (const acl of mine) {
-        const { resourceType, resourceName, patternType } = acl.inputs as Record<string, string>;
+        const { resourceType, resourceName = '', patternType } = acl.inputs as Record<string, string>;
         if (resourceType === 'TOPIC') expect([resourceName, patternType, topics.has(resourceName)]).toEqual([resourceName, 'LITERAL', true]);
         else expect([resourceType, resourceName]).toEqual(['GROUP', group]);
       }

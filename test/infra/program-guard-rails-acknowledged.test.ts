@@ -8,7 +8,10 @@ let run: ProgramRun;
 
 beforeAll(async () => {
   run = await runProgram('dev', {
-    platform: stackConfig('dev', { topics: { 'task-events': { partitions: 6 } }, acknowledge: { partitionIncrease: { 'task-events': 6 } } }),
+    platform: stackConfig('dev', {
+      topics: { 'task-events': { partitions: 6 } },
+      acknowledge: { partitionIncrease: { 'task-events': 6 } },
+    }),
     secrets: { databaseUrl: 'postgres://todo:x@db:5432/todo' },
     stackOutputs: { platformSpec: loadPlatform('dev', REPO_ROOT) },
   });

@@ -109,11 +109,11 @@ describeWithPromtool('the alert rules under promtool', () => {
     });
 
     it.each<[string, string, (expr: string) => string]>([
-      ['the lag alert no longer requires a lag that is not shrinking', 'ConsumerLagHigh', (e) => e.split('\nand\n')[0]!],
-      ['the error alert loses its volume guard', 'ServiceErrorRatioHigh', (e) => e.split('\nand on')[0]!],
-      ['the skew alert loses its idle guard', 'PartitionSkewHigh', (e) => e.split('\nand on')[0]!],
-      ['the traffic alert forgets its active hours', 'TopicTrafficLow', (e) => e.split('\nand on')[0]!],
-      ['the stall alert ignores whether offsets move', 'ConsumerStalled', (e) => e.split('\nand on')[0]!],
+      ['the lag alert no longer requires a lag that is not shrinking', 'ConsumerLagHigh', (e) => e.split(/\s+and\s/)[0]!],
+      ['the error alert loses its volume guard', 'ServiceErrorRatioHigh', (e) => e.split(/\s+and on/)[0]!],
+      ['the skew alert loses its idle guard', 'PartitionSkewHigh', (e) => e.split(/\s+and on/)[0]!],
+      ['the traffic alert forgets its active hours', 'TopicTrafficLow', (e) => e.split(/\s+and on/)[0]!],
+      ['the stall alert ignores whether offsets move', 'ConsumerStalled', (e) => e.split(/\s+and on/)[0]!],
       [
         'the Dapr alert filters on the shared component name kafka-pubsub (issue 7)',
         'DaprDeliveryErrorRatioHigh',

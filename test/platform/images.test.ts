@@ -18,8 +18,8 @@ const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OTHER = `sha256:${'b'.repeat(64)}`;
 
 const imageOf = (manifests: ReturnType<typeof fullManifestsOf>, name: string) =>
-  (findObject(manifests, 'Deployment', name) as { spec: { template: { spec: { containers: { image: string }[] } } } }).spec.template.spec
-    .containers[0]!.image;
+  (findObject(manifests, 'Deployment', name) as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } }).spec
+    .template.spec.containers[0]!.image;
 
 describe('image references', () => {
   test('lose their tag, not a registry port, when a digest pins them', () => {
@@ -51,12 +51,16 @@ describe('image references', () => {
         message: '"sha256:abc" is not an image digest',
         fix: 'write sha256: followed by 64 lower-case hex digits, as the registry reports it (docker buildx imagetools inspect)',
       },
-      { path: 'images.digests.recuring-task', message: '"recuring-task" is not an image of this stack', fix: 'did you mean "recurring-task"?' },
+      {
+        path: 'images.digests.recuring-task',
+        message: '"recuring-task" is not an image of this stack',
+        fix: 'did you mean "recurring-task"?',
+      },
     ]);
   });
 });
 
-describe('the deploy\'s digests (todo-events:imageDigests)', () => {
+describe("the deploy's digests (todo-events:imageDigests)", () => {
   const withDigests = (value: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'digests-'));
     copyFileSync(join(REPO_ROOT, 'Pulumi.dev.yaml'), join(dir, 'Pulumi.dev.yaml'));

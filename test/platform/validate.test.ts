@@ -66,7 +66,7 @@ describe('topic rules', () => {
   });
 
   it('accepts names that are not Kubernetes names and maps them', () => {
-    const spec = platformFromConfig('t', { topics: { Task_Archive: { partitions: 1 } } });
+    const spec = platformFromConfig('t', { topics: { Task_Archive: { partitions: 1, unused: true } } });
     const topic = spec.topics.find((t) => t.name === 'Task_Archive');
     expect(topic?.resourceName).toBe('task-archive');
   });

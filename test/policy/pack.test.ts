@@ -7,6 +7,7 @@
  * Deployments made to run as root.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type * as grpcModule from '@grpc/grpc-js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { REPO_ROOT } from '../infra/harness.js';
 import { altered, find, manifestResources } from './resources.js';
 
 const require = createRequire(import.meta.url);
-const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+const grpc = require('@grpc/grpc-js') as typeof grpcModule;
 const analyzerRpc = require('@pulumi/pulumi/proto/analyzer_grpc_pb.js');
 const analyzerProto = require('@pulumi/pulumi/proto/analyzer_pb.js');
 const { Empty } = require('google-protobuf/google/protobuf/empty_pb.js');
@@ -23,8 +24,11 @@ const { Struct } = require('google-protobuf/google/protobuf/struct_pb.js');
 
 const LEVELS = ['advisory', 'mandatory', 'disabled', 'remediate'];
 
+type Rpc = (request: unknown, callback: (err: Error | null, response: unknown) => void) => void;
+type AnalyzerClient = Record<'getAnalyzerInfo' | 'analyze', Rpc> & { close(): void };
+
 let pack: ChildProcess;
-let client: { getAnalyzerInfo: Function; analyze: Function; close(): void };
+let client: AnalyzerClient;
 
 /** Starts the runner as the engine does (`<engine address> <program>` in the pack's folder) and reads the port it prints. */
 function startPack(): Promise<number> {
@@ -44,9 +48,9 @@ function startPack(): Promise<number> {
   });
 }
 
-function call<T>(method: string, request: unknown): Promise<T> {
+function call<T>(method: 'getAnalyzerInfo' | 'analyze', request: unknown): Promise<T> {
   return new Promise((resolve, reject) =>
-    (client as unknown as Record<string, Function>)[method]!.call(client, request, (err: Error | null, response: T) => (err ? reject(err) : resolve(response))),
+    client[method].call(client, request, (err, response) => (err ? reject(err) : resolve(response as T))),
   );
 }
 
@@ -60,7 +64,7 @@ afterAll(() => {
   pack?.kill('SIGTERM');
 });
 
-describe('the policy pack under Pulumi\'s policy-pack runner', () => {
+describe("the policy pack under Pulumi's policy-pack runner", () => {
   test('serves every policy under the pack name, each at its enforcement level', async () => {
     const info = await call<{ getName(): string; getPoliciesList(): { getName(): string; getEnforcementlevel(): number }[] }>(
       'getAnalyzerInfo',
@@ -84,10 +88,9 @@ describe('the policy pack under Pulumi\'s policy-pack runner', () => {
     request.setName(deployment.name);
     request.setProperties(Struct.fromJavaScript(deployment.props));
     request.setOptions(new analyzerProto.AnalyzerResourceOptions());
-    const response = await call<{ getDiagnosticsList(): { getPolicyname(): string; getMessage(): string; getEnforcementlevel(): number }[] }>(
-      'analyze',
-      request,
-    );
+    const response = await call<{
+      getDiagnosticsList(): { getPolicyname(): string; getMessage(): string; getEnforcementlevel(): number }[];
+    }>('analyze', request);
     expect(response.getDiagnosticsList().map((d) => [d.getPolicyname(), LEVELS[d.getEnforcementlevel()], d.getMessage()])).toEqual([
       [
         'non-root-read-only-root',

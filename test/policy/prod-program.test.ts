@@ -7,7 +7,15 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { POLICIES } from '../../policy/policies.js';
 import { runProgramOk } from '../infra/harness.js';
-import { altered, find, programResources, resourceViolations, stackViolations, type AnalyzedResource } from './resources.js';
+import {
+  altered,
+  find,
+  programResources,
+  resourceViolations,
+  stackViolations,
+  type AnalyzedResource,
+  type EditableProps,
+} from './resources.js';
 
 const DATABASE_URL = 'postgres://todo:PRODDBPLAINTEXT@db.prod:5432/todo';
 const DEPLOYMENT = 'kubernetes:apps/v1:Deployment';
@@ -23,7 +31,7 @@ beforeAll(async () => {
   resources = programResources(run, 'prod');
 });
 
-const env = (props: Record<string, any>, name: string) =>
+const env = (props: EditableProps, name: string) =>
   (props.spec.template.spec.containers[0].env as { name: string; value?: string }[]).find((e) => e.name === name)!;
 
 describe('the policy pack on the prod program', () => {
@@ -35,11 +43,12 @@ describe('the policy pack on the prod program', () => {
     }
   });
 
-  test('kafka-sasl-over-tls refuses a provider without TLS or SCRAM, a plain-text service and a component with TLS off', () => {
+  test('kafka-sasl-over-tls refuses a provider without TLS or a password, a plain-text service and a component with TLS off', () => {
     const provider = find(resources, 'pulumi:providers:kafka', 'kafka-provider');
     const plain = altered(provider, (p) => {
       p.tlsEnabled = false;
-      p.saslMechanism = 'plain';
+      p.saslMechanism = 'oauthbearer';
+      delete p.saslPassword;
     });
     const service = altered(find(resources, DEPLOYMENT, 'todo/audit-service'), (p) => {
       env(p, 'KAFKA_SECURITY_PROTOCOL').value = 'SASL_PLAINTEXT';
@@ -49,7 +58,8 @@ describe('the policy pack on the prod program', () => {
     });
     expect(resourceViolations('kafka-sasl-over-tls', [plain, service, component])).toEqual({
       'pulumi:providers:kafka kafka-provider': [
-        'the kafka provider authenticates with "plain", not SCRAM',
+        'the kafka provider authenticates with "oauthbearer", not SASL with a password (scram-sha256, scram-sha512, plain)',
+        'the kafka provider has no SASL username and password',
         'the kafka provider turns TLS off (tlsEnabled: false)',
       ],
       'kubernetes:apps/v1:Deployment todo/audit-service': [
@@ -80,7 +90,9 @@ describe('the policy pack on the prod program', () => {
   test('prod-topic-protected refuses a topic Pulumi may delete', () => {
     const unprotected = altered(find(resources, TOPIC, 'kafka-task-events'), () => undefined, false);
     expect(resourceViolations('prod-topic-protected', [unprotected])).toEqual({
-      'kafka:index/topic:Topic kafka-task-events': ['topic task-events is not protected; deleting or replacing it would delete its messages'],
+      'kafka:index/topic:Topic kafka-task-events': [
+        'topic task-events is not protected; deleting or replacing it would delete its messages',
+      ],
     });
   });
 
@@ -105,11 +117,15 @@ describe('the policy pack on the prod program', () => {
         'env DATABASE_URL of container audit in Deployment todo/audit-service is a plain value, not a secretKeyRef',
         'kubernetes:apps/v1:Deployment todo/audit-service: spec.template.spec.containers[0].env[12].value holds a URL with a password',
       ],
-      'kubernetes:dapr.io/v1alpha1:Component todo/kafka-pubsub': ['metadata saslPassword of Component todo/kafka-pubsub is a plain value, not a secretKeyRef'],
+      'kubernetes:dapr.io/v1alpha1:Component todo/kafka-pubsub': [
+        'metadata saslPassword of Component todo/kafka-pubsub is a plain value, not a secretKeyRef',
+      ],
       'kubernetes:apps/v1:Deployment todo/todo-kafka-kafka-exporter': [
         'argument --sasl.password of container todo-kafka-kafka-exporter in Deployment todo/todo-kafka-kafka-exporter is a literal, not $(VAR) from a secretKeyRef',
       ],
-      'kubernetes:core/v1:ConfigMap kafka/todo-events-dashboard': ['key api_token of ConfigMap kafka/todo-events-dashboard looks like a secret; put it in a Secret'],
+      'kubernetes:core/v1:ConfigMap kafka/todo-events-dashboard': [
+        'key api_token of ConfigMap kafka/todo-events-dashboard looks like a secret; put it in a Secret',
+      ],
     });
   });
 

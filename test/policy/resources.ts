@@ -6,7 +6,14 @@
  * objects as a real engine registers them. Secrets arrive unwrapped, as the
  * engine passes them to validations.
  */
-import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
+import type {
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from '@pulumi/policy';
 import { synthesizeManifests } from '../../charts/index.js';
 import { applyPlan } from '../../infra/apply-plan.js';
 import { PROJECT, type PlatformSpec } from '../../platform/index.js';
@@ -42,7 +49,12 @@ export function objectResource(stack: string, obj: Record<string, unknown>, prot
 /** Every synthesized object of a spec, protected as the program protects its chart. */
 export function manifestResources(spec: PlatformSpec, stack = spec.stack): AnalyzedResource[] {
   const charts = synthesizeManifests(spec);
-  const protect = new Map(applyPlan(spec, charts.map((c) => c.chart)).map((s) => [s.chart, s.protect]));
+  const protect = new Map(
+    applyPlan(
+      spec,
+      charts.map((c) => c.chart),
+    ).map((s) => [s.chart, s.protect]),
+  );
   return charts.flatMap((c) => c.objects.map((o) => objectResource(stack, o, protect.get(c.chart) ?? false)));
 }
 
@@ -66,8 +78,12 @@ export function find(resources: readonly AnalyzedResource[], type: string, name:
   return found;
 }
 
+/** Props as a test edits them: any path, any value (they are our own objects, cloned). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type EditableProps = Record<string, any>;
+
 /** A copy of `resource` with `change` applied to a clone of its props (or options). */
-export function altered(resource: AnalyzedResource, change: (props: Record<string, any>) => void, protect = resource.protect): AnalyzedResource {
+export function altered(resource: AnalyzedResource, change: (props: EditableProps) => void, protect = resource.protect): AnalyzedResource {
   const props = structuredClone(resource.props);
   change(props);
   return { ...resource, props, protect };
@@ -79,7 +95,13 @@ function resourceArgs(r: AnalyzedResource): ResourceValidationArgs {
     props: r.props,
     urn: r.urn,
     name: r.name,
-    opts: { protect: r.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+    opts: {
+      protect: r.protect,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+    },
     stackTags: new Map(),
     isType: () => false,
     asType: () => undefined,
@@ -129,7 +151,10 @@ export function stackViolations(name: string, resources: readonly AnalyzedResour
     ),
     stackTags: new Map(),
     getConfig: <T extends object>() => ({}) as T,
-  } as StackValidationArgs;
+    notApplicable: (reason?: string) => {
+      throw new Error(`not applicable: ${reason}`);
+    },
+  };
   const messages: string[] = [];
   void policy<StackValidationPolicy>(name).validateStack(args, (message, urn) => void messages.push(urn ? `${message} (${urn})` : message));
   return messages;

@@ -46,7 +46,9 @@ describe('the policy pack', () => {
     expect(resourceViolations(`container-resources${ADVISORY_SUFFIX}`, [unbounded(staging)])).toEqual({
       'kubernetes:apps/v1:Deployment todo/audit-service': message,
     });
-    expect(resourceViolations('container-resources', [unbounded(prod)])).toEqual({ 'kubernetes:apps/v1:Deployment todo/audit-service': message });
+    expect(resourceViolations('container-resources', [unbounded(prod)])).toEqual({
+      'kubernetes:apps/v1:Deployment todo/audit-service': message,
+    });
     expect(resourceViolations(`container-resources${ADVISORY_SUFFIX}`, [unbounded(prod)])).toEqual({});
   });
 });
@@ -118,14 +120,20 @@ describe('workload policies on broken copies of our objects', () => {
   });
 });
 
-describe('topic policies on the operators\' topics, judged as production', () => {
-  const asProd = (resources: typeof staging) => resources.map((r) => ({ ...r, urn: r.urn.replace(/^urn:pulumi:[^:]+::/, 'urn:pulumi:prod::') }));
+describe("topic policies on the operators' topics, judged as production", () => {
+  const asProd = (resources: typeof staging) =>
+    resources.map((r) => ({ ...r, urn: r.urn.replace(/^urn:pulumi:[^:]+::/, 'urn:pulumi:prod::') }));
 
   test('pass for Strimzi topics with 3 replicas and min.insync.replicas 2, protected', () => {
     const topics = asProd(staging).filter((r) => r.type === 'kubernetes:kafka.strimzi.io/v1:KafkaTopic');
     expect(topics).toHaveLength(4);
     expect(resourceViolations('prod-topic-durability', topics)).toEqual({});
-    expect(resourceViolations('prod-topic-protected', topics.map((t) => ({ ...t, protect: true })))).toEqual({});
+    expect(
+      resourceViolations(
+        'prod-topic-protected',
+        topics.map((t) => ({ ...t, protect: true })),
+      ),
+    ).toEqual({});
   });
 
   test('refuse Redpanda topics with one replica, unprotected', () => {

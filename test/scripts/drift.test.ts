@@ -4,7 +4,7 @@
  * says, drift is made through the admin API, and the report must name
  * exactly that drift, and not a broker-wide default changed at the same time.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Admin } from '@platformatic/kafka';
@@ -52,9 +52,18 @@ describeWithBroker('npm run drift on the local broker', () => {
   async function setBrokerDefault(value: string | null): Promise<void> {
     const { ConfigResourceTypes, IncrementalAlterConfigOperationTypes: Op } = await kafka();
     const config =
-      value === null ? { name: BROKER_DEFAULT.name, configOperation: Op.DELETE } : { name: BROKER_DEFAULT.name, configOperation: Op.SET, value };
-    await withAdminConnection(localCredential(local, local.admin.username, 'SCRAM-SHA-512'), 'changing a broker default', (client, connection) =>
-      client.incrementalAlterConfigsV1.api.async(connection, [{ resourceType: ConfigResourceTypes.BROKER, resourceName: '', configs: [config] }], false),
+      value === null
+        ? { name: BROKER_DEFAULT.name, configOperation: Op.DELETE }
+        : { name: BROKER_DEFAULT.name, configOperation: Op.SET, value };
+    await withAdminConnection(
+      localCredential(local, local.admin.username, 'SCRAM-SHA-512'),
+      'changing a broker default',
+      (client, connection) =>
+        client.incrementalAlterConfigsV1.api.async(
+          connection,
+          [{ resourceType: ConfigResourceTypes.BROKER, resourceName: '', configs: [config] }],
+          false,
+        ),
     );
   }
   const lines = (r: StackReport) => r.changes.map((c) => changeText(c, DRIFT_SIDES));
@@ -99,8 +108,15 @@ describeWithBroker('npm run drift on the local broker', () => {
   });
 
   test('reports exactly the drift made through the admin API, and not a changed broker default', async () => {
-    const { AclOperations, AclPermissionTypes, ConfigResourceTypes, ConfigSources, IncrementalAlterConfigOperationTypes, ResourcePatternTypes, ResourceTypes } =
-      await kafka();
+    const {
+      AclOperations,
+      AclPermissionTypes,
+      ConfigResourceTypes,
+      ConfigSources,
+      IncrementalAlterConfigOperationTypes,
+      ResourcePatternTypes,
+      ResourceTypes,
+    } = await kafka();
     // A retention changed by hand, a grant added, a topic deleted, a topic made by hand, a broker-wide default changed.
     await admin.incrementalAlterConfigs({
       resources: [
@@ -131,7 +147,9 @@ describeWithBroker('npm run drift on the local broker', () => {
     // The default did change on the stack's topics, as a default.
     const segment = await eventually(
       async () => {
-        const [described] = await admin.describeConfigs({ resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: `${P}events` }] });
+        const [described] = await admin.describeConfigs({
+          resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: `${P}events` }],
+        });
         return described?.configs.find((c) => c.name === 'segment.bytes');
       },
       (c) => c?.value === BROKER_DEFAULT.value,
@@ -149,12 +167,16 @@ describeWithBroker('npm run drift on the local broker', () => {
   });
 
   test('prints it in the terminal and exits 2, as npm run drift', () => {
-    const result = spawnSync(process.execPath, [TSX, join(REPO_ROOT, 'scripts/changes/drift.ts'), '--stack', STACK, '--dir', dir, '--scope', P], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '' },
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [TSX, join(REPO_ROOT, 'scripts/changes/drift.ts'), '--stack', STACK, '--dir', dir, '--scope', P],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '' },
+        timeout: 60_000,
+      },
+    );
     expect(result.stdout).toContain(`  ~ ${P}events retention: spec 7d, live 3d\n`);
     expect(result.stdout).toContain(`  - topic ${P}notes missing on the cluster`);
     expect(result.stdout).not.toContain('segment.bytes');

@@ -17,11 +17,12 @@ describe('npm run plan', () => {
   test('exits 0 and says so for every stack when nothing changed since the merge base with main', () => {
     const result = repo.run(PLAN);
     expect(result.stderr).toBe('');
-    expect(result.stdout.split('\n').filter((l) => /^\w+: /.test(l)).map((l) => l.split(' (')[0])).toEqual([
-      'dev: no changes',
-      'prod: no changes',
-      'staging: no changes',
-    ]);
+    expect(
+      result.stdout
+        .split('\n')
+        .filter((l) => /^\w+: /.test(l))
+        .map((l) => l.split(' (')[0]),
+    ).toEqual(['dev: no changes', 'prod: no changes', 'staging: no changes']);
     expect(result.status).toBe(0);
   });
 
@@ -38,7 +39,10 @@ describe('npm run plan', () => {
     const lines = result.stdout.split('\n');
     const header = lines.indexOf('| | area | subject | setting | before | after |');
     expect(header).toBeGreaterThan(0);
-    expect(lines.slice(header + 1, header + 3)).toEqual(['| --- | --- | --- | --- | --- | --- |', '| ~ | topic | `task-events` | retention | 7d | 3d |']);
+    expect(lines.slice(header + 1, header + 3)).toEqual([
+      '| --- | --- | --- | --- | --- | --- |',
+      '| ~ | topic | `task-events` | retention | 7d | 3d |',
+    ]);
     expect(lines).toContain('### `prod`: no changes');
     expect(result.status).toBe(2);
   });
@@ -66,7 +70,9 @@ describe('npm run plan', () => {
     repo.edit('dev', ['acknowledge', 'partitionIncrease', 'task-events'], 6);
     const acknowledged = repo.run(PLAN, ['--stack', 'dev']);
     expect(acknowledged.stdout).toContain('  ~ task-events partitions 3 → 6\n');
-    expect(acknowledged.stdout).toContain('stack dev has 1 risky change acknowledged:\n  - topics.task-events.partitions: 3 → 6: task-events is keyed by user_id');
+    expect(acknowledged.stdout).toContain(
+      'stack dev has 1 risky change acknowledged:\n  - topics.task-events.partitions: 3 → 6: task-events is keyed by user_id',
+    );
     expect(acknowledged.stdout).toContain('acknowledged in the stack file: acknowledge: { partitionIncrease: { task-events: 6 } }');
     expect(acknowledged.status).toBe(2);
   });
@@ -110,7 +116,7 @@ describe('npm run plan with the base’s own platform code', () => {
 
   test('shows a default changed in platform/defaults.ts, which the stack files alone would hide', () => {
     const result = repo.run(PLAN, ['--stack', 'dev']);
-    expect(result.stdout).toContain("base resolved with the base's own code");
+    expect(result.stdout.split('\n')[0]).toMatch(/^plan against [0-9a-f]{7} \(the merge base of HEAD with main\), resolved with its own platform\/ code$/);
     expect(result.stdout).toContain('  ~ task-events retention 14d → 7d\n');
     expect(result.status).toBe(2);
   });

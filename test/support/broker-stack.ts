@@ -57,7 +57,8 @@ export function localCredential(local: LocalEnv, username: string, mechanism: Sc
   };
 }
 
-const bindingKey = (a: Acl) => [a.principal, a.host, a.operation, a.permissionType, a.resourceType, a.resourceName, a.resourcePatternType].join('|');
+const bindingKey = (a: Acl) =>
+  [a.principal, a.host, a.operation, a.permissionType, a.resourceType, a.resourceName, a.resourcePatternType].join('|');
 
 /** Every ACL binding on the broker. */
 export async function liveBindings(admin: Admin): Promise<Acl[]> {
@@ -73,7 +74,9 @@ export async function liveBindings(admin: Admin): Promise<Acl[]> {
       permissionType: kafka.AclPermissionTypes.ANY,
     },
   });
-  return resources.flatMap((r) => r.acls.map((a) => ({ ...a, resourceType: r.resourceType, resourceName: r.resourceName, resourcePatternType: r.resourcePatternType })));
+  return resources.flatMap((r) =>
+    r.acls.map((a) => ({ ...a, resourceType: r.resourceType, resourceName: r.resourceName, resourcePatternType: r.resourcePatternType })),
+  );
 }
 
 /** What a test created on the broker, to remove again. */

@@ -28,7 +28,10 @@ describe('npm run images', () => {
     const dir = mkdtempSync(join(tmpdir(), 'images-'));
     try {
       for (const f of ['Dockerfile', 'Pulumi.dev.yaml', 'Pulumi.staging.yaml']) cpSync(join(REPO_ROOT, f), join(dir, f));
-      writeFileSync(join(dir, 'Pulumi.staging.yaml'), `  todo-events:platform:\n    images: { registry: registry.example.com/todo }\n`.replace(/^/, 'config:\n'));
+      writeFileSync(
+        join(dir, 'Pulumi.staging.yaml'),
+        `  todo-events:platform:\n    images: { registry: registry.example.com/todo }\n`.replace(/^/, 'config:\n'),
+      );
       expect(() => serviceImages(dir)).toThrow(
         'service audit is pushed to ghcr.io/todo-app/audit-service (dev) and registry.example.com/todo/audit-service (staging); every stack deploys one build, so they must name one repository',
       );
@@ -37,11 +40,16 @@ describe('npm run images', () => {
     }
   });
 
-  test('turns the build steps\' digests into the JSON of todo-events:imageDigests, refusing a missing or malformed one', () => {
+  test("turns the build steps' digests into the JSON of todo-events:imageDigests, refusing a missing or malformed one", () => {
     const images = serviceImages(REPO_ROOT);
-    expect(digestsJson(images, ['websocket=' + digest('d'), 'audit=' + digest('a'), 'notification=' + digest('b'), 'recurring-task=' + digest('c')])).toBe(
-      JSON.stringify({ audit: digest('a'), notification: digest('b'), 'recurring-task': digest('c'), websocket: digest('d') }),
-    );
+    expect(
+      digestsJson(images, [
+        'websocket=' + digest('d'),
+        'audit=' + digest('a'),
+        'notification=' + digest('b'),
+        'recurring-task=' + digest('c'),
+      ]),
+    ).toBe(JSON.stringify({ audit: digest('a'), notification: digest('b'), 'recurring-task': digest('c'), websocket: digest('d') }));
     expect(() => digestsJson(images, ['audit=', 'notification=' + digest('b'), 'recurring-task=' + digest('c')])).toThrow(
       'the image digests are incomplete:\n  - audit: "" is not a sha256 digest (did its build push?)\n  - websocket: no digest',
     );

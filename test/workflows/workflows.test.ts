@@ -13,8 +13,24 @@ import { ensureActionlint, runActionlint, workflowFiles, type Actionlint } from 
 import { dockerfileTargets, serviceImages } from '../../scripts/delivery/images.js';
 import { REPO_ROOT } from '../charts/fixtures.js';
 
-type Step = { id?: string; name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
-type Job = { uses?: string; with?: Record<string, string>; needs?: string | string[]; environment?: string; steps?: Step[]; outputs?: Record<string, string>; if?: string };
+type Step = {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  if?: string;
+};
+type Job = {
+  uses?: string;
+  with?: Record<string, string>;
+  needs?: string | string[];
+  environment?: string;
+  steps?: Step[];
+  outputs?: Record<string, string>;
+  if?: string;
+};
 type Workflow = { on: Record<string, unknown>; jobs: Record<string, Job> };
 
 const files = workflowFiles();
@@ -61,7 +77,8 @@ describe('the delivery workflows', () => {
     const npmScripts = new Set(runs.flatMap((r) => [...r.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]!)));
     expect([...npmScripts].sort()).toEqual(['images', 'lint', 'plan', 'pr-stacks:stale', 'synth', 'typecheck']);
     for (const script of npmScripts) expect(readme).toMatch(new RegExp(`npm run (--silent )?${script.replace(/[-:]/g, '\\$&')}\\b`));
-    const packageScripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const packageScripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+      .scripts;
     for (const script of [...npmScripts].filter((s) => s !== 'plan')) expect(Object.keys(packageScripts)).toContain(script);
     expect(runs.some((r) => r.trim() === 'bash .ci/run')).toBe(true);
     expect(readme).toContain('bash .ci/run');
@@ -106,7 +123,7 @@ describe('the images the deploy jobs deploy', () => {
     }
   });
 
-  test('reach every deploy as the build job\'s digests, set as todo-events:imageDigests before pulumi up', () => {
+  test("reach every deploy as the build job's digests, set as todo-events:imageDigests before pulumi up", () => {
     const build = workflows['images.yml']!.jobs.build!;
     const digests = steps('images.yml', 'build').find((s) => s.id === 'digests')!;
     for (const s of ['audit', 'notification', 'recurring-task', 'websocket']) {
@@ -141,7 +158,9 @@ describe('pull requests', () => {
     const s = preview.steps!;
     expect(s.find((x) => x.id === 'plan')!.run).toContain('npm run --silent plan -- --stack "$STACK" --format markdown');
     expect(s.find((x) => x.id === 'preview')!.with).toMatchObject({ command: 'preview', diff: true, policyPacks: 'policy' });
-    expect(s.find((x) => x.uses?.startsWith('marocchino/sticky-pull-request-comment@'))!.with).toMatchObject({ header: 'pulumi-${{ matrix.stack }}' });
+    expect(s.find((x) => x.uses?.startsWith('marocchino/sticky-pull-request-comment@'))!.with).toMatchObject({
+      header: 'pulumi-${{ matrix.stack }}',
+    });
   });
 
   test('labelled preview-stack get a pr-<number> stack from dev, destroyed and removed on close', () => {

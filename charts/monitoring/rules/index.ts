@@ -10,6 +10,7 @@ import { clusterHealthRules } from './cluster-health.js';
 import { daprErrorRatioRule, serviceErrorRatioRule } from './errors.js';
 import { kafkaExporterOffsetSeries, kafkaExporterRecordingRules } from './kafka-exporter-metrics.js';
 import { partitionSkewRule } from './partition-skew.js';
+import { formatPromQL } from './promql-format.js';
 import { RECORDED } from './recorded.js';
 import { redpandaOffsetSeries, redpandaRecordingRules } from './redpanda-metrics.js';
 import type { RecordingRule, Rule, RuleGroup } from './rule.js';
@@ -23,6 +24,7 @@ export { SKEW_MIN_MESSAGES_PER_SECOND } from './partition-skew.js';
 export { KAFKA_EXPORTER_METRICS } from './kafka-exporter-metrics.js';
 export { REDPANDA_METRICS, REDPANDA_USER_TOPICS_NAMESPACE } from './redpanda-metrics.js';
 export { activeHoursCondition } from './traffic.js';
+export { formatPromQL, PROMQL_LINE_WIDTH } from './promql-format.js';
 
 /** Recording rules every flavor shares, computed from the flavor's per-partition rate. */
 const TOPIC_RATE_RULES: readonly RecordingRule[] = [
@@ -49,8 +51,14 @@ export function prometheusRuleGroups(spec: PlatformSpec): RuleGroup[] {
     ['todo-events-partitions', [partitionSkewRule(spec)]],
     ['todo-events-cluster', clusterHealthRules(spec)],
   ];
-  return groups
-    .map(([name, rules]) => ({ name, rules: rules.filter((r): r is Rule => r !== undefined) }))
-    .filter((group) => group.rules.length > 0);
+  return (
+    groups
+      // Multi-line PromQL (a YAML block scalar in the manifests) that a reviewer can read in a diff.
+      .map(([name, rules]) => ({
+        name,
+        rules: rules.filter((r): r is Rule => r !== undefined).map((rule) => ({ ...rule, expr: formatPromQL(rule.expr) })),
+      }))
+      .filter((group) => group.rules.length > 0)
+  );
 }
 export { ALERT_CATALOGUE, alertTableMarkdown, type AlertDoc } from './catalogue.js';

@@ -86,8 +86,24 @@ describe('the spec against a live cluster', () => {
       scramUsers: [...base.scramUsers!.filter((u) => u.name !== 'todo-api'), { name: 'legacy-app', mechanisms: ['SCRAM-SHA-256'] }],
       acls: [
         ...base.acls.filter((a) => !(a.principal === 'User:audit-service' && a.operation === 'Read' && a.resourceType === 'topic')),
-        { principal: 'User:audit-service', host: '*', operation: 'Write', permission: 'allow', resourceType: 'topic', resourceName: 'task-events', patternType: 'literal' },
-        { principal: 'User:legacy-app', host: '*', operation: 'Read', permission: 'allow', resourceType: 'topic', resourceName: 'orders', patternType: 'literal' },
+        {
+          principal: 'User:audit-service',
+          host: '*',
+          operation: 'Write',
+          permission: 'allow',
+          resourceType: 'topic',
+          resourceName: 'task-events',
+          patternType: 'literal',
+        },
+        {
+          principal: 'User:legacy-app',
+          host: '*',
+          operation: 'Read',
+          permission: 'allow',
+          resourceType: 'topic',
+          resourceName: 'orders',
+          patternType: 'literal',
+        },
       ],
     };
     expect(lines(live)).toEqual([
@@ -109,7 +125,12 @@ describe('the spec against a live cluster', () => {
   });
 
   test('plans an adoption as live → spec, with the guard rails on what the live topics have', () => {
-    const live = withTopic(clusterOf(dev), 'task-events', (t) => ({ ...t, partitions: 4, overrides: { 'cleanup.policy': 'delete' }, effective: { ...t.effective, 'retention.ms': '86400000' } }));
+    const live = withTopic(clusterOf(dev), 'task-events', (t) => ({
+      ...t,
+      partitions: 4,
+      overrides: { 'cleanup.policy': 'delete' },
+      effective: { ...t.effective, 'retention.ms': '86400000' },
+    }));
     const plan = planAdoption(dev, { ...live, scramUsers: [] });
     expect(plan.topics.map((t) => [t.name, t.partitions, t.retentionMs])).toEqual([
       ['reminders', 1, 86_400_000],

@@ -10,7 +10,11 @@ describe('the guard rails’ config keys', () => {
   test('accept a retention floor and acknowledgements naming topics of the stack', () => {
     const config = {
       topics: { 'task-events': { retentionFloor: '5d', partitions: 6 } },
-      acknowledge: { partitionIncrease: { 'task-events': 6 }, replicationChange: { reminders: 1 }, cleanupPolicyChange: { reminders: 'compact' } },
+      acknowledge: {
+        partitionIncrease: { 'task-events': 6 },
+        replicationChange: { reminders: 1 },
+        cleanupPolicyChange: { reminders: 'compact' },
+      },
     };
     expect(problems(config)).toEqual([]);
     const spec = platformFromConfig('dev', config);

@@ -32,7 +32,10 @@ describe('the guard rails', () => {
   });
 
   test('let it through, shown as acknowledged, when the stack file acknowledges exactly that partition count', () => {
-    const next = specWith('dev', { topics: { 'task-events': { partitions: 6 } }, acknowledge: { partitionIncrease: { 'task-events': 6 } } });
+    const next = specWith('dev', {
+      topics: { 'task-events': { partitions: 6 } },
+      acknowledge: { partitionIncrease: { 'task-events': 6 } },
+    });
     const report = checkGuardRails(dev, next);
     expect(report.refused).toEqual([]);
     expect(report.acknowledged.map((f) => f.instead)).toEqual([
@@ -41,7 +44,10 @@ describe('the guard rails', () => {
   });
 
   test('do not take an acknowledgement of another count for this one, and say so', () => {
-    const next = specWith('dev', { topics: { 'task-events': { partitions: 12 } }, acknowledge: { partitionIncrease: { 'task-events': 6 } } });
+    const next = specWith('dev', {
+      topics: { 'task-events': { partitions: 12 } },
+      acknowledge: { partitionIncrease: { 'task-events': 6 } },
+    });
     const [refused] = checkGuardRails(specWith('dev', { topics: { 'task-events': { partitions: 6 } } }), next).refused;
     expect(refused?.instead).toMatch(/\(acknowledge\.partitionIncrease\.task-events in the stack file accepts 6, not 12\)$/);
   });
@@ -52,12 +58,16 @@ describe('the guard rails', () => {
 
   test('refuse a replication-factor change unless acknowledged', () => {
     const next = specWith('prod', { topics: { reminders: { replicationFactor: 2, minInsyncReplicas: 1 } } });
-    expect(verdicts(checkGuardRails(prod, next).findings)).toEqual([['replication-change', 'refused', 'topics.reminders.replicationFactor']]);
+    expect(verdicts(checkGuardRails(prod, next).findings)).toEqual([
+      ['replication-change', 'refused', 'topics.reminders.replicationFactor'],
+    ]);
     const acknowledged = specWith('prod', {
       topics: { reminders: { replicationFactor: 2, minInsyncReplicas: 1 } },
       acknowledge: { replicationChange: { reminders: 2 } },
     });
-    expect(verdicts(checkGuardRails(prod, acknowledged).findings)).toEqual([['replication-change', 'acknowledged', 'topics.reminders.replicationFactor']]);
+    expect(verdicts(checkGuardRails(prod, acknowledged).findings)).toEqual([
+      ['replication-change', 'acknowledged', 'topics.reminders.replicationFactor'],
+    ]);
   });
 
   const withoutReminders = {
@@ -74,7 +84,9 @@ describe('the guard rails', () => {
   });
 
   test('refuse it in a protected stack, also when protection is turned off in the same change', () => {
-    expect(verdicts(checkGuardRails(prod, specWith('prod', withoutReminders)).findings)).toEqual([['topic-removal', 'refused', 'topics.reminders']]);
+    expect(verdicts(checkGuardRails(prod, specWith('prod', withoutReminders)).findings)).toEqual([
+      ['topic-removal', 'refused', 'topics.reminders'],
+    ]);
     const unprotected = specWith('prod', { ...withoutReminders, protectTopics: false });
     expect(checkGuardRails(prod, unprotected).refused[0]?.instead).toBe(
       'keep reminders in the spec; to retire it, stop its producers, let its consumers drain it, set protectTopics: false in a change of its own first, then remove it',
@@ -100,7 +112,10 @@ describe('the guard rails', () => {
       'topics.task-events.cleanupPolicy: delete → compact: switching task-events from delete to compact: compaction keeps only the newest record of each user_id and deletes the older ones for good; ' +
         'add a new topic with cleanupPolicy compact and migrate to it, or acknowledge it in the stack file with acknowledge: { cleanupPolicyChange: { task-events: compact } }',
     ]);
-    const acknowledged = specWith('dev', { topics: { 'task-events': { cleanupPolicy: 'compact' } }, acknowledge: { cleanupPolicyChange: { 'task-events': 'compact' } } });
+    const acknowledged = specWith('dev', {
+      topics: { 'task-events': { cleanupPolicy: 'compact' } },
+      acknowledge: { cleanupPolicyChange: { 'task-events': 'compact' } },
+    });
     expect(checkGuardRails(dev, acknowledged).refused).toEqual([]);
   });
 
@@ -120,9 +135,9 @@ describe('the guard rails', () => {
   });
 
   test('check a first deploy’s spec on its own: only the retention floor applies', () => {
-    expect(verdicts(checkGuardRails(undefined, specWith('dev', { topics: { 'task-events': { retentionFloor: '14d' } } })).findings)).toEqual([
-      ['retention-floor', 'refused', 'topics.task-events.retention'],
-    ]);
+    expect(
+      verdicts(checkGuardRails(undefined, specWith('dev', { topics: { 'task-events': { retentionFloor: '14d' } } })).findings),
+    ).toEqual([['retention-floor', 'refused', 'topics.task-events.retention']]);
     expect(checkGuardRails(undefined, dev).findings).toEqual([]);
   });
 

@@ -7,7 +7,14 @@ const dev = loadPlatform('dev', REPO_ROOT);
 
 function report(patch: unknown): StackReport {
   const next = specWith('dev', patch);
-  return { stack: 'dev', compared: 'against main', changes: compareSpecs(dev, next), findings: checkGuardRails(dev, next).findings, problems: [], notes: [] };
+  return {
+    stack: 'dev',
+    compared: 'against main',
+    changes: compareSpecs(dev, next),
+    findings: checkGuardRails(dev, next).findings,
+    problems: [],
+    notes: [],
+  };
 }
 
 describe('a report', () => {
@@ -21,7 +28,7 @@ describe('a report', () => {
   });
 
   test('prints one line per change in the terminal', () => {
-    expect(renderReport([lowered], 'text', { kind: 'plan' })).toBe('dev: 1 change (against main)\n  ~ task-events retention 7d → 3d\n');
+    expect(renderReport([lowered], 'text', { kind: 'plan' })).toBe('plan against main\ndev: 1 change\n  ~ task-events retention 7d → 3d\n');
   });
 
   test('renders as a Markdown table for a pull-request comment', () => {
@@ -29,9 +36,9 @@ describe('a report', () => {
       [
         '## Platform plan',
         '',
-        '### `dev`: 1 change',
+        'Plan against main.',
         '',
-        'Compared: against main.',
+        '### `dev`: 1 change',
         '',
         '| | area | subject | setting | before | after |',
         '| --- | --- | --- | --- | --- | --- |',
@@ -42,7 +49,10 @@ describe('a report', () => {
   });
 
   test('gives every field, each change’s line and the exit code in JSON', () => {
-    const json = JSON.parse(renderReport([lowered], 'json', { kind: 'plan' })) as { exitCode: number; stacks: { changes: { text: string }[] }[] };
+    const json = JSON.parse(renderReport([lowered], 'json', { kind: 'plan' })) as {
+      exitCode: number;
+      stacks: { changes: { text: string }[] }[];
+    };
     expect(json.exitCode).toBe(2);
     expect(json.stacks[0]?.changes.map((c) => c.text)).toEqual(['task-events retention 7d → 3d']);
   });

@@ -86,7 +86,7 @@ describe('classify', () => {
   });
 
   it('looks into aggregated errors: a produce response that failed for NOT_ENOUGH_REPLICAS, retried three times', () => {
-    const response = new ResponseError('Produce', 9, { '/responses/0/partitionResponses/0': [19, null] }, {});
+    const response = new ResponseError(0, 9, { '/responses/0/partitionResponses/0': [19, null] }, {});
     const retried = new MultipleErrors('Produce failed 3 times.', [response, response, response]);
     expect(classify(retried)).toMatchObject({ kind: 'dependency', dependency: 'kafka', rule: 'kafka NOT_ENOUGH_REPLICAS' });
   });

@@ -1,0 +1,167 @@
+/**
+ * Fault: rebalances under load. Audit and recurring-task each scaled from one
+ * consumer to three in their group and back to one while events are produced
+ * faster than one consumer handles them, so every member's read-ahead buffer
+ * is full when its assignment changes. Every event must be recorded exactly
+ * once, and each member must see each user's events in offset order: strictly
+ * increasing per-user sequence numbers (carried in the events' titles), no
+ * repeat and no step back, on every member.
+ */
+import type { TaskEvent } from '../../services/lib/events.js';
+import type { ReceivedEvent, ServiceDefinition } from '../../services/lib/handler.js';
+import { auditService } from '../../services/audit/index.js';
+import { recurringTaskService } from '../../services/recurring-task/service.js';
+import { describeWithBroker } from '../support/local-env.js';
+import { FaultBroker, FaultPostgres, startFaultService, waitFor, type StartedService } from './fault-env.js';
+import { sequenceOf, SteadyProducer, Traffic } from './traffic.js';
+
+/** One event as a member handled it. */
+interface Handled {
+  readonly member: string;
+  readonly eventId: string;
+  readonly user: string;
+  readonly seq: number;
+}
+
+/** Slows each handler call, so one member falls behind the producer and its read-ahead buffer stays full. */
+const HANDLER_DELAY_MS = 120;
+
+/** `definition` with each successful handler call recorded as `member`, in the order it finished. */
+function observed(definition: ServiceDefinition<TaskEvent>, member: string, sink: Handled[]): ServiceDefinition<TaskEvent> {
+  const record = (events: readonly TaskEvent[]) => {
+    for (const event of events) {
+      const sequence = sequenceOf(event);
+      if (sequence) sink.push({ member, eventId: event.event_id, ...sequence });
+    }
+  };
+  const pause = () => new Promise((resolve) => setTimeout(resolve, HANDLER_DELAY_MS));
+  return {
+    name: definition.name,
+    async start(context) {
+      const inner = await definition.start(context);
+      return {
+        isReady: inner.isReady?.bind(inner),
+        close: inner.close?.bind(inner),
+        handle: async (event, eventContext) => {
+          await pause();
+          await inner.handle(event, eventContext);
+          record([event]);
+        },
+        handleBatch: async (events: readonly ReceivedEvent<TaskEvent>[]) => {
+          await pause();
+          await inner.handleBatch!(events);
+          record(events.map((e) => e.event));
+        },
+      };
+    },
+  };
+}
+
+/** Members whose per-user sequence ever repeated or went back, with the first offending step. */
+function orderViolations(handled: readonly Handled[]): string[] {
+  const last = new Map<string, number>();
+  const violations: string[] = [];
+  for (const { member, user, seq } of handled) {
+    const key = `${member} ${user}`;
+    const previous = last.get(key);
+    if (previous !== undefined && seq <= previous) violations.push(`${member} saw ${user} #${seq} after #${previous}`);
+    last.set(key, seq);
+  }
+  return violations;
+}
+
+describeWithBroker('fault: consumers scaled 1 → 3 → 1 while producing', () => {
+  let broker: FaultBroker;
+  let postgres: FaultPostgres;
+  const traffic = new Traffic({ run: `rb${Date.now().toString(36)}`, users: 30, completeEvery: 0 });
+  const handled: Record<'audit' | 'recurring-task', Handled[]> = { audit: [], 'recurring-task': [] };
+  const members: Record<string, StartedService> = {};
+  let auditRows = { total: 0, distinct: 0 };
+  let settled = false;
+
+  const start = async (service: 'audit' | 'recurring-task', member: string) => {
+    const definition = service === 'audit' ? auditService : recurringTaskService;
+    members[member] = await startFaultService(
+      observed(definition, member, handled[service]),
+      { ...broker.serviceEnv({ DATABASE_URL: postgres.databaseUrl }), REMINDER_POLL_INTERVAL_MS: '1000' },
+      { tuning: { maxBatch: 50 } },
+    );
+  };
+
+  beforeAll(async () => {
+    [broker, postgres] = await Promise.all([FaultBroker.start('rebalance'), FaultPostgres.start('rebalance')]);
+    await start('audit', 'audit-1');
+    await start('recurring-task', 'recurring-task-1');
+    await waitFor(() => Object.values(members).every((m) => m.service.isReady()), 'the first members ready', 60_000);
+
+    const producer = new SteadyProducer(broker.adminConnection, traffic);
+    const flowing = producer.run(16_000, 500);
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await Promise.all(['audit-2', 'audit-3'].map((m) => start('audit', m)));
+    await Promise.all(['recurring-task-2', 'recurring-task-3'].map((m) => start('recurring-task', m)));
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    await Promise.all(['audit-2', 'audit-3', 'recurring-task-2', 'recurring-task-3'].map((m) => members[m]!.service.close()));
+    await flowing;
+    await producer.close();
+
+    const ids = traffic.taskEvents.map((e) => e.event_id);
+    const seen = (service: 'audit' | 'recurring-task') => new Set(handled[service].map((h) => h.eventId)).size;
+    settled = await waitFor(
+      async () => {
+        const [row] = await postgres.query<{ total: string; distinct: string }>(
+          'SELECT count(*) AS total, count(DISTINCT event_id) AS distinct FROM audit_events WHERE event_id = ANY($1::uuid[])',
+          [ids],
+        );
+        auditRows = { total: Number(row!.total), distinct: Number(row!.distinct) };
+        return auditRows.total === ids.length && seen('recurring-task') === ids.length;
+      },
+      'every event handled',
+      120_000,
+    ).then(
+      () => true,
+      () => false,
+    );
+
+    const perMember = Object.fromEntries(
+      Object.entries(handled).flatMap(([, list]) =>
+        [...new Set(list.map((h) => h.member))].map((m) => [m, list.filter((h) => h.member === m).length]),
+      ),
+    );
+    const logged = (msg: string) =>
+      Object.values(members).flatMap((m) => m.lines.filter((l) => l.msg === msg)) as Array<Record<string, number>>;
+    const dropped = logged('records dropped after a rebalance: revoked, stale or already handled');
+    const sum = (field: string) => dropped.reduce((total, line) => total + (line[field] ?? 0), 0);
+    console.log(
+      [
+        `fault figures (npm test -- test/faults/rebalance.test.ts): ${traffic.taskEvents.length} task-events from ${traffic.taskEvents.length / 16} events/s for 16 s; members 1 → 3 at 4 s, 3 → 1 at 10 s`,
+        `  audit rows: ${auditRows.total} (${auditRows.distinct} distinct) for ${ids.length} events`,
+        `  handled per member: ${JSON.stringify(perMember)}`,
+        `  handled more than once (by the member a partition moved to, from the committed offset): audit ${handled.audit.length - seen('audit')}, recurring-task ${handled['recurring-task'].length - seen('recurring-task')}`,
+        `  per-user order violations on a member: audit ${orderViolations(handled.audit).length}, recurring-task ${orderViolations(handled['recurring-task']).length}`,
+        `  assignment changes logged: ${logged('partition assignment changed').length}; read-ahead records dropped: ${sum('revoked')} revoked, ${sum('stale')} stale, ${sum('duplicate')} fetched again`,
+      ].join('\n'),
+    );
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const { service } of Object.values(members)) await service.close().catch(() => undefined);
+    await Promise.all([broker?.stop(), postgres?.stop()]);
+  }, 120_000);
+
+  it('records every event exactly once in audit_events', () => {
+    expect(settled).toBe(true);
+    expect(auditRows).toEqual({ total: traffic.taskEvents.length, distinct: traffic.taskEvents.length });
+  });
+
+  it('lets recurring-task handle every event', () => {
+    expect(new Set(handled['recurring-task'].map((h) => h.eventId)).size).toBe(traffic.taskEvents.length);
+  });
+
+  it('shows each audit member each user’s events in offset order, never one twice', () => {
+    expect(orderViolations(handled.audit).slice(0, 5)).toEqual([]);
+  });
+
+  it('shows each recurring-task member each user’s events in offset order, never one twice', () => {
+    expect(orderViolations(handled['recurring-task']).slice(0, 5)).toEqual([]);
+  });
+});
