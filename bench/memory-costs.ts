@@ -142,7 +142,12 @@ async function websocketCosts(connections: number): Promise<void> {
 
   const before = await usage();
   for (let i = 0; i < connections; i += 200) {
-    clients.send(`open ${url} ${users.slice(i, i + 200).map((sub) => signToken({ sub, exp }, secret)).join(' ')}`);
+    clients.send(
+      `open ${url} ${users
+        .slice(i, i + 200)
+        .map((sub) => signToken({ sub, exp }, secret))
+        .join(' ')}`,
+    );
     await clients.next();
   }
   while (hub.size < connections) await new Promise((r) => setTimeout(r, 10));
@@ -209,11 +214,15 @@ async function deliveryCosts(): Promise<void> {
   ] as const) {
     const bytes = Buffer.byteLength(JSON.stringify(event));
     const before = await usage();
-    clients.send(`post http://127.0.0.1:${port}/events/task-updates ${count} ${bytes} ${token} ${Buffer.from(JSON.stringify(event)).toString('base64')}`);
+    clients.send(
+      `post http://127.0.0.1:${port}/events/task-updates ${count} ${bytes} ${token} ${Buffer.from(JSON.stringify(event)).toString('base64')}`,
+    );
     await clients.next();
     while (inHandler < count) await new Promise((r) => setTimeout(r, 10));
     const held = await usage();
-    console.log(`one delivery of ${label}, ${kib(bytes)} of event, held while handled: ${show(per(before, held, count))} (${count} at once)`);
+    console.log(
+      `one delivery of ${label}, ${kib(bytes)} of event, held while handled: ${show(per(before, held, count))} (${count} at once)`,
+    );
     release();
     while (inHandler > 0) await new Promise((r) => setTimeout(r, 10));
     gate = new Promise<void>((r) => (release = r));

@@ -9,16 +9,24 @@
  * untouched. Each stack's folder is replaced as a whole (written next to it,
  * then renamed into place), so a reader never sees half of a synth and a
  * chart that no longer applies leaves no stale file behind.
+ *
+ * For people who apply `dist/` without Pulumi, every file starts with a
+ * "generated, do not edit" comment, each stack's folder gets a README.md
+ * (what the cluster needs first, the Secrets the manifests read, the apply
+ * order) and a copy of the runbooks its alerts link, and the charts only
+ * `dist/` gets (`gitopsOnly`: the ExternalSecrets) are included.
  */
 import '../platform/require-node.cjs';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { listStacks, loadPlatform, PlatformConfigError, type PlatformSpec } from '../platform/index.js';
 import { ChangeRefusedError, checkGuardRails, formatFindings, type PreviousState } from '../platform/changes/index.js';
 import { resolveBase, specsAtRevision } from '../platform/revision.js';
+import { distReadme, generatedHeader } from './gitops/dist-readme.js';
 import { synthesizeManifests, type ChartManifests } from './manifests.js';
+import { isAlertingRule, prometheusRuleGroups } from './monitoring/rules/index.js';
 import { toYamlDocuments } from './yaml.js';
 
 export interface SynthOptions {
@@ -41,6 +49,18 @@ export interface SynthOptions {
 export interface StackManifests {
   readonly stack: string;
   readonly charts: ChartManifests[];
+  /** The spec rendered; without it no README.md and no runbooks are written. */
+  readonly spec?: PlatformSpec;
+}
+
+/** The runbooks the alerts link (`docs/runbooks/<alert>.md`). */
+export const RUNBOOKS_DIR = fileURLToPath(new URL('../docs/runbooks/', import.meta.url));
+
+/** The runbooks of the alerts `spec` renders, and the folder's README. */
+function runbookFiles(spec: PlatformSpec): string[] {
+  if (!spec.monitoring.enabled) return [];
+  const alerts = new Set(prometheusRuleGroups(spec).flatMap((g) => g.rules.filter(isAlertingRule).map((r) => r.alert)));
+  return ['README', ...[...alerts].sort()].map((name) => `${name}.md`).filter((file) => existsSync(join(RUNBOOKS_DIR, file)));
 }
 
 /** Loads and validates every stack and runs the guard rails, then renders each; throws before anything is written. */
@@ -70,7 +90,7 @@ export function renderStacks(
     }
   }
   if (errors.length > 0) throw new AggregatePlatformError(errors);
-  return specs.map((spec) => ({ stack: spec.stack, charts: synthesizeManifests(spec) }));
+  return specs.map((spec) => ({ stack: spec.stack, charts: synthesizeManifests(spec, { gitops: true }), spec }));
 }
 
 /** Several stacks' config errors and refused changes, reported together. */
@@ -89,7 +109,20 @@ export function writeStack(out: string, manifests: StackManifests): string {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   for (const { chart, objects } of manifests.charts) {
-    writeFileSync(join(staging, `${chart}.k8s.yaml`), toYamlDocuments(objects));
+    writeFileSync(join(staging, `${chart}.k8s.yaml`), `# ${generatedHeader(manifests.stack)}\n${toYamlDocuments(objects)}`);
+  }
+  if (manifests.spec) {
+    const runbooks = runbookFiles(manifests.spec);
+    if (runbooks.length > 0) mkdirSync(join(staging, 'runbooks'));
+    for (const file of runbooks) copyFileSync(join(RUNBOOKS_DIR, file), join(staging, 'runbooks', file));
+    writeFileSync(
+      join(staging, 'README.md'),
+      distReadme(
+        manifests.spec,
+        manifests.charts.map((c) => c.chart),
+        runbooks,
+      ),
+    );
   }
   if (existsSync(target)) renameSync(target, previous);
   renameSync(staging, target);

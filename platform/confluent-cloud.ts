@@ -57,7 +57,11 @@ export function checkConfluentCloud(config: PlatformConfig, report: Report): voi
   const c: ClusterConfig = config.cluster ?? {};
   if (c.flavor !== 'confluent-cloud') {
     if (c.confluent !== undefined) {
-      report('cluster.confluent', `only applies to confluent-cloud, not ${show(c.flavor)}`, 'remove it, or write cluster.flavor: confluent-cloud');
+      report(
+        'cluster.confluent',
+        `only applies to confluent-cloud, not ${show(c.flavor)}`,
+        'remove it, or write cluster.flavor: confluent-cloud',
+      );
     }
     if (c.saslMechanism === 'PLAIN') {
       report(
@@ -80,12 +84,20 @@ export function checkConfluentCloud(config: PlatformConfig, report: Report): voi
       const value = settings[key];
       if (value === undefined) report(`cluster.confluent.${key}`, 'is missing', `write ${rule.what} such as ${rule.example}`);
       else if (typeof value === 'string' && !rule.pattern.test(value)) {
-        report(`cluster.confluent.${key}`, `${show(value)} is not ${rule.what}`, `write the id as Confluent Cloud shows it, such as ${rule.example}`);
+        report(
+          `cluster.confluent.${key}`,
+          `${show(value)} is not ${rule.what}`,
+          `write the id as Confluent Cloud shows it, such as ${rule.example}`,
+        );
       }
     }
     const rest = settings.restEndpoint;
     if (rest === undefined) {
-      report('cluster.confluent.restEndpoint', 'is missing', 'write the REST endpoint from "Cluster settings", such as https://pkc-a1b2c.us-east-1.aws.confluent.cloud:443');
+      report(
+        'cluster.confluent.restEndpoint',
+        'is missing',
+        'write the REST endpoint from "Cluster settings", such as https://pkc-a1b2c.us-east-1.aws.confluent.cloud:443',
+      );
     } else if (typeof rest === 'string' && !REST_ENDPOINT.test(rest)) {
       report(
         'cluster.confluent.restEndpoint',

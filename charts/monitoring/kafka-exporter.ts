@@ -119,7 +119,8 @@ export class KafkaExporter extends Construct {
     const { spec } = props;
     const name = exporterName(spec);
     if (!isManagedFlavor(spec.cluster.flavor) || name === undefined) {
-      throw new Error(`KafkaExporter is for external and confluent-cloud clusters; the ${spec.cluster.flavor} flavor reports lag itself`);
+      // `external` and `confluent-cloud` alike: clusters outside Kubernetes (isManagedFlavor).
+      throw new Error(`KafkaExporter is for external clusters; the ${spec.cluster.flavor} flavor reports lag itself`);
     }
     const client = monitoringClient(spec, 'exporter');
     hardenedDeployment(this, 'Deployment', {

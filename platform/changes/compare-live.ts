@@ -8,7 +8,7 @@
 import { topicConfig } from '../topic-config.js';
 import type { PlatformSpec, TopicSpec } from '../types.js';
 import type { Change } from './change.js';
-import { grantText, topicSummary } from './compare-specs.js';
+import { grantText, topicConfigField, topicSummary } from './compare-specs.js';
 import type { LiveAcl, LiveCluster, LiveTopic } from './live-cluster.js';
 import { configSettingName, count, humanConfigValue } from './units.js';
 
@@ -57,11 +57,6 @@ export function topicDifferences(spec: TopicSpec, live: LiveTopic): TopicDiffere
     });
   }
   const wanted = topicConfig(spec);
-  const dedicated: Record<string, string> = {
-    'retention.ms': 'retention',
-    'cleanup.policy': 'cleanupPolicy',
-    'min.insync.replicas': 'minInsyncReplicas',
-  };
   for (const key of [...new Set([...Object.keys(wanted), ...Object.keys(live.overrides)])].sort()) {
     const s = wanted[key];
     const l = live.overrides[key];
@@ -70,7 +65,7 @@ export function topicDifferences(spec: TopicSpec, live: LiveTopic): TopicDiffere
     const brokerDefault = fallback === undefined ? 'broker default' : `${humanConfigValue(key, fallback)} (broker default)`;
     out.push({
       setting: configSettingName(key),
-      path: path(dedicated[key] ?? `config.${key}`),
+      path: path(topicConfigField(key)),
       spec: s === undefined ? 'not set' : humanConfigValue(key, s),
       live: l === undefined ? brokerDefault : humanConfigValue(key, l),
     });

@@ -62,6 +62,18 @@ function leafChanges(
   return changes;
 }
 
+/** Topic configs the stack file sets with a field of their own rather than under `config`. */
+const CONFIG_FIELDS: Readonly<Record<string, string>> = {
+  'retention.ms': 'retention',
+  'cleanup.policy': 'cleanupPolicy',
+  'min.insync.replicas': 'minInsyncReplicas',
+};
+
+/** Where a topic config key is written under `topics.<name>`: `retention.ms` → `retention`, others → `config.<key>`. */
+export function topicConfigField(key: string): string {
+  return CONFIG_FIELDS[key] ?? `config.${key}`;
+}
+
 /** `3 partitions, replication 3, retention 7d, key user_id`: what a topic is, in one phrase. */
 export function topicSummary(topic: TopicFacts): string {
   const parts = [
@@ -93,15 +105,10 @@ function topicFieldChanges(before: TopicFacts, after: TopicSpec): Change[] {
   ];
   const oldConfig = configOf(before);
   const newConfig = topicConfig(after);
-  const dedicated: Record<string, string> = {
-    'retention.ms': 'retention',
-    'cleanup.policy': 'cleanupPolicy',
-    'min.insync.replicas': 'minInsyncReplicas',
-  };
   for (const key of [...new Set([...Object.keys(oldConfig), ...Object.keys(newConfig)])].sort(compare)) {
     const old = oldConfig[key] === undefined ? 'none' : humanConfigValue(key, oldConfig[key]!);
     const now = newConfig[key] === undefined ? 'none' : humanConfigValue(key, newConfig[key]!);
-    changes.push(...changed(configSettingName(key), old, now, 'topic', path(dedicated[key] ?? `config.${key}`)));
+    changes.push(...changed(configSettingName(key), old, now, 'topic', path(topicConfigField(key))));
   }
   changes.push(
     ...changed('key', humanValue(previous.key), humanValue(after.key)),

@@ -69,7 +69,9 @@ export function renderText(reports: readonly StackReport[], options: ReportOptio
   const shared = sharedComparison(reports);
   const out: string[] = shared === undefined ? [] : [`${WORD[options.kind]} ${shared}`];
   for (const report of reports) {
-    out.push(`${report.stack}: ${headline(report, options.kind)}${shared === undefined ? ` (${WORD[options.kind]} ${report.compared})` : ''}`);
+    out.push(
+      `${report.stack}: ${headline(report, options.kind)}${shared === undefined ? ` (${WORD[options.kind]} ${report.compared})` : ''}`,
+    );
     for (const problem of report.problems) out.push(...problem.split('\n').map((l) => `  ${l}`));
     for (const change of report.changes) out.push(`  ${CHANGE_SIGN[change.kind]} ${changeText(change, sides)}`);
     for (const verdict of VERDICTS) {
@@ -95,7 +97,11 @@ const FINDING_HEADINGS: Record<Verdict, string> = {
 export function renderMarkdown(reports: readonly StackReport[], options: ReportOptions): string {
   const sides = options.sides ?? PLAN_SIDES;
   const shared = sharedComparison(reports);
-  const out: string[] = [`## ${TITLE[options.kind]}`, '', ...(shared === undefined ? [] : [`${capitalized(WORD[options.kind])} ${shared}.`, ''])];
+  const out: string[] = [
+    `## ${TITLE[options.kind]}`,
+    '',
+    ...(shared === undefined ? [] : [`${capitalized(WORD[options.kind])} ${shared}.`, '']),
+  ];
   for (const report of reports) {
     out.push(`### ${code(report.stack)}: ${headline(report, options.kind)}`, '');
     if (shared === undefined) out.push(`${capitalized(WORD[options.kind])} ${report.compared}.`, '');

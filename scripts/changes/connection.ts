@@ -8,7 +8,8 @@
  * and mechanism.
  */
 import { existsSync } from 'node:fs';
-import { SERVICE_ENV, type PlatformSpec, type SaslMechanism } from '../../platform/index.js';
+import { isAbsolute, relative } from 'node:path';
+import { isManagedFlavor, SERVICE_ENV, type PlatformSpec, type SaslMechanism } from '../../platform/index.js';
 import {
   KAFKA_SECURITY_PROTOCOLS,
   SASL_MECHANISMS,
@@ -42,12 +43,14 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** The admin connection for `spec`'s cluster from `env` over `localEnvFile`. */
 export function adminConnection(spec: PlatformSpec, env: Env = process.env, localEnvFile: string = LOCAL_PATHS.envFile): AdminConnection {
   const local: Env = existsSync(localEnvFile) ? readEnvFile(localEnvFile) : {};
+  const shown = relative(process.cwd(), localEnvFile);
+  const localName = shown.startsWith('..') || isAbsolute(shown) ? localEnvFile : shown;
   const sources = new Set<string>();
   const notes: string[] = [];
   const pick = (...keys: string[]): string | undefined => {
     for (const [vars, name] of [
       [env, 'the environment'],
-      [local, localEnvFile],
+      [local, localName],
     ] as const) {
       for (const key of keys) {
         const value = vars[key];
@@ -59,7 +62,8 @@ export function adminConnection(spec: PlatformSpec, env: Env = process.env, loca
     }
     return undefined;
   };
-  const external = spec.cluster.flavor === 'external';
+  // A cluster outside Kubernetes (external, confluent-cloud) has its address in the spec.
+  const external = isManagedFlavor(spec.cluster.flavor);
   const fromSpec = (value: string) => {
     sources.add('the spec');
     return value;
@@ -86,8 +90,8 @@ export function adminConnection(spec: PlatformSpec, env: Env = process.env, loca
     );
   }
   const localStack = local[LOCAL_ENV.stack];
-  if (sources.has(localEnvFile) && localStack !== undefined && localStack !== spec.stack) {
-    notes.push(`${localEnvFile} is the local broker of stack ${localStack}, compared here with stack ${spec.stack}'s spec`);
+  if (sources.has(localName) && localStack !== undefined && localStack !== spec.stack) {
+    notes.push(`${localName} is the local broker of stack ${localStack}, compared here with stack ${spec.stack}'s spec`);
   }
   return {
     kafka: {

@@ -57,7 +57,9 @@ export async function formatBroker(
   // 0700: the data directory holds the SCRAM credentials (salted, but still).
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
-  writeFileSync(paths.config, renderProperties(brokerProperties({ ports, dataDir: paths.dataDir, plainUsers: credentials })), { mode: 0o600 });
+  writeFileSync(paths.config, renderProperties(brokerProperties({ ports, dataDir: paths.dataDir, plainUsers: credentials })), {
+    mode: 0o600,
+  });
   writeFileSync(paths.log4j, brokerLog4jConfig());
   const args = ['format', '--cluster-id', clusterId(randomBytes), '--config', paths.config, '--standalone', ...scramArguments(credentials)];
   // The label hides the arguments: they carry passwords.

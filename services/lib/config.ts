@@ -183,7 +183,11 @@ export function loadServiceConfig(name: string, env: Env = process.env, spec: Se
           hint: `set it from Secret ${DAPR_APP_TOKEN_SECRET.name}, key "${DAPR_APP_TOKEN_SECRET.key}" (the token the sidecar sends; deliveries without it are refused)`,
         })
       : undefined;
-  const maxBodyBytes = read.integer(LIBRARY_ENV.maxBodyBytes, { default: HTTP_LIMIT_DEFAULTS.maxBodyBytes, min: 16 * 1024, max: 64 * 1024 * 1024 });
+  const maxBodyBytes = read.integer(LIBRARY_ENV.maxBodyBytes, {
+    default: HTTP_LIMIT_DEFAULTS.maxBodyBytes,
+    min: 16 * 1024,
+    max: 64 * 1024 * 1024,
+  });
   const maxConcurrentDeliveries = read.integer(LIBRARY_ENV.maxConcurrentDeliveries, {
     default: HTTP_LIMIT_DEFAULTS.maxConcurrentDeliveries,
     min: 1,

@@ -115,7 +115,11 @@ export const DEAD_LETTER_LIMITS: DeadLetterLimits = {
 /** The envelope limits for records of at most `recordLimitBytes`. */
 export function deadLetterLimitsFor(recordLimitBytes: number): DeadLetterLimits {
   const maxEnvelopeBytes = Math.max(4096, recordLimitBytes - RECORD_OVERHEAD_BYTES);
-  return { ...DEAD_LETTER_LIMITS, maxEnvelopeBytes, valuePrefixBytes: Math.min(DEAD_LETTER_LIMITS.valuePrefixBytes, Math.floor(maxEnvelopeBytes / 4)) };
+  return {
+    ...DEAD_LETTER_LIMITS,
+    maxEnvelopeBytes,
+    valuePrefixBytes: Math.min(DEAD_LETTER_LIMITS.valuePrefixBytes, Math.floor(maxEnvelopeBytes / 4)),
+  };
 }
 
 function bytesOf(envelope: DeadLetterEnvelope): number {
@@ -159,7 +163,11 @@ function truncate(envelope: DeadLetterEnvelope, limits: DeadLetterLimits, value:
   const original = envelope.original_message;
   const utf8 = original.value_encoding === 'utf8';
   const size = original.truncated ? original.size! : (value?.length ?? 0);
-  const sha256 = original.truncated ? original.sha256! : createHash('sha256').update(value ?? Buffer.alloc(0)).digest('hex');
+  const sha256 = original.truncated
+    ? original.sha256!
+    : createHash('sha256')
+        .update(value ?? Buffer.alloc(0))
+        .digest('hex');
   const key = original.key === null ? null : truncateText(original.key, limits.maxKeyBytes);
   const headersFit = Buffer.byteLength(JSON.stringify(original.headers)) <= limits.maxHeadersBytes;
   const base = {

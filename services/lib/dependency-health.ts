@@ -49,7 +49,10 @@ export class DependencyHealth {
     }
     this.failing.set(dependency, { since: Date.now(), last: Date.now(), failures: 1 });
     this.metrics.setDependencyUp(dependency, false);
-    this.log.error({ dependency, err: error, code: errorCode(error) }, 'dependency failing: holding messages and retrying until it answers');
+    this.log.error(
+      { dependency, err: error, code: errorCode(error) },
+      'dependency failing: holding messages and retrying until it answers',
+    );
   }
 
   /** Records that `dependency` (every failing one when omitted) works again. */
@@ -84,7 +87,10 @@ export class DependencyHealth {
       if (now - state.last >= holdMs) {
         this.failing.delete(name);
         this.metrics.setDependencyUp(name, true);
-        this.log.info({ dependency: name, holdMs, failures: state.failures }, 'no dependency failure for a while: accepting deliveries again');
+        this.log.info(
+          { dependency: name, holdMs, failures: state.failures },
+          'no dependency failure for a while: accepting deliveries again',
+        );
       }
     }
   }

@@ -56,7 +56,11 @@ export class EnvReader {
   secret(name: string, options: { hint?: string; optional?: boolean } = {}): string | undefined {
     const value = this.env[name];
     if (value !== undefined && value !== '') {
-      const edge = /^\s|\s$/.exec(value) ? (/[\r\n]$/.test(value) ? 'ends with a line break' : 'starts or ends with whitespace') : undefined;
+      const edge = /^\s|\s$/.exec(value)
+        ? /[\r\n]$/.test(value)
+          ? 'ends with a line break'
+          : 'starts or ends with whitespace'
+        : undefined;
       if (edge === undefined) return value;
       this.problem(
         name,

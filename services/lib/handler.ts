@@ -42,18 +42,22 @@ export interface ReceivedEvent<E extends AnyEvent = AnyEvent> {
 }
 
 /**
- * Business logic of a service. Throw an error whose `canRetry` is false
- * (`PermanentError`) to dead-letter the event at once; any other error is
- * retried per the policy and then dead-lettered. Handlers must be idempotent:
- * delivery is at least once.
+ * Business logic of a service. What a thrown error does depends on its kind
+ * (`classify`): a failure of a dependency (`TransientError`, a driver's
+ * connection or timeout error, `pgError` of a connection SQLSTATE) holds the
+ * event and retries it until it succeeds, never dead-lettering it; an error
+ * whose `canRetry` is false (`PermanentError`: the event can never be handled)
+ * dead-letters it at once; any other error is retried per the policy and then
+ * dead-lettered. Handlers must be idempotent: delivery is at least once.
  */
 export interface EventHandler<E extends AnyEvent = AnyEvent> {
   /** Handles one event. */
   handle(event: E, context: EventContext): Promise<void>;
   /**
    * Optional: handles the valid events of one fetched batch (Kafka mode), in
-   * partition order, all or nothing. When it keeps failing, the library falls
-   * back to one-event batches to find and dead-letter the event at fault.
+   * partition order, all or nothing. When it fails because of an event, the
+   * library falls back to one-event batches to find and dead-letter the event
+   * at fault; when a dependency fails, it retries the batch as a whole.
    */
   handleBatch?(events: readonly ReceivedEvent<E>[]): Promise<void>;
 }

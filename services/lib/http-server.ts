@@ -162,7 +162,8 @@ export class ServiceHttpServer {
         response.writeHead(200, { 'content-type': this.metrics.contentType });
         return void response.end(text);
       }
-      const route = this.routes.get(`${method} ${path}`) ?? this.prefixRoutes.find((r) => r.method === method && path.startsWith(r.prefix))?.route;
+      const route =
+        this.routes.get(`${method} ${path}`) ?? this.prefixRoutes.find((r) => r.method === method && path.startsWith(r.prefix))?.route;
       if (!route) return sendJson(response, 404, { error: `no route for ${method} ${truncate(path)}` });
       const admission = route.options.admit?.(request);
       if (admission && 'refuse' in admission) {

@@ -14,8 +14,21 @@ export {
   canRetry,
   errorCode,
   errorMessage,
+  FAILURE_KINDS,
+  type FailureKind,
   type ServiceErrorOptions,
 } from './errors.js';
+export {
+  classify,
+  classifySqlstate,
+  isDependencyFailure,
+  sqlstateOf,
+  NETWORK_ERROR_CODES,
+  PG_DEPENDENCY_SQLSTATES,
+  KAFKA_MESSAGE_ERRORS,
+  type Classification,
+} from './classify.js';
+export { DependencyHealth, type DependencyHealthOptions } from './dependency-health.js';
 export { retry, retryPolicyFromSpec, backoffDelayMs, sleep, SPEC_RETRY_POLICY, type RetryPolicy, type RetryAttemptInfo } from './retry.js';
 export {
   TASK_EVENT_TYPES,
@@ -45,8 +58,15 @@ export { eventProblems, assertValidEvent, parseEvent } from './event-validation.
 export { TOPIC_EVENT_KINDS, eventKindOfTopic, topicKeyField } from './event-topics.js';
 export { platformDefaults, defaultServiceSpec } from './platform-defaults.js';
 export { EnvReader, type Env } from './env-reader.js';
-export { LOCAL_DIR_ENV, localDir, localServiceEnvironment, parseEnvFile, serviceEnvFile, type LocalEnvironment } from './local-environment.js';
-export { createPgPool, pgError, isRetryablePgError, PG_POOL_DEFAULTS } from './postgres.js';
+export {
+  LOCAL_DIR_ENV,
+  localDir,
+  localServiceEnvironment,
+  parseEnvFile,
+  serviceEnvFile,
+  type LocalEnvironment,
+} from './local-environment.js';
+export { createPgPool, pgError, isRetryablePgError, classifyPgError, PG_POOL_DEFAULTS } from './postgres.js';
 export {
   loadServiceConfig,
   describeConfig,
@@ -72,10 +92,13 @@ export { ServiceHttpServer, sendJson, HEALTH_PATHS, MAX_BODY_BYTES, type RouteHa
 export {
   MessageProcessor,
   ShutdownInterruptedError,
+  partitionKeyOf,
   type MessageProcessorOptions,
+  type HandleOptions,
   type BatchOutcome,
   type PreparedBatch,
 } from './message-processor.js';
+export { PartitionTracker, generationOf, type CommitOffset, type AssignmentChange, type AdmissionCounts } from './partition-tracker.js';
 export { kafkaClient, loadKafkaClient, kafkaClientLoaded, type KafkaClientModule } from './kafka-client.js';
 export {
   KafkaConsumerRunner,

@@ -250,7 +250,10 @@ export class KafkaConsumerRunner {
     });
     consumer.on('consumer:lag', (lag) => this.reportLag(lag));
     consumer.startLagMonitoring({ topics: [...config.topics] }, this.tuning.lagIntervalMs);
-    log.info({ group: config.consumerGroup, topics: config.topics, partitions: this.partitions.ownedPartitions() }, 'consumer joined its group');
+    log.info(
+      { group: config.consumerGroup, topics: config.topics, partitions: this.partitions.ownedPartitions() },
+      'consumer joined its group',
+    );
     this.options.health?.recovered('kafka');
 
     await this.pipeline(stream, consumer, signal);
@@ -418,7 +421,10 @@ async function withTimeout(commit: Promise<void>, timeoutMs: number): Promise<vo
     timer = setTimeout(
       () =>
         reject(
-          new TransientError(`offset commit did not complete within ${timeoutMs} ms`, { code: 'KAFKA_COMMIT_TIMEOUT', dependency: 'kafka' }),
+          new TransientError(`offset commit did not complete within ${timeoutMs} ms`, {
+            code: 'KAFKA_COMMIT_TIMEOUT',
+            dependency: 'kafka',
+          }),
         ),
       timeoutMs,
     );

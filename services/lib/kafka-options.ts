@@ -1,6 +1,7 @@
 /**
  * @platformatic/kafka connection options from a service's Kafka config:
- * bootstrap brokers, SASL SCRAM credentials and TLS for `SASL_SSL`/`SSL`.
+ * bootstrap brokers, SASL credentials (SCRAM, or PLAIN with a Confluent Cloud
+ * API key, whose id is the username) and TLS for `SASL_SSL`/`SSL`.
  */
 import type { BaseOptions } from '@platformatic/kafka';
 import type { KafkaConnectionConfig } from './config.js';

@@ -121,7 +121,10 @@ export class KafkaEventPublisher implements EventPublisher {
       // Only a refusal the client or broker states (`KAFKA_MESSAGE_ERRORS`); an unknown error here is more
       // likely the client's state (closed at shutdown) than the record, so it is held like a broker failure.
       if (failure.kind === 'message' && failure.rule !== 'unrecognised') {
-        throw new PermanentError(`producing to ${topics} was refused: ${(error as Error).message}`, { code: 'KAFKA_RECORD_REFUSED', cause: error });
+        throw new PermanentError(`producing to ${topics} was refused: ${(error as Error).message}`, {
+          code: 'KAFKA_RECORD_REFUSED',
+          cause: error,
+        });
       }
       throw new TransientError(`producing to ${topics} failed: ${(error as Error).message}`, {
         code: 'KAFKA_PRODUCE_FAILED',

@@ -184,8 +184,7 @@ export class MessageProcessor {
           }
           const attempted = await this.attempt(
             [item],
-            (received) =>
-              handleBatch ? handleBatch(received) : this.options.handler.handle(received[0]!.event, received[0]!.context),
+            (received) => (handleBatch ? handleBatch(received) : this.options.handler.handle(received[0]!.event, received[0]!.context)),
             false,
             owns,
           );
@@ -251,14 +250,18 @@ export class MessageProcessor {
           const kept = current.filter((item) => owns(item.message.topic, item.message.partition));
           if (kept.length < current.length) {
             for (const item of current) if (!kept.includes(item)) this.abandon(item);
-            log.info({ abandoned: current.length - kept.length, kept: kept.length }, 'partitions moved away while held; giving up their messages');
+            log.info(
+              { abandoned: current.length - kept.length, kept: kept.length },
+              'partitions moved away while held; giving up their messages',
+            );
             if (kept.length === 0) return { outcome: 'abandoned' };
             current = kept;
           }
           continue;
         }
         messageAttempts++;
-        if (batch || !failure.canRetry || messageAttempts >= policy.attempts) return { outcome: 'failed', error, attempts: messageAttempts };
+        if (batch || !failure.canRetry || messageAttempts >= policy.attempts)
+          return { outcome: 'failed', error, attempts: messageAttempts };
         for (const [topic, count] of countByTopic(current)) metrics.processed(topic, 'retry', count);
         const delayMs = backoffDelayMs(policy, messageAttempts);
         log.warn({ err: error, attempt, delayMs, messages: current.length }, 'handling failed; retrying');

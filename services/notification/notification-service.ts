@@ -1,11 +1,14 @@
 /**
  * The notification service: consumes `reminders` in order (one partition)
  * and delivers each reminder once through its notifier. "Once" is the
- * delivery log: a reminder already delivered is skipped; one that fails is
- * retried with backoff (5xx, timeouts) and dead-lettered when it keeps
- * failing or can never succeed (4xx). Delivery is recorded after the
- * notifier succeeds, so a crash in between repeats a delivery rather than
- * losing one; the `Idempotency-Key` header lets the webhook drop the repeat.
+ * delivery log: a reminder already delivered is skipped. A reminder the
+ * webhook cannot take now (down, 5xx, 429, a rotated credential's 401/403)
+ * or whose delivery log is unreachable is held and retried with capped
+ * backoff until it goes through, never dead-lettered; one the webhook
+ * rejects for itself (400, 422…) is dead-lettered at once. Delivery is
+ * recorded after the notifier succeeds, so a crash in between repeats a
+ * delivery rather than losing one; the `Idempotency-Key` header lets the
+ * webhook drop the repeat.
  */
 import type pg from 'pg';
 import type { Logger, ReminderEvent, ServiceDefinition, ServiceHandler } from '../lib/index.js';

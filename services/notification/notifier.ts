@@ -8,8 +8,11 @@ export interface Notifier {
   /** A name for logs and the start-up line, e.g. `webhook`. */
   readonly kind: string;
   /**
-   * Delivers `reminder` once. Throw an error with `canRetry` true for failures
-   * that may heal (timeouts, 5xx), false for those that will not (4xx).
+   * Delivers `reminder` once. Throw a `TransientError` (a dependency failure)
+   * when the channel is down, slow or refuses the credentials (timeouts, 5xx,
+   * 429, 401/403): the reminder is held and retried until it goes through.
+   * Throw a `PermanentError` only when the channel rejects the reminder itself
+   * (400, 422…): it is dead-lettered.
    */
   notify(reminder: ReminderEvent, signal: AbortSignal): Promise<void>;
 }

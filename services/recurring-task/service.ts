@@ -74,7 +74,11 @@ export class RecurringTaskHandler {
     }
   }
 
-  private async handleAll(events: readonly TaskEvent[], contexts: readonly (PositionedContext | undefined)[], db: pg.PoolClient): Promise<void> {
+  private async handleAll(
+    events: readonly TaskEvent[],
+    contexts: readonly (PositionedContext | undefined)[],
+    db: pg.PoolClient,
+  ): Promise<void> {
     const foreign = contexts.find((c) => c !== undefined && c.topic !== TOPICS.taskEvents);
     if (foreign) throw new PermanentError(`recurring-task consumes ${TOPICS.taskEvents} only, got an event from ${foreign.topic}`);
     let current: TaskEvent | undefined;
@@ -87,7 +91,13 @@ export class RecurringTaskHandler {
         const position = eventPosition(contexts[i]);
         if (!(await claimTaskPosition(db, event, plan.eventAt, position))) {
           this.log.debug(
-            { task_id: event.task_id, user_id: event.user_id, event_id: event.event_id, partition: position.partition, offset: position.offset },
+            {
+              task_id: event.task_id,
+              user_id: event.user_id,
+              event_id: event.event_id,
+              partition: position.partition,
+              offset: position.offset,
+            },
             'older than what the task has seen (redelivery or replay); reminders unchanged',
           );
           continue;

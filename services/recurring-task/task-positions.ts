@@ -40,7 +40,9 @@ const DIGITS = /^\d{1,19}$/;
  * of a dead letter of the same topic, else where it was read (unknown without
  * a context or in Dapr mode).
  */
-export function eventPosition(context: Partial<Pick<EventContext, 'topic' | 'partition' | 'offset' | 'headers'>> | undefined): EventPosition {
+export function eventPosition(
+  context: Partial<Pick<EventContext, 'topic' | 'partition' | 'offset' | 'headers'>> | undefined,
+): EventPosition {
   const headers = context?.headers ?? {};
   const partition = headers[REPLAY_HEADERS.sourcePartition];
   const offset = headers[REPLAY_HEADERS.sourceOffset];
@@ -75,14 +77,7 @@ export async function claimTaskPosition(db: Pool | PoolClient, event: TaskEvent,
              ELSE p.event_at <= EXCLUDED.event_at
            END
      RETURNING 1`,
-    [
-      event.user_id,
-      event.task_id,
-      known ? position.partition : null,
-      known ? String(position.offset) : null,
-      eventAt,
-      event.event_id,
-    ],
+    [event.user_id, event.task_id, known ? position.partition : null, known ? String(position.offset) : null, eventAt, event.event_id],
   );
   return (result.rowCount ?? 0) > 0;
 }

@@ -74,16 +74,22 @@ describe('the confluent stack', () => {
   });
 
   it('lets the services and the exporter reach Confluent on its bootstrap port at any address', () => {
-    const policies = objectsOfKind(manifests, 'NetworkPolicy').filter((p) => ['audit-service', 'todo-kafka-kafka-exporter'].includes(p.metadata.name));
+    const policies = objectsOfKind(manifests, 'NetworkPolicy').filter((p) =>
+      ['audit-service', 'todo-kafka-kafka-exporter'].includes(p.metadata.name),
+    );
     expect(policies).toHaveLength(2);
     for (const policy of policies) {
       const egress = (policy.spec as { egress: { to?: { ipBlock?: { cidr: string } }[]; ports?: { port: number }[] }[] }).egress;
-      expect(egress).toContainEqual(expect.objectContaining({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 9092 }] }));
+      expect(egress).toContainEqual(
+        expect.objectContaining({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 9092 }] }),
+      );
     }
   });
 
-  it('alerts on lag, traffic, offline partitions and the exporter, not on brokers or replication, which are Confluent\'s', () => {
-    const alerts = [...new Set(prometheusRuleGroups(stackSpec('confluent')).flatMap((g) => g.rules.filter(isAlertingRule).map((r) => r.alert)))];
+  it("alerts on lag, traffic, offline partitions and the exporter, not on brokers or replication, which are Confluent's", () => {
+    const alerts = [
+      ...new Set(prometheusRuleGroups(stackSpec('confluent')).flatMap((g) => g.rules.filter(isAlertingRule).map((r) => r.alert))),
+    ];
     expect(alerts.sort()).toEqual([
       'ConsumerLagHigh',
       'ConsumerStalled',

@@ -24,7 +24,15 @@ import {
   type ProgramRun,
   type Registered,
 } from './harness.js';
-import { CONFIG_GROUP_TYPE, SECRET_TYPE, createdSecrets, expectNoPlaintext, expectReferencedSecretsCreated, secretStringData, sentinels } from './program-checks.js';
+import {
+  CONFIG_GROUP_TYPE,
+  SECRET_TYPE,
+  createdSecrets,
+  expectNoPlaintext,
+  expectReferencedSecretsCreated,
+  secretStringData,
+  sentinels,
+} from './program-checks.js';
 
 const CLOUD_API_KEY = 'CLOUDAPIKEYPLAINTEXT';
 const CLOUD_API_SECRET = 'CLOUDAPISECRETPLAINTEXT';
@@ -166,7 +174,8 @@ describe('confluent stack program', () => {
       expect(mine.length).toBeGreaterThan(0);
       for (const acl of mine) {
         const { resourceType, resourceName = '', patternType } = acl.inputs as Record<string, string>;
-        if (resourceType === 'TOPIC') expect([resourceName, patternType, topics.has(resourceName)]).toEqual([resourceName, 'LITERAL', true]);
+        if (resourceType === 'TOPIC')
+          expect([resourceName, patternType, topics.has(resourceName)]).toEqual([resourceName, 'LITERAL', true]);
         else expect([resourceType, resourceName]).toEqual(['GROUP', group]);
       }
     }
@@ -176,7 +185,10 @@ describe('confluent stack program', () => {
   test("manages ACLs with the admin's key, secret, after the topics exist", () => {
     for (const acl of byType(run, ACL)) {
       expect(isSecretValue(acl.inputs.credentials)).toBe(true);
-      expect(unwrapSecrets(acl.inputs.credentials)).toEqual({ key: 'kafka-platform-admin-api-key-id', secret: keySecret('platform-admin') });
+      expect(unwrapSecrets(acl.inputs.credentials)).toEqual({
+        key: 'kafka-platform-admin-api-key-id',
+        secret: keySecret('platform-admin'),
+      });
       expect(dependencyNames(run, acl)).toEqual(expect.arrayContaining(spec.topics.map((t) => `kafka-${t.name}`)));
     }
   });
@@ -184,7 +196,10 @@ describe('confluent stack program', () => {
   test("puts each user's API key id and secret, as username and password, into its Secret in the apps namespace only", () => {
     const users = spec.users.filter((u) => u.kind !== 'admin');
     expect(createdSecrets(run)).toEqual(
-      [...users.map((u) => `todo/kafka-user-${u.name}`), ...[DAPR_APP_TOKEN_SECRET, DATABASE_SECRET, WEBSOCKET_TOKEN_SECRET].map((s) => `todo/${s.name}`)].sort(),
+      [
+        ...users.map((u) => `todo/kafka-user-${u.name}`),
+        ...[DAPR_APP_TOKEN_SECRET, DATABASE_SECRET, WEBSOCKET_TOKEN_SECRET].map((s) => `todo/${s.name}`),
+      ].sort(),
     );
     for (const user of users) {
       const secret = named(run, `credentials-todo-${user.name}`);
@@ -244,4 +259,3 @@ describe('confluent stack program', () => {
     expect(Object.values(run.outputSecrecy)).not.toContain(true);
   });
 });
-

@@ -58,7 +58,10 @@ describe('.local/env', () => {
       KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
       KAFKA_SASL_MECHANISM: 'PLAIN',
     });
-    expect(localEnvVars(confluent, local)).toMatchObject({ KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:40001', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512' });
+    expect(localEnvVars(confluent, local)).toMatchObject({
+      KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:40001',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+    });
   });
 });
 

@@ -114,8 +114,14 @@ describeWithBroker('SASL/PLAIN on a local broker, with the settings of the confl
     const find = (name: string) => env.find((e) => e.name === name);
     expect(find(SERVICE_ENV.securityProtocol)).toEqual({ name: SERVICE_ENV.securityProtocol, value: 'SASL_SSL' });
     expect(find(SERVICE_ENV.saslMechanism)).toEqual({ name: SERVICE_ENV.saslMechanism, value: 'PLAIN' });
-    expect(find(SERVICE_ENV.username)).toEqual({ name: SERVICE_ENV.username, secret: { name: `kafka-user-${service.user}`, key: 'username' } });
-    expect(find(SERVICE_ENV.password)).toEqual({ name: SERVICE_ENV.password, secret: { name: `kafka-user-${service.user}`, key: 'password' } });
+    expect(find(SERVICE_ENV.username)).toEqual({
+      name: SERVICE_ENV.username,
+      secret: { name: `kafka-user-${service.user}`, key: 'username' },
+    });
+    expect(find(SERVICE_ENV.password)).toEqual({
+      name: SERVICE_ENV.password,
+      secret: { name: `kafka-user-${service.user}`, key: 'password' },
+    });
   });
 
   it(`lets ${service.name} in kafka mode consume over PLAIN what ${producer.name} publishes over PLAIN`, async () => {
@@ -161,7 +167,9 @@ describeWithBroker('SASL/PLAIN on a local broker, with the settings of the confl
 
   it('authorizes a PLAIN login as the same principal as SCRAM: the service sees only the topics its ACLs name', async () => {
     const sasl: SASLOptions = { mechanism: 'PLAIN', username: service.user, password: passwords.get(service.user)! };
-    expect(await listTopicsAs(plain, sasl)).toEqual([...new Set([...service.consumes, ...service.produces, service.deadLetterTopic])].sort());
+    expect(await listTopicsAs(plain, sasl)).toEqual(
+      [...new Set([...service.consumes, ...service.produces, service.deadLetterTopic])].sort(),
+    );
   });
 
   it('refuses a wrong password on the PLAIN listener', async () => {

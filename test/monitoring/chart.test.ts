@@ -53,7 +53,7 @@ describe('the monitoring chart', () => {
         expect(alert.annotations.summary.length).toBeGreaterThan(10);
         expect(alert.annotations.description).toContain('$value');
         expect(alert.annotations.runbook_url).toBe(
-          `https://github.com/todo-app/todo-event-backbone/blob/main/docs/runbooks/${alert.alert}.md`,
+          `https://github.com/todo-app/todo-event-backbone/blob/HEAD/docs/runbooks/${alert.alert}.md`,
         );
         expect(alert.for).toMatch(/^[1-9][0-9]*m$/);
       }

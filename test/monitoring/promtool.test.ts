@@ -19,6 +19,7 @@ const SPECS: [string, () => PlatformSpec][] = [
   ['dev (Redpanda)', () => stackSpec('dev')],
   ['staging (Strimzi)', () => stackSpec('staging')],
   ['prod (external)', () => stackSpec('prod')],
+  ['confluent (Confluent Cloud)', () => stackSpec('confluent')],
   ['dev with traffic expected on task-events from 22:00 to 06:00 UTC', () => stackSpecWith('dev', ...DEV_WITH_TRAFFIC)],
 ];
 

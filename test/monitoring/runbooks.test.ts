@@ -11,6 +11,7 @@ const SPECS: [string, PlatformSpec][] = [
   ['dev', stackSpec('dev')],
   ['staging', stackSpec('staging')],
   ['prod', stackSpec('prod')],
+  ['confluent', stackSpec('confluent')],
   ['dev with declared traffic', stackSpecWith('dev', [['topics', 'task-events', 'expectedMessagesPerSecond'], 1])],
 ];
 

@@ -68,7 +68,12 @@ describe('a confluent-cloud cluster', () => {
 
   it('refuses ids and endpoints in another shape, and a typo among its settings', () => {
     expect(
-      problems({ cluster: { ...CLUSTER, confluent: { environmentId: 'lkc-a1b2c3', clusterId: 'env-a1b2c3', restEndpoint: 'pkc-1:443', clusterID: 'x' } } }),
+      problems({
+        cluster: {
+          ...CLUSTER,
+          confluent: { environmentId: 'lkc-a1b2c3', clusterId: 'env-a1b2c3', restEndpoint: 'pkc-1:443', clusterID: 'x' },
+        },
+      }),
     ).toEqual([
       'cluster.confluent.clusterID: is not a known setting; did you mean "clusterId"?',
       'cluster.confluent.environmentId: "lkc-a1b2c3" is not an environment id; write the id as Confluent Cloud shows it, such as env-a1b2c3',
@@ -126,6 +131,12 @@ describe('Confluent Cloud settings on other flavors', () => {
   });
 
   it('keeps the other flavors on their own defaults', () => {
-    expect(platformFromConfig('x', {}).cluster).toMatchObject({ flavor: 'redpanda', tls: false, saslMechanism: 'SCRAM-SHA-512', brokers: 1, confluent: null });
+    expect(platformFromConfig('x', {}).cluster).toMatchObject({
+      flavor: 'redpanda',
+      tls: false,
+      saslMechanism: 'SCRAM-SHA-512',
+      brokers: 1,
+      confluent: null,
+    });
   });
 });

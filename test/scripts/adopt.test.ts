@@ -195,13 +195,25 @@ describeWithBroker('adopting hand-made topics on the local broker as an external
     expect(topics.filter((t) => t.importId !== '').every((t) => live.has(t.importId))).toBe(true);
     const acls = run.resources.filter((r) => r.type === 'kafka:index/acl:Acl' && r.importId !== '');
     expect(acls.map((a) => a.importId).sort()).toEqual(record.acls);
+    // Each live binding as @pulumi/kafka spells its import id: `READ` → `Read`, `DESCRIBE_CONFIGS` → `DescribeConfigs`.
+    const { AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes } = await kafka();
+    const spelling = (values: Record<string, number>) =>
+      new Map(
+        Object.entries(values).map(([name, v]) => [v, name.toLowerCase().replace(/(^|_)(\w)/g, (_, _s, c: string) => c.toUpperCase())]),
+      );
+    const [operation, permission, pattern, type] = [AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes].map(spelling);
     const liveIds = new Set(
-      (await liveBindings(admin)).map((b) => {
-        const kafka = b.resourceType === 2 ? 'Topic' : b.resourceType === 3 ? 'Group' : String(b.resourceType);
-        const operation = ({ 3: 'Read', 4: 'Write', 8: 'Describe', 10: 'DescribeConfigs' } as Record<number, string>)[b.operation];
-        const pattern = b.resourcePatternType === 3 ? 'Literal' : 'Prefixed';
-        return [b.principal, b.host, operation, 'Allow', kafka, b.resourceName, pattern].join('|');
-      }),
+      (await liveBindings(admin)).map((b) =>
+        [
+          b.principal,
+          b.host,
+          operation!.get(b.operation),
+          permission!.get(b.permissionType),
+          type!.get(b.resourceType),
+          b.resourceName,
+          pattern!.get(b.resourcePatternType),
+        ].join('|'),
+      ),
     );
     expect(acls.every((a) => liveIds.has(a.importId))).toBe(true);
   });

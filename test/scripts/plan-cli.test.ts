@@ -116,7 +116,9 @@ describe('npm run plan with the base’s own platform code', () => {
 
   test('shows a default changed in platform/defaults.ts, which the stack files alone would hide', () => {
     const result = repo.run(PLAN, ['--stack', 'dev']);
-    expect(result.stdout.split('\n')[0]).toMatch(/^plan against [0-9a-f]{7} \(the merge base of HEAD with main\), resolved with its own platform\/ code$/);
+    expect(result.stdout.split('\n')[0]).toMatch(
+      /^plan against [0-9a-f]{7} \(the merge base of HEAD with main\), resolved with its own platform\/ code$/,
+    );
     expect(result.stdout).toContain('  ~ task-events retention 14d → 7d\n');
     expect(result.status).toBe(2);
   });

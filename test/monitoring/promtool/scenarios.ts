@@ -7,7 +7,7 @@
  */
 import { SERVICE_METRICS, DAPR_METRICS, type PlatformSpec, type ServiceSpec, type TopicSpec } from '../../../platform/index.js';
 import { pubsubIdentities, serviceComponentName } from '../../../charts/dapr/pubsub-identities.js';
-import { activeHoursCondition } from '../../../charts/monitoring/rules/index.js';
+import { activeHoursCondition, ALERT_CATALOGUE } from '../../../charts/monitoring/rules/index.js';
 import { exporterUp, flavorFixtures, operatorAvailable, type FlavorFixtures } from './fixtures.js';
 import { gap, perSecond, ramp, series, steady, type InputSeries } from './series.js';
 
@@ -421,7 +421,9 @@ function clusterHealthScenarios({ spec, fx }: Context): Scenario[] {
       checks: [at30('KafkaExporterDown', { severity: 'warning' }, '0')],
     });
   }
-  return scenarios;
+  // Alerts the flavor does not generate (on Confluent Cloud: brokers and replication, see catalogue.ts) are not checked.
+  const generated = (alert: string) => ALERT_CATALOGUE.some((a) => a.alert === alert && a.flavors.includes(spec.cluster.flavor));
+  return scenarios.map((s) => ({ ...s, checks: s.checks.filter((c) => generated(c.alert)) })).filter((s) => s.checks.length > 0);
 }
 
 /** Every scenario that applies to the stack's spec (traffic ones need a topic that declares traffic, …). */

@@ -92,9 +92,14 @@ describe('loadServiceConfig', () => {
       KAFKA_DLQ_MAX_MESSAGE_BYTES: '524288',
     });
     expect([config.http, config.deadLetterMaxBytes]).toEqual([{ maxBodyBytes: 65536, maxConcurrentDeliveries: 3 }, 524288]);
-    expect(() => loadServiceConfig('notification', { KAFKA_MODE: 'dapr', APP_API_TOKEN: 't', DATABASE_URL: 'postgres://x@db/x', DAPR_MAX_CONCURRENT_DELIVERIES: '0' })).toThrow(
-      'DAPR_MAX_CONCURRENT_DELIVERIES: "0" is not a whole number from 1 to 1024',
-    );
+    expect(() =>
+      loadServiceConfig('notification', {
+        KAFKA_MODE: 'dapr',
+        APP_API_TOKEN: 't',
+        DATABASE_URL: 'postgres://x@db/x',
+        DAPR_MAX_CONCURRENT_DELIVERIES: '0',
+      }),
+    ).toThrow('DAPR_MAX_CONCURRENT_DELIVERIES: "0" is not a whole number from 1 to 1024');
   });
 
   it('reports every missing or malformed variable in one error', () => {

@@ -11,6 +11,10 @@ import type { DeadLetterEnvelope } from '../../../services/lib/dead-letter.js';
 import { PermanentError, TransientError } from '../../../services/lib/errors.js';
 import type { TaskEvent } from '../../../services/lib/events.js';
 import type { ServiceDefinition } from '../../../services/lib/handler.js';
+import { loadServiceConfig } from '../../../services/lib/config.js';
+import { KafkaConsumerRunner } from '../../../services/lib/kafka-consumer.js';
+import { MessageProcessor } from '../../../services/lib/message-processor.js';
+import { ServiceMetrics } from '../../../services/lib/metrics.js';
 import { runService, type RunningService } from '../../../services/lib/service.js';
 import { describeWithBroker, readLocalEnv } from '../../support/local-env.js';
 import {
@@ -116,6 +120,64 @@ describeWithBroker('consumer runner on the local broker', () => {
         await admin.close();
       }
     });
+  });
+
+  describe('a failed rejoin (the client emits error)', () => {
+    const group = uniqueGroup('rejoin');
+    const marker = randomUUID().slice(0, 8);
+    const topic = `test-task-events-${marker}`;
+    const handled: string[] = [];
+    let deleteTopics: () => Promise<void>;
+    let runner: KafkaConsumerRunner;
+    const { log, lines } = memoryLogger();
+
+    beforeAll(async () => {
+      deleteTopics = await privateTopics([topic]);
+      const processor = new MessageProcessor({
+        service: 'audit-service',
+        handler: { handle: async (event) => void handled.push((event as TaskEvent).task_data.title) },
+        retry: TEST_RETRY,
+        metrics: new ServiceMetrics('audit-service', { defaultMetrics: false }),
+        log,
+        signal: new AbortController().signal,
+        eventKindOf: () => 'task-event',
+        deadLetter: async () => {},
+      });
+      const config = loadServiceConfig('audit', serviceEnv(group, { KAFKA_TOPICS: topic }));
+      runner = new KafkaConsumerRunner({
+        config,
+        processor,
+        log,
+        metrics: new ServiceMetrics('audit-service', { defaultMetrics: false }),
+        retry: TEST_RETRY,
+        tuning: { maxWaitMs: 100 },
+      });
+      runner.start();
+      await until(() => runner.isReady(), 'the runner ready', 30_000);
+    }, 60_000);
+    afterAll(async () => {
+      await runner?.stop();
+      await deleteTopics?.();
+    });
+
+    it('ends the session instead of the process, is not ready meanwhile, and resumes consuming', async () => {
+      // What @platformatic/kafka does when a heartbeat-driven rejoin fails (coordinator failover): emit 'error' on the consumer.
+      const consumer = (runner as unknown as { consumer: NodeJS.EventEmitter }).consumer;
+      consumer.emit('error', new Error('joinGroup failed 3 times.'));
+      expect(runner.isReady()).toBe(false);
+      await until(
+        () => lines.some((l) => l.msg === 'consumer session failed; resuming from committed offsets'),
+        'the session ended',
+        10_000,
+      );
+      await until(() => runner.isReady(), 'a new session', 30_000);
+      const producer = adminProducer(`test-rejoin-${marker}`);
+      await producer.send({
+        messages: [{ topic, key: 'u', value: Buffer.from(JSON.stringify(taskEvent('u', 1, 'created', `after ${marker}`))) }],
+      });
+      await producer.close();
+      await until(() => handled.includes(`after ${marker}`), 'an event consumed by the new session', 30_000);
+    }, 60_000);
   });
 
   describe('authentication', () => {

@@ -133,7 +133,9 @@ describeWithBroker('reminder schedule in PostgreSQL', () => {
     const task = nextTask++;
     // As the handler does: apply the plan only when the event is newer than the task's recorded position.
     const applyAt = async (event: TaskEvent, offset: number) =>
-      (await claimTaskPosition(pool, event, new Date(event.timestamp), { partition: 0, offset: BigInt(offset) })) ? apply(event) : { changed: 0 };
+      (await claimTaskPosition(pool, event, new Date(event.timestamp), { partition: 0, offset: BigInt(offset) }))
+        ? apply(event)
+        : { changed: 0 };
     const created = taskEvent(task, 'created', '2001-06-01T00:00:00Z');
     await applyAt(created, 1);
     await applyAt(taskEvent(task, 'completed', '2001-06-02T00:00:00Z', { completed: true }), 2);

@@ -1,0 +1,237 @@
+/**
+ * Audit rows into PostgreSQL through `COPY`, PostgreSQL's own bulk path: each
+ * chunk of a batch is one simple-query message on one pooled connection,
+ *
+ *   COPY audit_staging FROM STDIN;
+ *   INSERT INTO audit_events (…) SELECT … FROM audit_staging ON CONFLICT (event_id) DO NOTHING
+ *
+ * with the rows in COPY's text format sent as soon as the server asks for
+ * them. The two statements of one message are one implicit transaction: the
+ * rows land in `audit_events` together or not at all, and the staging table, a
+ * temporary table of the connection (`ON COMMIT DELETE ROWS`, no WAL, no
+ * index), is empty again at the commit. One round trip per chunk, and the
+ * server parses each value once (into the typed staging columns) instead of
+ * planning a 2,250-parameter statement.
+ *
+ * Exactly once, as before: the caller commits offsets only after `insert`
+ * resolves, and `ON CONFLICT (event_id) DO NOTHING` skips every event already
+ * recorded (a redelivered batch, a retried chunk that had landed, the same
+ * event twice in one batch). A failure rejects with `pgError`'s classified
+ * error (a bad value: the SQLSTATE of COPY's parse, not retryable; a lost
+ * connection or a timeout: retryable), and the connection is discarded
+ * unless the server answered.
+ */
+import type pg from 'pg';
+import { pgError } from '../lib/postgres.js';
+import type { AuditRow } from './audit-store.js';
+import { AUDIT_TABLE } from './schema.js';
+
+/** How batches are written. */
+export const COPY_INGEST = {
+  /**
+   * Rows per COPY: a consumer batch (at most 500 events) is one or two
+   * chunks; fewer, larger chunks cost fewer round trips and commits.
+   * @default 500
+   */
+  rowsPerCopy: 500,
+  /** Chunks of one batch in flight at once, each on its own pool connection. @default 2 */
+  concurrentCopies: 2,
+} as const;
+
+/** The connection's staging table: the audit columns, typed, so COPY parses each value once. */
+export const STAGING_TABLE = 'audit_staging';
+
+/** The columns COPY fills, in order. */
+const COLUMNS = 'event_id, event_type, user_id, task_id, occurred_at, payload, topic, "partition", "offset"';
+
+/** Creates the connection's staging table; runs once per connection. */
+export const CREATE_STAGING = `CREATE TEMPORARY TABLE IF NOT EXISTS ${STAGING_TABLE} (
+    event_id uuid, event_type text, user_id text, task_id bigint, occurred_at timestamptz,
+    payload jsonb, topic text, "partition" integer, "offset" bigint
+  ) ON COMMIT DELETE ROWS`;
+
+/** The one message per chunk: COPY into staging, then move what is new, in one implicit transaction. */
+export const COPY_AND_MOVE =
+  `COPY ${STAGING_TABLE} (${COLUMNS}) FROM STDIN;\n` +
+  `INSERT INTO ${AUDIT_TABLE} (${COLUMNS}) SELECT ${COLUMNS} FROM ${STAGING_TABLE} ON CONFLICT (event_id) DO NOTHING`;
+
+/**
+ * A value in COPY's text format: backslash, tab, newline and carriage return
+ * escaped; null as `\N`.
+ * @see https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.2
+ */
+export function copyValue(value: string | number | bigint | null): string {
+  if (value === null) return '\\N';
+  const text = typeof value === 'string' ? value : String(value);
+  // Most values need no escape; test once instead of four replacements.
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : text;
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** `rows` as COPY text, one line per row, columns in `COLUMNS` order. */
+export function copyText(rows: readonly AuditRow[], from = 0, to = rows.length): string {
+  let text = '';
+  for (let i = from; i < to; i++) {
+    const row = rows[i]!;
+    text +=
+      copyValue(row.eventId) +
+      '\t' +
+      copyValue(row.eventType) +
+      '\t' +
+      copyValue(row.userId) +
+      '\t' +
+      copyValue(row.taskId) +
+      '\t' +
+      copyValue(row.occurredAt) +
+      '\t' +
+      copyValue(typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload)) +
+      '\t' +
+      copyValue(row.topic) +
+      '\t' +
+      copyValue(row.partition) +
+      '\t' +
+      copyValue(row.offset) +
+      '\n';
+  }
+  return text;
+}
+
+/** The commands of one simple-query message, as the server completed them (`COPY 500`, `INSERT 0 498`). */
+export interface CopyOutcome {
+  readonly commands: readonly string[];
+}
+
+/** Bytes per CopyData message when sending a large text. @default 256 KiB */
+const COPY_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * One simple-query message holding a `COPY … FROM STDIN` (and possibly
+ * statements after it), with the rows to send when the server asks: a pg
+ * `Submittable`. It resolves (`callback`) at ReadyForQuery with the command
+ * tags, or fails with the first error; a query timeout of the client
+ * (`query_timeout`) applies to it like to any query.
+ */
+export class CopyFromStdin {
+  callback?: (error: Error | null, outcome?: CopyOutcome) => void;
+  private readonly commands: string[] = [];
+  private settled = false;
+
+  constructor(
+    readonly text: string,
+    private readonly data: Buffer,
+  ) {}
+
+  /** Runs it on `client`. */
+  static run(client: pg.PoolClient | pg.Client, text: string, data: Buffer): Promise<CopyOutcome> {
+    return new Promise((resolve, reject) => {
+      const copy = new CopyFromStdin(text, data);
+      copy.callback = (error, outcome) => (error ? reject(error) : resolve(outcome!));
+      client.query(copy);
+    });
+  }
+
+  submit(connection: pg.Connection): void {
+    (connection as unknown as { query(text: string): void }).query(this.text);
+  }
+
+  handleCopyInResponse(connection: pg.Connection): void {
+    const wire = connection as unknown as { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void };
+    for (let at = 0; at < this.data.length; at += COPY_CHUNK_BYTES) wire.sendCopyFromChunk(this.data.subarray(at, at + COPY_CHUNK_BYTES));
+    wire.endCopyFrom();
+  }
+
+  handleCommandComplete(message: { text: string }): void {
+    this.commands.push(message.text);
+  }
+
+  handleReadyForQuery(): void {
+    this.settle(null);
+  }
+
+  handleError(error: Error): void {
+    this.settle(error);
+  }
+
+  // Messages a COPY FROM message never carries; present so the client never finds a handler missing.
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+
+  private settle(error: Error | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.callback?.(error, error ? undefined : { commands: this.commands });
+  }
+}
+
+/** Rows a command tag reports (`INSERT 0 42` → 42, `COPY 42` → 42). */
+export function taggedRows(tag: string | undefined): number {
+  const count = tag?.match(/(\d+)$/)?.[1];
+  return count === undefined ? 0 : Number(count);
+}
+
+/**
+ * Writes audit rows through COPY. Holds no state but which pooled
+ * connections already have their staging table.
+ */
+export class CopyIngest {
+  private readonly staged = new WeakSet<pg.PoolClient>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly settings: { readonly rowsPerCopy: number; readonly concurrentCopies: number } = COPY_INGEST,
+  ) {}
+
+  /** Inserts `rows`; rows whose `event_id` is already recorded are skipped. Resolves with the number inserted. */
+  async insert(rows: readonly AuditRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const { rowsPerCopy, concurrentCopies } = this.settings;
+    // Even chunks: 500 rows on two connections are two of 250, not 500 and nothing.
+    const chunks = Math.max(Math.ceil(rows.length / rowsPerCopy), Math.min(concurrentCopies, Math.ceil(rows.length / 100)));
+    const size = Math.ceil(rows.length / chunks);
+    let next = 0;
+    let inserted = 0;
+    let failure: { error: unknown } | undefined;
+    // Each writer takes the next chunk until none is left or one failed; all have stopped before insert settles.
+    const writer = async () => {
+      for (let chunk = next++; chunk < chunks && failure === undefined; chunk = next++) {
+        try {
+          inserted += await this.copy(copyText(rows, chunk * size, Math.min(rows.length, (chunk + 1) * size)));
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrentCopies, chunks) }, writer));
+    if (failure !== undefined) throw pgError(failure.error, `writing ${rows.length} audit row(s)`);
+    return inserted;
+  }
+
+  /** One chunk on one connection; resolves with the rows it inserted. */
+  private async copy(text: string): Promise<number> {
+    const client = await this.pool.connect();
+    // A checked-out client has no 'error' listener of the pool's: without one, a connection lost here would end the process.
+    const ignore = () => {};
+    client.on('error', ignore);
+    let broken: Error | undefined;
+    try {
+      if (!this.staged.has(client)) {
+        await client.query(CREATE_STAGING);
+        this.staged.add(client);
+      }
+      const { commands } = await CopyFromStdin.run(client, COPY_AND_MOVE, Buffer.from(text, 'utf8'));
+      return taggedRows(commands.find((tag) => tag.startsWith('INSERT')));
+    } catch (error) {
+      // An error the server answered leaves the connection usable (the message's transaction rolled back);
+      // anything else (lost connection, timeout) may leave it mid-COPY: the pool must not hand it out again.
+      if (!(error instanceof Error && 'severity' in error)) broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.off('error', ignore);
+      client.release(broken);
+    }
+  }
+}
