@@ -50,7 +50,7 @@ async function committedProgress(admin: Admin, group: string, block: TopicBlock)
  * from the start of the watch when one sample already saw the whole block,
  * and the CPU `cpu` reports over that same interval, in cores.
  */
-async function groupRate(
+export async function groupRate(
   group: string,
   block: TopicBlock,
   windowMs: number,

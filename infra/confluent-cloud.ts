@@ -54,7 +54,15 @@
  */
 import * as confluentcloud from '@pulumi/confluentcloud';
 import * as pulumi from '@pulumi/pulumi';
-import { PROJECT, topicConfig, type AclSpec, type ConfluentCloudSpec, type PlatformSpec, type UserSpec } from '../platform/index.js';
+import {
+  PROJECT,
+  topicConfig,
+  type AclSpec,
+  type ConfigProblem,
+  type ConfluentCloudSpec,
+  type PlatformSpec,
+  type UserSpec,
+} from '../platform/index.js';
 import type { IssuedCredential } from './credentials.js';
 import type { ConfluentCloudCredentials } from './settings.js';
 
@@ -80,11 +88,30 @@ const DISPLAY_NAME_MAX = 64;
 
 /** The service account's display name: unique per project, stack and user in the organization. */
 export function serviceAccountName(spec: Pick<PlatformSpec, 'stack'>, user: Pick<UserSpec, 'name'>): string {
-  const name = `${PROJECT}-${spec.stack}-${user.name}`;
-  if (name.length > DISPLAY_NAME_MAX) {
-    throw new Error(`service account name "${name}" is ${name.length} characters; Confluent Cloud allows ${DISPLAY_NAME_MAX}`);
-  }
-  return name;
+  return `${PROJECT}-${spec.stack}-${user.name}`;
+}
+
+/**
+ * Every user whose service account name would be longer than Confluent
+ * allows, with the spec entry to shorten; empty when all fit. The program
+ * checks this before it registers anything.
+ */
+export function serviceAccountNameProblems(spec: Pick<PlatformSpec, 'stack' | 'users' | 'services' | 'producers'>): ConfigProblem[] {
+  return spec.users.flatMap((user) => {
+    const name = serviceAccountName(spec, user);
+    if (name.length <= DISPLAY_NAME_MAX) return [];
+    const service = spec.services.find((s) => s.user === user.name);
+    const producer = spec.producers.find((p) => p.name === user.name);
+    const entry = service ? `services.${service.name}` : producer ? `producers.${producer.name}` : undefined;
+    return [
+      {
+        // The platform's own users (admin, exporter) have no entry to rename: only the stack name can shrink.
+        path: entry ?? '(stack name)',
+        message: `makes the service account name "${name}" ${name.length} characters long; Confluent Cloud allows ${DISPLAY_NAME_MAX}`,
+        fix: entry ? 'use a shorter name (or a shorter stack name)' : 'use a shorter stack name',
+      },
+    ];
+  });
 }
 
 /** @pulumi/confluentcloud provider arguments: the stack operator's Cloud API key. */

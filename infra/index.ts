@@ -10,10 +10,10 @@
 import type { Resource } from '@pulumi/pulumi';
 import type * as k8s from '@pulumi/kubernetes';
 import { synthesizeManifests } from '../charts/index.js';
-import { clusterCaSecret } from '../platform/index.js';
+import { clusterCaSecret, PlatformConfigError } from '../platform/index.js';
 import { applyPlan, phaseSteps, type Prerequisite } from './apply-plan.js';
 import { ClusterCaCopy } from './cluster-ca.js';
-import { ConfluentCloudKafka } from './confluent-cloud.js';
+import { ConfluentCloudKafka, serviceAccountNameProblems } from './confluent-cloud.js';
 import { Credentials } from './credentials.js';
 import { ExternalKafka } from './external-kafka.js';
 import { applyCharts } from './manifests.js';
@@ -30,6 +30,10 @@ import { deployedSpecOutput, enforceGuardRails, readDeployedSpec } from './guard
 // Pure steps first: anything wrong throws before the first registration.
 const spec = readPlatformSpec();
 const settings = readInfraSettings(spec);
+if (spec.cluster.flavor === 'confluent-cloud') {
+  const problems = serviceAccountNameProblems(spec);
+  if (problems.length > 0) throw new PlatformConfigError(`stack ${spec.stack}`, problems);
+}
 const synthesized = splitAdoptedNamespaces(
   spec,
   synthesizeManifests(spec).map((c) => ({ chart: c.chart, objects: withReadinessWait(c.objects) })),

@@ -33,7 +33,7 @@ export interface StartedServer {
  * the short commands still running (initdb, mvn, the storage format) and
  * every server, whether or not its pid file exists yet.
  */
-const running = new Set<ChildProcess>();
+const running = new Map<ChildProcess, string>();
 const started: StartedServer[] = [];
 let refusing: string | undefined;
 
@@ -43,13 +43,26 @@ export function startedServers(): readonly StartedServer[] {
 }
 
 /**
- * Stops the commands still running (SIGTERM) and makes every later `run` and
- * `startDetached` fail with `reason`, so work in flight cannot start a server
- * after the cleanup has looked for them. Idempotent.
+ * Makes every later `run` and `startDetached` fail with `reason`, so work in
+ * flight cannot start a server after the cleanup has looked for them, and
+ * stops the commands still running (SIGTERM, SIGKILL after `graceMs`).
+ * Resolves once they have exited, with their labels. Idempotent.
  */
-export function refuseNewProcesses(reason: string): void {
+export async function refuseNewProcesses(reason: string, graceMs = 5_000): Promise<string[]> {
   refusing ??= reason;
-  for (const child of running) child.kill('SIGTERM');
+  const stopping = [...running].map(([child, label]) => {
+    const exited = new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('close', () => resolve());
+    });
+    child.kill('SIGTERM');
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    return exited.then(() => {
+      clearTimeout(kill);
+      return label;
+    });
+  });
+  return Promise.all(stopping);
 }
 
 function refuseIfStopping(what: string): void {
@@ -76,7 +89,7 @@ export function run(command: string, args: readonly string[], options: RunOption
       uid: options.runAs?.uid,
       gid: options.runAs?.gid,
     });
-    running.add(child);
+    running.set(child, label);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

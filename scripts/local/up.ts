@@ -150,21 +150,31 @@ async function start(spec: PlatformSpec): Promise<void> {
  * environment that was already up stays up.
  */
 let phase: 'checking' | 'starting' | 'ready' = 'checking';
+
+/** How the progress lines name the servers `startDetached` labels. */
+const SERVER_NAMES: Readonly<Record<string, string>> = { 'Kafka broker': 'Kafka', postgres: 'PostgreSQL' };
 let cleaning: Promise<string> | undefined;
 
 /** Stops what this run started; resolves with what that was, for the one line that says so. */
 function cleanUp(reason: string): Promise<string> {
   cleaning ??= (async () => {
-    refuseNewProcesses(reason);
+    // First the commands in flight (initdb, the storage format, mvn), so none starts a server behind the cleanup.
+    const commands = await refuseNewProcesses(reason);
     if (phase !== 'starting') return 'nothing had been started';
     const { kafka, postgres } = await stopAll();
+    const outcomes = new Map([
+      ['Kafka', kafka],
+      ['PostgreSQL', postgres],
+    ]);
     // A server whose pid file did not exist yet (PostgreSQL writes its own once it runs) is stopped by its pid.
-    const others: string[] = [];
     for (const server of startedServers()) {
-      if (isAlive(server.pid)) others.push(`${server.label} ${await stopProcess(server.pid, 'SIGTERM', 10_000)} (pid ${server.pid})`);
+      if (!isAlive(server.pid)) continue;
+      const name = SERVER_NAMES[server.label] ?? server.label;
+      outcomes.set(name, `${await stopProcess(server.pid, 'SIGTERM', 10_000)} (pid ${server.pid})`);
     }
-    const extra = others.length > 0 ? `, ${others.join(', ')}` : '';
-    return `stopped what it had started: Kafka ${kafka}, PostgreSQL ${postgres}${extra}; removed its data in ${LOCAL_DIR}`;
+    const stopped = [...outcomes].map(([name, outcome]) => `${name} ${outcome}`);
+    const interruptedCommands = commands.length > 0 ? `, ${commands.join(' and ')} interrupted` : '';
+    return `stopped what it had started: ${stopped.join(', ')}${interruptedCommands}; removed its data in ${LOCAL_DIR}`;
   })();
   return cleaning;
 }

@@ -199,7 +199,8 @@ export class CopyIngest {
     const writer = async () => {
       for (let chunk = next++; chunk < chunks && failure === undefined; chunk = next++) {
         try {
-          inserted += await this.copy(copyText(rows, chunk * size, Math.min(rows.length, (chunk + 1) * size)));
+          const landed = await this.copy(copyText(rows, chunk * size, Math.min(rows.length, (chunk + 1) * size)));
+          inserted += landed;
         } catch (error) {
           failure ??= { error };
         }

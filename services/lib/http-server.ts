@@ -168,6 +168,8 @@ export class ServiceHttpServer {
       const admission = route.options.admit?.(request);
       if (admission && 'refuse' in admission) {
         const { status, body, headers } = admission.refuse;
+        // A refused body is never read; closing spares Node draining it to keep the connection alive.
+        if (hasBody(request)) response.setHeader('connection', 'close');
         return sendJson(response, status, body, headers);
       }
       release = admission?.release;
@@ -196,6 +198,11 @@ function safe(check: () => boolean): boolean {
   } catch {
     return false;
   }
+}
+
+function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** A path as logged and echoed: at most 200 characters of whatever a client sent. */

@@ -264,7 +264,8 @@ export class KafkaConsumerRunner {
   private assignmentChanged(consumer: Consumer<Buffer, Buffer, Buffer, Buffer>): void {
     const change = this.partitions.assign(consumer.generationId, consumer.assignments);
     if (change.assigned.length > 0 || change.revoked.length > 0) {
-      this.options.log.info(
+      // Leaving the group (shutdown, a failed session) revokes everything: expected, so not worth an info line.
+      this.options.log[consumer.assignments === null ? 'debug' : 'info'](
         { generation: change.generation, assigned: change.assigned, revoked: change.revoked, kept: change.kept },
         'partition assignment changed',
       );

@@ -55,3 +55,67 @@ describe('ServiceHttpServer', () => {
     await expect(extra.close()).resolves.toBeUndefined();
   });
 });
+
+describe('ServiceHttpServer bounds', () => {
+  let server: ServiceHttpServer;
+  let base: string;
+  const seen: string[] = [];
+  let admitted = 0;
+  let released = 0;
+
+  beforeAll(async () => {
+    server = new ServiceHttpServer(createLogger({ stream: { write: () => true } }), new ServiceMetrics('x', { defaultMetrics: false }), {
+      maxBodyBytes: 1024,
+    });
+    server.route('POST', '/echo', (_req, body, res) => void res.end(body));
+    server.route('POST', '/throws', () => {
+      throw new Error('handler bug');
+    });
+    server.route('POST', '/guarded', (_req, body, res) => void (seen.push(body.toString()), res.end('ok')), {
+      admit: (request) => {
+        if (request.headers['x-key'] !== 'k') return { refuse: { status: 401, body: { error: 'no key' }, headers: { 'x-why': 'key' } } };
+        admitted++;
+        return { release: () => void released++ };
+      },
+      tooLarge: (_req, res) => void res.writeHead(200).end('dropped'),
+    });
+    base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+  });
+  afterAll(() => server.close());
+
+  it('answers 413 for a body over the limit, declared or streamed, without buffering it', async () => {
+    expect((await fetch(`${base}/echo`, { method: 'POST', body: 'x'.repeat(1025) })).status).toBe(413);
+    const chunked = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 4; i++) controller.enqueue(new TextEncoder().encode('y'.repeat(400)));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${base}/echo`, { method: 'POST', body: chunked, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await (await fetch(`${base}/echo`, { method: 'POST', body: 'x'.repeat(1024) })).text()).toHaveLength(1024);
+  });
+
+  it("runs a route's admission before reading the body, answers its refusal, and releases what it admitted", async () => {
+    const refused = await fetch(`${base}/guarded`, { method: 'POST', body: 'secret body' });
+    expect([refused.status, refused.headers.get('x-why'), await refused.json()]).toEqual([401, 'key', { error: 'no key' }]);
+    expect(seen).toEqual([]);
+    expect(await (await fetch(`${base}/guarded`, { method: 'POST', body: 'hello', headers: { 'x-key': 'k' } })).text()).toBe('ok');
+    expect(await (await fetch(`${base}/guarded`, { method: 'POST', body: 'z'.repeat(2000), headers: { 'x-key': 'k' } })).text()).toBe(
+      'dropped',
+    );
+    expect([seen, admitted, released]).toEqual([['hello'], 2, 2]);
+  });
+
+  it('answers 500 when a route throws and 404 for request targets that are no URL', async () => {
+    expect((await fetch(`${base}/throws`, { method: 'POST', body: '' })).status).toBe(500);
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${base}/`, { method: 'GET', path: '//%zz?%' }, (res) => resolve(res.statusCode!));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(404);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+});

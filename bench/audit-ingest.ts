@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:audit-ingest`: the audit service's ways of writing rows,
+ * measured on the local PostgreSQL alone (no Kafka, no service process), in
+ * the same run as PostgreSQL's own COPY of the same rows. Each way writes the
+ * benchmark's rows in consumer-sized batches (500, one after the other, as the
+ * consumer hands them over) into `audit_events`; rows/s and the ratio to the
+ * COPY limit are printed, one `name: value` line each. A second part COPYs
+ * the rows into scratch copies of the table with fewer indexes, for the cost
+ * of each index.
+ *
+ * Options (environment): BENCH_ROWS (default 150000), BENCH_REPEAT (default 1).
+ */
+import '../platform/require-node.cjs';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { AuditStore, type AuditRow } from '../services/audit/audit-store.js';
+import { CopyFromStdin, CopyIngest } from '../services/audit/copy-ingest.js';
+import { AUDIT_TABLE } from '../services/audit/schema.js';
+import { readLocalEnv } from '../test/support/local-env.js';
+import { benchAuditRow, type RunId } from './bench-events.js';
+import { benchCopyData, measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
+import { progress, round } from './stats.js';
+
+const BATCH = 500;
+
+interface Way {
+  readonly name: string;
+  readonly write: (pool: pg.Pool) => (rows: readonly AuditRow[]) => Promise<number>;
+}
+
+const WAYS: readonly Way[] = [
+  {
+    name: 'values_250x2',
+    write: (pool) => {
+      const store = new AuditStore(pool) as AuditStore & { insertValues?: (rows: readonly AuditRow[]) => Promise<number> };
+      return (rows) => (store.insertValues ?? store.insert).call(store, rows);
+    },
+  },
+  { name: 'copy_500x1', write: (pool) => (rows) => new CopyIngest(pool, { rowsPerCopy: 500, concurrentCopies: 1 }).insert(rows) },
+  { name: 'copy_250x2', write: (pool) => (rows) => new CopyIngest(pool, { rowsPerCopy: 250, concurrentCopies: 2 }).insert(rows) },
+  { name: 'copy_125x4', write: (pool) => (rows) => new CopyIngest(pool, { rowsPerCopy: 125, concurrentCopies: 4 }).insert(rows) },
+];
+
+async function measureWay(pool: pg.Pool, way: Way, rows: number, at: number): Promise<{ rate: number; written: number }> {
+  const run: RunId = randomUUID().slice(0, 8);
+  const write = way.write(pool);
+  // Batches built ahead: the rate is the writes' alone.
+  const batches: AuditRow[][] = [];
+  for (let from = 0; from < rows; from += BATCH) {
+    batches.push(Array.from({ length: Math.min(BATCH, rows - from) }, (_, k) => benchAuditRow(run, from + k, at)));
+  }
+  // Warm the connections (and each one's staging table) on one batch of other rows.
+  const warm = randomUUID().slice(0, 8);
+  await write(Array.from({ length: BATCH }, (_, k) => benchAuditRow(warm, k, at)));
+  const started = performance.now();
+  let written = 0;
+  for (const batch of batches) written += await write(batch);
+  const seconds = (performance.now() - started) / 1000;
+  await removeBenchRows(pool, warm);
+  await removeBenchRows(pool, run);
+  return { rate: rows / seconds, written };
+}
+
+/** Index sets of scratch copies of the table: COPY into each shows what every index costs per row. */
+const INDEX_VARIANTS: ReadonlyArray<{ readonly name: string; readonly drop: readonly string[] }> = [
+  { name: 'all_indexes', drop: [] },
+  { name: 'without_task_time', drop: ['task_id'] },
+  { name: 'without_user_and_task_time', drop: ['user_id', 'task_id'] },
+];
+
+async function copyIntoVariant(client: pg.Client, variant: (typeof INDEX_VARIANTS)[number], rows: number, at: number): Promise<number> {
+  const table = `bench_ingest_${variant.name}_${randomUUID().slice(0, 8)}`;
+  await client.query(`CREATE TABLE ${table} (LIKE ${AUDIT_TABLE} INCLUDING ALL)`);
+  try {
+    const { rows: indexes } = await client.query<{ name: string; def: string }>(
+      'SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = $1',
+      [table],
+    );
+    for (const index of indexes) {
+      if (variant.drop.some((column) => index.def.includes(`(${column},`))) await client.query(`DROP INDEX ${index.name}`);
+    }
+    const data = benchCopyData(randomUUID().slice(0, 8), rows, at);
+    const started = performance.now();
+    await CopyFromStdin.run(
+      client,
+      `COPY ${table} (event_id, event_type, user_id, task_id, occurred_at, payload, topic, "partition", "offset") FROM STDIN`,
+      data,
+    );
+    return rows / ((performance.now() - started) / 1000);
+  } finally {
+    await client.query(`DROP TABLE ${table}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const rows = Number(process.env.BENCH_ROWS ?? 150_000);
+  const repeat = Number(process.env.BENCH_REPEAT ?? 1);
+  const { databaseUrl } = readLocalEnv();
+  const at = Date.now();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: 'bench-audit-ingest' });
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-audit-ingest' });
+  await client.connect();
+  try {
+    for (let r = 1; r <= repeat; r++) {
+      progress(`audit ingest, round ${r}: PostgreSQL's COPY of ${rows} rows`);
+      const limit = await measurePostgresCopy(databaseUrl, randomUUID().slice(0, 8), rows, at);
+      process.stdout.write(`ingest.round_${r}.postgres_copy_rows_per_second: ${round(limit.rate, 0)}\n`);
+      for (const way of WAYS) {
+        progress(`audit ingest, round ${r}: ${way.name}`);
+        const result = await measureWay(pool, way, rows, at);
+        process.stdout.write(`ingest.round_${r}.${way.name}_rows_per_second: ${round(result.rate, 0)}\n`);
+        process.stdout.write(`ingest.round_${r}.${way.name}_to_postgres_copy_ratio: ${round(result.rate / limit.rate, 2)}\n`);
+        if (result.written !== rows) process.stdout.write(`ingest.round_${r}.${way.name}_rows_written: ${result.written}\n`);
+      }
+      for (const variant of INDEX_VARIANTS) {
+        progress(`audit ingest, round ${r}: COPY into a copy of the table, ${variant.name}`);
+        const rate = await copyIntoVariant(client, variant, rows, at);
+        process.stdout.write(`ingest.round_${r}.copy_${variant.name}_rows_per_second: ${round(rate, 0)}\n`);
+      }
+    }
+  } finally {
+    await client.end();
+    await pool.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
