@@ -11,7 +11,11 @@
  * 2. the audit service (child process) writing every event to PostgreSQL,
  *    measured from its committed offsets, which it moves only after the rows
  *    are written;
- * 3. the recurring-task service (child process) for a fixed window, as it
+ * 3. PostgreSQL's own COPY of the same rows into `audit_events` (no Kafka,
+ *    postgres-copy.ts): the limit;
+ * 4. the peer, Kafka Connect with the Debezium JDBC sink, over the same events
+ *    on a topic of its own (kafka-connect.ts);
+ * 5. the recurring-task service (child process) for a fixed window, as it
  *    cannot keep the audit's pace (a database round trip per event).
  *
  * Rates are sustained rates: from the first progress seen to the last, so
@@ -21,11 +25,13 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Consumer } from '@platformatic/kafka';
 import pg from 'pg';
-import type { TaskEvent, TaskEventType } from '../services/lib/events.js';
 import { consumerFetchOptions } from '../services/lib/kafka-consumer.js';
 import { kafkaClientOptions } from '../services/lib/kafka-options.js';
 import { publisherAs } from '../test/services/lib/broker-support.js';
 import { readLocalEnv } from '../test/support/local-env.js';
+import { benchEvent, benchUserPattern, type RunId } from './bench-events.js';
+import { measureKafkaConnect } from './kafka-connect.js';
+import { measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
 import { NOOP_SERVICE_BUNDLE } from './service-process.js';
 import { progress } from './stats.js';
 import { blockSize, measuredUse, produceBlock, serviceOverBlock, type TopicBlock } from './topic-block.js';
@@ -38,9 +44,16 @@ export interface AuditThroughputOptions {
   readonly auditTimeoutSeconds: number;
   /** Window the recurring-task service is measured over, in seconds. @default 15 */
   readonly recurringWindowSeconds: number;
+  /** Run the peer (Kafka Connect with the Debezium JDBC sink) over the same events. @default true */
+  readonly kafkaConnect: boolean;
 }
 
-export const AUDIT_THROUGHPUT_DEFAULTS: AuditThroughputOptions = { events: 150_000, auditTimeoutSeconds: 180, recurringWindowSeconds: 15 };
+export const AUDIT_THROUGHPUT_DEFAULTS: AuditThroughputOptions = {
+  events: 150_000,
+  auditTimeoutSeconds: 180,
+  recurringWindowSeconds: 15,
+  kafkaConnect: true,
+};
 
 export interface AuditThroughputResult {
   readonly events: number;
@@ -56,37 +69,23 @@ export interface AuditThroughputResult {
   readonly recurringRate: number;
   readonly recurringPeakRssMiB: number;
   readonly recurringUse: MeasuredUse;
+  /** PostgreSQL's own COPY of the same rows into `audit_events`, rows/s (postgres-copy.ts). */
+  readonly postgresCopyRate: number;
+  /** The peer over the same events (kafka-connect.ts); undefined when not run. */
+  readonly kafkaConnect?: {
+    readonly rate: number;
+    readonly rowsWritten: number;
+    readonly peakRssMiB: number;
+    readonly recordBytes: number;
+  };
 }
 
 const TOPIC = 'task-events';
-const TYPES: readonly TaskEventType[] = ['created', 'updated', 'completed', 'deleted'];
-const USERS = 1000;
 /** Events per produce request (about 200 KiB, under the 1 MiB batch limit) and requests in flight. */
 const PRODUCE_CHUNK = 500;
 const PRODUCE_CONCURRENCY = 4;
 
-function benchEvent(run: string, i: number): TaskEvent {
-  const type = TYPES[i % TYPES.length]!;
-  return {
-    event_id: randomUUID(),
-    event_type: type,
-    timestamp: new Date().toISOString(),
-    user_id: `bench-audit-${run}-${i % USERS}`,
-    task_id: i + 1,
-    // No due date and no recurrence: the recurring-task service handles every event, and creates nothing.
-    task_data: {
-      title: `Buy groceries ${i}`,
-      completed: type === 'completed',
-      priority: 'high',
-      tags: ['home'],
-      due_date: null,
-      recurring: null,
-    },
-    metadata: { source: 'api', correlation_id: randomUUID() },
-  };
-}
-
-async function produce(run: string, events: number): Promise<void> {
+async function produce(run: RunId, events: number, at: number): Promise<void> {
   const api = publisherAs('todo-api');
   try {
     for (let next = 0; next < events;) {
@@ -96,7 +95,7 @@ async function produce(run: string, events: number): Promise<void> {
         requests.push(
           api.publishAll(
             TOPIC,
-            Array.from({ length: count }, (_, k) => benchEvent(run, next + k)),
+            Array.from({ length: count }, (_, k) => benchEvent(run, next + k, at)),
           ),
         );
         next += count;
@@ -155,24 +154,35 @@ async function bareConsumerRate(block: TopicBlock): Promise<number> {
 
 export async function measureAuditThroughput(options: AuditThroughputOptions = AUDIT_THROUGHPUT_DEFAULTS): Promise<AuditThroughputResult> {
   const run = randomUUID().slice(0, 8);
+  const at = Date.now();
+  const { databaseUrl } = readLocalEnv();
   progress(`audit: producing ${options.events} task-events`);
   // Other suites may write to the shared topic meanwhile: the block is whatever lies between.
-  const block = await produceBlock(TOPIC, () => produce(run, options.events));
+  const block = await produceBlock(TOPIC, () => produce(run, options.events, at));
 
   progress(`audit: bare consumer over ${blockSize(block)} events`);
   const bareRate = await bareConsumerRate(block);
   progress('audit: the audit runtime with a no-op handler over the same events');
   const noop = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000, {}, [NOOP_SERVICE_BUNDLE]);
   progress('audit: audit service over the same events');
-  const audit = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000);
-  progress(`recurring-task: ${options.recurringWindowSeconds} s over the same events`);
-  const recurring = await serviceOverBlock('recurring-task', block, options.recurringWindowSeconds * 1000);
-
-  const pool = new pg.Pool({ connectionString: readLocalEnv().databaseUrl, max: 1 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   try {
-    const pattern = `bench-audit-${run}-%`;
-    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id LIKE $1', [pattern]);
-    await pool.query('DELETE FROM audit_events WHERE user_id LIKE $1', [pattern]);
+    // The table as the COPY below finds it: dead rows of earlier runs vacuumed away.
+    await pool.query('VACUUM audit_events');
+    const audit = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000);
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id LIKE $1', [
+      benchUserPattern(run),
+    ]);
+    await removeBenchRows(pool, run);
+
+    progress(`audit: PostgreSQL's own COPY of the same ${options.events} rows into audit_events`);
+    const copy = await measurePostgresCopy(databaseUrl, run, options.events, at);
+    if (copy.rows !== options.events) throw new Error(`COPY wrote ${copy.rows} of ${options.events} rows`);
+
+    const kafkaConnect = options.kafkaConnect ? await measureKafkaConnect(run, options.events, at) : undefined;
+
+    progress(`recurring-task: ${options.recurringWindowSeconds} s over the same events`);
+    const recurring = await serviceOverBlock('recurring-task', block, options.recurringWindowSeconds * 1000);
     return {
       events: options.events,
       bareRate,
@@ -184,6 +194,8 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
       recurringRate: recurring.rate,
       recurringPeakRssMiB: recurring.peakRssMiB,
       recurringUse: measuredUse(recurring),
+      postgresCopyRate: copy.rate,
+      kafkaConnect,
     };
   } finally {
     await pool.end();

@@ -5,7 +5,10 @@
  * the same run on the same broker.
  *
  * - audit: sustained events/s from `task-events` into PostgreSQL, and the
- *   ratio to a bare consumer reading the same events (targets: ≥ 20,000/s, ≥ 0.3);
+ *   ratio to a bare consumer reading the same events (targets: ≥ 20,000/s, ≥ 0.3),
+ *   to PostgreSQL's own COPY of the same rows into the same table (the limit,
+ *   target ≥ 0.7) and to Kafka Connect's Debezium JDBC sink writing the same
+ *   events from a topic of its own (the peer, target ≥ 1.0);
  * - websocket: publish-to-client latency p50/p99 with 1,000 connected clients
  *   at 1,000 updates/s (target: p99 ≤ 50 ms);
  * - recurring-task: events/s over the same task-events;
@@ -21,7 +24,8 @@
  *
  * Options (environment): BENCH_ONLY=websocket|audit|notification runs one part;
  * BENCH_QUICK=1 runs short (a check that the bench works, not figures to quote);
- * BENCH_SKIP_BUILD=1 reuses the last bundle (for experiments on them).
+ * BENCH_SKIP_BUILD=1 reuses the last bundle (for experiments on them);
+ * BENCH_SKIP_KAFKA_CONNECT=1 leaves the peer out (it needs Java and Maven).
  */
 import '../platform/require-node.cjs';
 import { readLocalEnv } from '../test/support/local-env.js';
@@ -66,9 +70,16 @@ async function main(): Promise<void> {
   }
 
   if (!only || only === 'audit') {
-    const audit = await measureAuditThroughput(
-      quick ? { ...AUDIT_THROUGHPUT_DEFAULTS, events: 20_000, recurringWindowSeconds: 5 } : AUDIT_THROUGHPUT_DEFAULTS,
-    );
+    const audit = await measureAuditThroughput({
+      ...(quick ? { ...AUDIT_THROUGHPUT_DEFAULTS, events: 20_000, recurringWindowSeconds: 5 } : AUDIT_THROUGHPUT_DEFAULTS),
+      kafkaConnect: process.env.BENCH_SKIP_KAFKA_CONNECT !== '1',
+    });
+    if (audit.kafkaConnect) {
+      progress(
+        `kafka connect: its topic holds the same events in the JSON converter's schema envelope (schemas.enable=true), ` +
+          `${Math.round(audit.kafkaConnect.recordBytes)} bytes a record; Debezium JDBC sink, one task, upsert on event_id`,
+      );
+    }
     figures([
       ['audit_events', audit.events],
       ['bare_consumer_events_per_second', round(audit.bareRate, 0)],
@@ -77,6 +88,17 @@ async function main(): Promise<void> {
       ['noop_service_events_per_second', round(audit.noopRate, 0)],
       ['audit_to_noop_service_ratio', round(audit.auditRate / audit.noopRate, 2)],
       ['audit_rows_written_ratio', round(audit.rowsWritten / audit.events, 4)],
+      ['postgres_copy_events_per_second', round(audit.postgresCopyRate, 0)],
+      ['audit_to_postgres_copy_ratio', round(audit.auditRate / audit.postgresCopyRate, 2)],
+      ...(audit.kafkaConnect
+        ? ([
+            ['kafka_connect_events_per_second', round(audit.kafkaConnect.rate, 0)],
+            ['audit_to_kafka_connect_ratio', round(audit.auditRate / audit.kafkaConnect.rate, 2)],
+            ['kafka_connect_rows_written_ratio', round(audit.kafkaConnect.rowsWritten / audit.events, 4)],
+            ['kafka_connect_record_bytes', round(audit.kafkaConnect.recordBytes, 0)],
+            ['kafka_connect_worker_max_rss_mib', round(audit.kafkaConnect.peakRssMiB, 0)],
+          ] as Array<[string, number]>)
+        : []),
       ['audit_peak_rss_mib', round(audit.auditPeakRssMiB, 1)],
       ['recurring_task_events_per_second', round(audit.recurringRate, 0)],
       ['recurring_task_peak_rss_mib', round(audit.recurringPeakRssMiB, 1)],

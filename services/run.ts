@@ -69,7 +69,10 @@ function configFailure(service: string, err: ServiceConfigError, env: Env, dir: 
       ...problems,
     ];
   }
-  return [`service ${service} cannot start: fix these settings (environment variables, or the files in ${dir}), then run it again`, ...problems];
+  return [
+    `service ${service} cannot start: fix these settings (environment variables, or the files in ${dir}), then run it again`,
+    ...problems,
+  ];
 }
 
 if (name === undefined) fail(2, [`name the service to start: run ${usage}`], { known });

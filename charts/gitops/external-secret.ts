@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { ExternalSecretsSpec } from '../../platform/index.js';
 import { CustomResource } from '../support/resource.js';
 import type { ManifestSecret } from './secret-inventory.js';

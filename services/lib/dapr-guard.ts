@@ -24,7 +24,8 @@
  *
  * Health (`/healthz`, `/readyz`) and `/metrics` are not behind it: the
  * kubelet and Prometheus carry no token (nor does daprd's own app health
- * probe).
+ * probe). Neither is `GET /dapr/subscribe`, which answers `[]` to anyone
+ * (subscriptions are declarative) and so tells nobody anything.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -35,6 +36,9 @@ import type { ServiceMetrics } from './metrics.js';
 
 /** Seconds a refused-for-load delivery is told to wait (`Retry-After`). @default 1 */
 export const DELIVERY_RETRY_AFTER_SECONDS = 1;
+
+/** Least time between two warnings about refused tokens, so a flood of forged requests cannot flood the log. @default 10 s */
+export const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
@@ -53,6 +57,8 @@ export interface DaprGuardOptions {
 export class DaprDeliveryGuard {
   private inFlight = 0;
   private readonly expected: Buffer;
+  private refusedSinceLog = 0;
+  private loggedAt = -Infinity;
 
   constructor(private readonly options: DaprGuardOptions) {
     if (options.appApiToken === '') throw new Error('the Dapr app API token is empty');
@@ -81,7 +87,17 @@ export class DaprDeliveryGuard {
       admit: (request): Admission => {
         if (!this.authentic(request)) {
           metrics.refused('unauthenticated');
-          log.warn({ topic, remote: request.socket.remoteAddress }, `delivery refused: no or wrong ${DAPR_APP_TOKEN_HEADER}`);
+          this.refusedSinceLog++;
+          const now = Date.now();
+          if (now - this.loggedAt >= REFUSAL_LOG_INTERVAL_MS) {
+            // After a token rotation every delivery lands here: the sidecar retries them, and this says why.
+            log.warn(
+              { topic, remote: request.socket.remoteAddress, refused: this.refusedSinceLog },
+              `delivery refused: no or wrong ${DAPR_APP_TOKEN_HEADER} (if the Secret was rotated, restart the pods so app and sidecar read the same token)`,
+            );
+            this.loggedAt = now;
+            this.refusedSinceLog = 0;
+          }
           return { refuse: { status: 401, body: { error: `missing or wrong ${DAPR_APP_TOKEN_HEADER} header` } } };
         }
         if (this.inFlight >= maxConcurrentDeliveries) {

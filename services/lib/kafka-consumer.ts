@@ -143,6 +143,8 @@ export class KafkaConsumerRunner {
   private stopping: Promise<void> | undefined;
   /** Ownership and progress of the current session's partitions. */
   private readonly partitions = new PartitionTracker();
+  /** Removes the current session's assignment listeners. */
+  private detach: (() => void) | undefined;
 
   constructor(private readonly options: KafkaConsumerRunnerOptions) {
     if (options.config.kafka === null) throw new Error('kafka mode needs KAFKA_BOOTSTRAP_SERVERS');
@@ -229,6 +231,12 @@ export class KafkaConsumerRunner {
     consumer.on('consumer:group:join', onAssignment);
     consumer.on('consumer:group:rebalance', onAssignment);
     consumer.on('consumer:group:leave', onAssignment);
+    // Closing the session leaves the group; what it owned then no longer matters (the error listener stays).
+    this.detach = () => {
+      consumer.off('consumer:group:join', onAssignment);
+      consumer.off('consumer:group:rebalance', onAssignment);
+      consumer.off('consumer:group:leave', onAssignment);
+    };
     const stream = await consumer.consume({
       topics: [...config.topics],
       autocommit: false,
@@ -264,8 +272,7 @@ export class KafkaConsumerRunner {
   private assignmentChanged(consumer: Consumer<Buffer, Buffer, Buffer, Buffer>): void {
     const change = this.partitions.assign(consumer.generationId, consumer.assignments);
     if (change.assigned.length > 0 || change.revoked.length > 0) {
-      // Leaving the group (shutdown, a failed session) revokes everything: expected, so not worth an info line.
-      this.options.log[consumer.assignments === null ? 'debug' : 'info'](
+      this.options.log.info(
         { generation: change.generation, assigned: change.assigned, revoked: change.revoked, kept: change.kept },
         'partition assignment changed',
       );
@@ -373,6 +380,8 @@ export class KafkaConsumerRunner {
     const { consumer, stream } = this;
     this.stream = undefined;
     this.consumer = undefined;
+    this.detach?.();
+    this.detach = undefined;
     this.partitions.reset();
     if (!consumer) return;
     consumer.stopLagMonitoring();

@@ -109,7 +109,7 @@ export function attachWebSocketEndpoint(server: Server, options: WebSocketEndpoi
     if (!options.accepting()) return reject(socket, 'unavailable', 503, 'server shutting down; reconnect to another replica');
     // Before the token: a full replica spends no HMAC on anyone.
     if (hub.size >= maxConnections) {
-      log.warn({ connections: hub.size, maxConnections }, 'websocket upgrade refused: the replica is full');
+      log.debug({ connections: hub.size, maxConnections }, 'websocket upgrade refused: the replica is full');
       return reject(socket, 'full', 503, 'too many connections on this replica; reconnect later', {
         'Retry-After': String(FULL_RETRY_AFTER_SECONDS),
       });
@@ -140,7 +140,7 @@ export function attachWebSocketEndpoint(server: Server, options: WebSocketEndpoi
     try {
       upgrade(request, socket, head);
     } catch (err) {
-      log.warn({ err, path: shown(requestPath(request.url)) }, 'websocket upgrade failed; answered 400');
+      log.debug({ err, path: shown(requestPath(request.url)) }, 'websocket upgrade failed; answered 400');
       try {
         reject(socket, 'bad_request', 400, 'bad upgrade request');
       } catch {

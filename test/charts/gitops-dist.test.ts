@@ -16,7 +16,11 @@ import { REPO_ROOT } from './fixtures.js';
 
 const STACKS = listStacks(REPO_ROOT);
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> } } & Record<string, unknown>;
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+} & Record<string, unknown>;
 
 let work: string;
 beforeEach(() => {
@@ -63,13 +67,15 @@ function secretNeeds(obj: Obj): SecretNeed[] {
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
       const at = `${path}.${key}`;
       const c = child as Record<string, unknown>;
-      if (key === 'secretKeyRef' && typeof c?.name === 'string') needs.push({ namespace, name: c.name, key: String(c.key), from: from(at) });
+      if (key === 'secretKeyRef' && typeof c?.name === 'string')
+        needs.push({ namespace, name: c.name, key: String(c.key), from: from(at) });
       // A mounted Secret: the keys it lists, or all of it.
       else if (key === 'secret' && typeof c?.secretName === 'string') {
         const items = (c.items as { key: string }[] | undefined) ?? [];
         if (items.length === 0) needs.push({ namespace, name: c.secretName, key: undefined, from: from(at) });
         for (const item of items) needs.push({ namespace, name: c.secretName, key: item.key, from: from(at) });
-      } else if (key === 'secretRef' && typeof c?.name === 'string') needs.push({ namespace, name: c.name, key: undefined, from: from(at) });
+      } else if (key === 'secretRef' && typeof c?.name === 'string')
+        needs.push({ namespace, name: c.name, key: undefined, from: from(at) });
       // The Redpanda chart reads its superusers from users.txt of auth.sasl.secretRef.
       else if (key === 'secretRef' && typeof child === 'string') needs.push({ namespace, name: child, key: 'users.txt', from: from(at) });
       walk(child, at);
@@ -152,7 +158,9 @@ describe.each(STACKS)('dist/%s with gitops.externalSecrets', (stack) => {
     stackFiles({ gitops: { externalSecrets: store } });
     synth({ dir: work, stacks: [stack], out: join(work, 'dist') });
     const readme = readFileSync(join(work, 'dist', stack, 'README.md'), 'utf8');
-    expect(readme).toContain('kubectl apply --server-side -f namespaces.k8s.yaml\nkubectl apply --server-side -f external-secrets.k8s.yaml\n');
+    expect(readme).toContain(
+      'kubectl apply --server-side -f namespaces.k8s.yaml\nkubectl apply --server-side -f external-secrets.k8s.yaml\n',
+    );
     expect(readme).toContain(`remote key \`todo-events/${stack}/<name>\``);
     const spec = loadPlatform(stack, work);
     expect(synthesizeManifests(spec).map((c) => c.chart)).not.toContain('external-secrets');

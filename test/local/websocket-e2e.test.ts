@@ -101,7 +101,7 @@ describeWithBroker('the websocket service tried by hand', () => {
     for (let attempt = 0; client.stdout.length === 0 && attempt < 10; attempt++) {
       const published = spawnSync(
         process.execPath,
-        [...NODE_ARGS, 'scripts/local/publish.ts', 'task-updates', '--user', `${user}-other`, '--title', title],
+        [...NODE_ARGS, 'scripts/local/publish.ts', 'task-updates', '--user', user, '--title', title],
         {
           cwd: REPO_ROOT,
           encoding: 'utf8',

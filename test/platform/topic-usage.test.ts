@@ -22,9 +22,9 @@ describe('a topic nothing uses', () => {
 
   it('is accepted once a service consumes it, a producer produces it, or it is a dead-letter topic', () => {
     expect(problems({ topics: { comments: {} }, services: { audit: { consumes: ['task-events', 'comments'] } } })).toEqual([]);
-    expect(problems({ topics: { comments: {} }, producers: { 'todo-api': { produces: ['task-events', 'task-updates', 'comments'] } } })).toEqual(
-      [],
-    );
+    expect(
+      problems({ topics: { comments: {} }, producers: { 'todo-api': { produces: ['task-events', 'task-updates', 'comments'] } } }),
+    ).toEqual([]);
     expect(problems({ topics: { 'comments-dlq': { role: 'dead-letter' } } })).toEqual([]);
   });
 
@@ -36,7 +36,9 @@ describe('a topic nothing uses', () => {
   });
 
   it('counts a topic renamed with name: under its Kafka name', () => {
-    expect(problems({ topics: { orders: { name: 'Orders_V1' } }, services: { audit: { consumes: ['task-events', 'Orders_V1'] } } })).toEqual([]);
+    expect(
+      problems({ topics: { orders: { name: 'Orders_V1' } }, services: { audit: { consumes: ['task-events', 'Orders_V1'] } } }),
+    ).toEqual([]);
   });
 
   it('becomes unused when the only service that consumed it is removed', () => {

@@ -38,7 +38,9 @@ describe('npm run doctor', () => {
     const report = formatReport(await runChecks(machine));
     const missing = report.split('\n').filter((line) => line.startsWith('  MISSING'));
     expect(missing).toEqual([
-      expect.stringMatching(/^ {2}MISSING Node\.js 22\.22\.0 or newer \(found 20\.20\.2 at \/usr\/bin\/node\): .*run `\. scripts\/node22\.sh` in each new shell/),
+      expect.stringMatching(
+        /^ {2}MISSING Node\.js 22\.22\.0 or newer \(found 20\.20\.2 at \/usr\/bin\/node\): .*run `\. scripts\/node22\.sh` in each new shell/,
+      ),
       '  MISSING Java 17 or newer (found none): local:up runs the Kafka broker on it: sudo apt-get install -y openjdk-17-jre-headless',
       '  MISSING Maven (found none): the first local:up fetches the Kafka 4.4.0 jars with it: sudo apt-get install -y maven',
       "  MISSING PostgreSQL server binaries initdb and postgres (found none): local:up runs the services' database with them: sudo apt-get install -y postgresql",
@@ -68,14 +70,18 @@ describe('npm run doctor', () => {
     chmodSync(join(goDir, 'go'), 0o755);
     const results = await runChecks({ ...machine, goDirs: [goDir] });
     expect(results.find((r) => r.what.startsWith('Java'))).toMatchObject({ status: 'missing', what: 'Java 17 or newer (found 11)' });
-    expect(results.find((r) => r.what.startsWith('Go'))).toMatchObject({ status: 'warn', fix: `it is not on PATH: export PATH="${goDir}:$PATH"` });
+    expect(results.find((r) => r.what.startsWith('Go'))).toMatchObject({
+      status: 'warn',
+      fix: `it is not on PATH: export PATH="${goDir}:$PATH"`,
+    });
   });
 
   it('needs neither Maven nor Go once the Kafka jars and the control plane are cached', async () => {
     mkdirSync(join(dir, 'cache', 'kafka-4.4.0'), { recursive: true });
     writeFileSync(join(dir, 'cache', 'kafka-4.4.0', '.complete'), '');
     mkdirSync(join(dir, 'cache', 'k8s-v1.34.4-etcd-v3.6.16', 'bin'), { recursive: true });
-    for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager']) writeFileSync(join(dir, 'cache', 'k8s-v1.34.4-etcd-v3.6.16', 'bin', name), '');
+    for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager'])
+      writeFileSync(join(dir, 'cache', 'k8s-v1.34.4-etcd-v3.6.16', 'bin', name), '');
     const results = await runChecks(machine);
     expect(results.find((r) => r.what.startsWith('Maven'))?.status).toBe('ok');
     expect(results.find((r) => r.what.startsWith('Go'))?.status).toBe('ok');

@@ -38,7 +38,10 @@ describe('the Node.js version check', () => {
   it('runs first in every npm script that runs the code, and in every entry file', () => {
     const unguarded = Object.entries(pkg.scripts)
       .filter(([name]) => name !== 'doctor')
-      .filter(([, command]) => !command.startsWith('node --require ./platform/require-node.cjs ') && !command.startsWith('node platform/require-node.cjs && '))
+      .filter(
+        ([, command]) =>
+          !command.startsWith('node --require ./platform/require-node.cjs ') && !command.startsWith('node platform/require-node.cjs && '),
+      )
       .map(([name]) => name);
     expect(unguarded).toEqual([]);
     const entries = [
@@ -73,7 +76,8 @@ const oldNode = (() => {
 })();
 
 const describeOnOldNode = oldNode ? describe : describe.skip;
-if (!oldNode) recordSkippedSuite('on an older Node.js', `need a Node.js older than 22.22 at ${OLD_NODE} with npm (Debian's nodejs and npm)`);
+if (!oldNode)
+  recordSkippedSuite('on an older Node.js', `need a Node.js older than 22.22 at ${OLD_NODE} with npm (Debian's nodejs and npm)`);
 
 describeOnOldNode(`on an older Node.js (${oldNode ?? 'none'} at ${OLD_NODE})`, () => {
   it.each([['local:up'], ['service -- audit'], ['test'], ['synth'], ['mint-token -- user-1']])(

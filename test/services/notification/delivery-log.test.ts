@@ -39,7 +39,8 @@ describeWithBroker('PgDeliveryLog retention', () => {
     await pool.query(`UPDATE ${DELIVERED_TABLE} SET delivered_at = '2000-06-20' WHERE event_id = $1`, [recent.event_id]);
 
     // Within the interval of the first pruning (which ran at the first record): nothing is deleted yet.
-    await log.record(reminder());
+    const fourth = reminder();
+    await log.record(fourth);
     await log.settled();
     expect(await ids()).toHaveLength(4);
 
@@ -47,8 +48,7 @@ describeWithBroker('PgDeliveryLog retention', () => {
     const latest = reminder();
     await log.record(latest);
     await log.settled();
-    expect((await ids()).sort()).toEqual([recent.event_id, latest.event_id, expect.any(String)].sort());
-    expect(await ids()).not.toContain(old1.event_id);
+    expect((await ids()).sort()).toEqual([recent.event_id, fourth.event_id, latest.event_id].sort());
     expect(await log.wasDelivered(recent.event_id)).toBe(true);
     expect(await log.wasDelivered(old1.event_id)).toBe(false);
   });
