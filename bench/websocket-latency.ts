@@ -1,9 +1,15 @@
 /**
  * Publish-to-client latency of the websocket service: `clients` WebSocket
- * clients (one per user) stay connected while the API user publishes
- * `task-updates` at `eventsPerSecond`, spread evenly over the users. Each
- * update's latency runs from just before its produce request (acks=all) to
- * its arrival at the client: broker, consumer, service and socket together.
+ * clients spread evenly over `users` users (1,000 clients of 1,000 users, or
+ * 10,000 clients with ten per user: tabs and devices) stay connected while
+ * the API user publishes `task-updates` at `eventsPerSecond`, spread evenly
+ * over the users, so each update goes to every client of its user. Each
+ * delivery's latency runs from just before its produce request (acks=all) to
+ * its arrival at that client: broker, consumer, service and socket together.
+ *
+ * The clients run in this process: at 10,000 it holds 10,000 sockets, and the
+ * service as many, so the bench needs that many file descriptors
+ * (`ensureOpenFileLimit`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -19,16 +25,21 @@ import { percentile, progress, sleep } from './stats.js';
 export interface WebSocketLatencyOptions {
   /** @default 1000 */
   readonly clients: number;
+  /** Users the clients belong to (`clients / users` each). @default 1000 */
+  readonly users: number;
   /** @default 1000 */
   readonly eventsPerSecond: number;
   /** Seconds of load before measuring (connections, JIT, fetch sessions settle). @default 5 */
   readonly warmupSeconds: number;
   /** Seconds measured. @default 20 */
   readonly measureSeconds: number;
+  /** Variables over the service's environment (e.g. the connection cap). @default none */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export const WEBSOCKET_LATENCY_DEFAULTS: WebSocketLatencyOptions = {
   clients: 1000,
+  users: 1000,
   eventsPerSecond: 1000,
   warmupSeconds: 5,
   measureSeconds: 20,
@@ -40,13 +51,17 @@ export interface WebSocketLatencyResult {
   readonly maxMs: number;
   /** Updates published during the measured window. */
   readonly published: number;
-  /** Of those, delivered to their client. */
+  /** Deliveries due for them: each update to every client of its user. */
+  readonly expected: number;
+  /** Of those, made. */
   readonly delivered: number;
   /** Updates per second actually published in the measured window. */
   readonly achievedRate: number;
   readonly peakRssMiB: number;
   /** Idle (started, no client yet) and under the steady load (at the end of the measured window). */
   readonly use: MeasuredUse;
+  /** Resident memory once every client is connected, before any update. */
+  readonly connectedRssMiB: number;
   /** When (ms into the measured window) the slowest updates were sent, and their latency: spikes that line up point at a pause. */
   readonly slowest: ReadonlyArray<{ readonly atMs: number; readonly latencyMs: number }>;
 }
@@ -54,18 +69,34 @@ export interface WebSocketLatencyResult {
 /** Ticks per second of the publishing loop; each tick publishes `rate / TICKS` updates in one request. */
 const TICKS_PER_SECOND = 100;
 
-async function connectAll(port: number, users: readonly string[], secret: string, onMessage: (data: Buffer) => void): Promise<WebSocket[]> {
+/**
+ * Connects `perUser` clients for each of `users` (client `c` of user `u` is
+ * number `u * perUser + c`); `onMessage` gets each message with its client's
+ * number within its user.
+ */
+async function connectAll(
+  port: number,
+  users: readonly string[],
+  perUser: number,
+  secret: string,
+  onMessage: (data: Buffer, client: number) => void,
+): Promise<WebSocket[]> {
   const exp = Math.floor(Date.now() / 1000) + 3600;
+  const tokens = users.map((user) => signToken({ sub: user, exp }, secret));
   const sockets: WebSocket[] = [];
+  const total = users.length * perUser;
   // In groups of 100, so the service accepts them without a thundering herd.
-  for (let i = 0; i < users.length; i += 100) {
-    const group = users.slice(i, i + 100).map(
-      (user) =>
+  for (let i = 0; i < total; i += 100) {
+    const group = Array.from(
+      { length: Math.min(100, total - i) },
+      (_, k) =>
         new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${signToken({ sub: user, exp }, secret)}`);
+          const n = i + k;
+          const client = n % perUser;
+          const socket = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${tokens[Math.floor(n / perUser)]}`);
           socket.once('open', () => resolve(socket));
           socket.once('error', reject);
-          socket.on('message', (data: Buffer) => onMessage(data));
+          socket.on('message', (data: Buffer) => onMessage(data, client));
         }),
     );
     sockets.push(...(await Promise.all(group)));
@@ -77,11 +108,13 @@ export async function measureWebSocketLatency(
   options: WebSocketLatencyOptions = WEBSOCKET_LATENCY_DEFAULTS,
 ): Promise<WebSocketLatencyResult> {
   const run = randomUUID().slice(0, 8);
-  const users = Array.from({ length: options.clients }, (_, i) => `bench-ws-${run}-${i}`);
+  const users = Array.from({ length: options.users }, (_, i) => `bench-ws-${run}-${i}`);
+  const perUser = Math.max(1, Math.round(options.clients / options.users));
   const secret = randomBytes(32).toString('hex');
   const total = (options.warmupSeconds + options.measureSeconds) * options.eventsPerSecond;
   const sentAt = new Float64Array(total).fill(Number.NaN);
-  const latency = new Float64Array(total).fill(Number.NaN);
+  // Delivery of update `seq` to client `c` of its user: `latency[seq * perUser + c]`.
+  const latency = new Float64Array(total * perUser).fill(Number.NaN);
 
   // A fan-out service: each replica consumes in a group of its own named after its pod, inside the
   // ACL's `<group>-` prefix, as the Deployment sets it; this run is one such replica.
@@ -89,17 +122,18 @@ export async function measureWebSocketLatency(
   await moveGroupToEnd(group, ['task-updates']);
   const service = await ServiceProcess.start(
     'websocket',
-    { WEBSOCKET_TOKEN_SECRET: secret, KAFKA_CONSUMER_GROUP: group },
+    { WEBSOCKET_TOKEN_SECRET: secret, KAFKA_CONSUMER_GROUP: group, ...options.env },
     { settleMs: IDLE_SETTLE_MS },
   );
   const api = publisherAs('todo-api');
   let sockets: WebSocket[] = [];
   try {
-    progress(`websocket: connecting ${options.clients} clients`);
-    sockets = await connectAll(service.port, users, secret, (data) => {
+    progress(`websocket: connecting ${users.length * perUser} clients (${perUser} per user)`);
+    sockets = await connectAll(service.port, users, perUser, secret, (data, client) => {
       const seq = (JSON.parse(data.toString()) as TaskUpdateEvent).task.id - 1;
-      latency[seq] = performance.now() - sentAt[seq]!;
+      latency[seq * perUser + client] = performance.now() - sentAt[seq]!;
     });
+    const connectedRssMiB = service.memoryMiB().rss;
     progress(`websocket: ${options.eventsPerSecond} updates/s for ${options.warmupSeconds + options.measureSeconds} s`);
     const perTick = Math.round(options.eventsPerSecond / TICKS_PER_SECOND);
     const started = performance.now();
@@ -134,24 +168,27 @@ export async function measureWebSocketLatency(
     const loadRssMiB = service.memoryMiB().rss;
     await Promise.all(inFlight);
     // Bounded wait for the last deliveries.
-    for (let i = 0; i < 50 && latency.slice(-options.eventsPerSecond).some(Number.isNaN); i++) await sleep(100);
+    for (let i = 0; i < 50 && latency.slice(-options.eventsPerSecond * perUser).some(Number.isNaN); i++) await sleep(100);
 
     const first = options.warmupSeconds * options.eventsPerSecond;
-    const measured = latency.subarray(first);
+    const measured = latency.subarray(first * perUser);
     const delivered = measured.filter((v) => !Number.isNaN(v));
     const slowest = [...measured.keys()]
       .filter((i) => !Number.isNaN(measured[i]!))
       .sort((a, b) => measured[b]! - measured[a]!)
       .slice(0, 10)
-      .map((i) => ({ atMs: Math.round(sentAt[first + i]! - measureStart), latencyMs: Math.round(measured[i]!) }));
+      .map((i) => ({ atMs: Math.round(sentAt[first + Math.floor(i / perUser)]! - measureStart), latencyMs: Math.round(measured[i]!) }));
+    const published = total - first;
     return {
       p50Ms: percentile(delivered, 50),
       p99Ms: percentile(delivered, 99),
       maxMs: percentile(delivered, 100),
-      published: measured.length,
+      published,
+      expected: measured.length,
       delivered: delivered.length,
-      achievedRate: (measured.length / (measureEnd - measureStart)) * 1000,
+      achievedRate: (published / (measureEnd - measureStart)) * 1000,
       peakRssMiB: service.memoryMiB().peakRss,
+      connectedRssMiB,
       // Its steady state is its load: a thousand clients connected and updates flowing.
       use: { steadyRssMiB: loadRssMiB, peakRssMiB: service.memoryMiB().peakRss, steadyCores: loadCores, busyCores: loadCores },
       slowest,

@@ -11,11 +11,12 @@ const YAML_OPTIONS = { lineWidth: 0 } as const;
  * The output is exactly `yaml`'s `stringify(object, { lineWidth: 0 })` per
  * document, written by a small emitter for the plain JSON data manifests are
  * (`emitDocument`): the library builds a node tree of every value first,
- * which cost 5.8 s of a 10,000-topic synthesis against 0.3 s here. Anything
- * the emitter does not write itself goes to `yaml`: a string that could not
- * be a plain scalar (quoted, multi-line) as its key-value pair or item, and a
- * document holding anything but plain data (shared objects, which `yaml`
- * writes as anchors; `undefined` in a list; class instances) whole.
+ * which cost 5.8 s of a 10,000-topic synthesis. Anything the emitter does not
+ * decide itself goes to `yaml`: how to quote a one-line string that cannot be
+ * plain (asked once per distinct string), a multi-line string or an unusual
+ * key as its whole key-value pair or item, and a document holding anything
+ * but plain data (shared objects, which `yaml` writes as anchors; `undefined`
+ * in a list; class instances) whole.
  */
 export function toYamlDocuments(objects: readonly unknown[]): string {
   return objects.map(toYamlDocument).join('---\n');
@@ -48,11 +49,29 @@ function isPlain(value: string): boolean {
   return PLAIN.test(value) && !CORE_WORDS.has(value);
 }
 
+/**
+ * How `yaml` writes strings that are not plain but fit on one line (`"8080"`,
+ * `"25%"`-like quoting decisions are the library's own), asked once per
+ * distinct string; undefined for a string it writes over several lines.
+ */
+const quoted = new Map<string, string | undefined>();
+/** Bound on `quoted`, so one process synthesizing many specs does not grow it forever. */
+const QUOTED_MAX = 100_000;
+
+function oneLine(value: string): string | undefined {
+  if (quoted.has(value)) return quoted.get(value);
+  const text = stringify(value, YAML_OPTIONS);
+  const inline = text.indexOf('\n') === text.length - 1 ? text.slice(0, -1) : undefined;
+  if (quoted.size >= QUOTED_MAX) quoted.clear();
+  quoted.set(value, inline);
+  return inline;
+}
+
 /** A scalar as `yaml` writes it inline, or undefined when `yaml` must write it (see `isPlain`). */
 function scalar(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
-      return isPlain(value) ? value : undefined;
+      return isPlain(value) ? value : value.includes('\n') ? undefined : oneLine(value);
     case 'number':
       // yaml writes integers and ordinary decimals as JavaScript prints them; it spells the rest its own way.
       return Number.isFinite(value) && !Object.is(value, -0) && !/e/i.test(String(value)) ? String(value) : undefined;
@@ -88,7 +107,7 @@ class Emitter {
     }
     if (this.isEmpty(value)) return Array.isArray(value) ? '[]\n' : '{}\n';
     if (Array.isArray(value)) this.sequence(value, '');
-    else this.mapping(value, '');
+    else this.mapping(value as Record<string, unknown>, '');
     return this.out;
   }
 
@@ -116,10 +135,9 @@ class Emitter {
       const value = map[key];
       // yaml leaves out keys whose value is undefined.
       if (value === undefined) continue;
-      const at = prefix;
-      const fallback = () => at + delegated({ [key]: value }, indent).slice(indent.length);
-      if (isPlain(key)) this.value(value, `${at}${key}:`, indent, fallback);
-      else this.out += fallback();
+      if (!isPlain(key) || !this.value(value, `${prefix}${key}:`, indent, false)) {
+        this.out += prefix + delegated({ [key]: value }, indent).slice(indent.length);
+      }
       prefix = indent;
     }
   }
@@ -130,8 +148,7 @@ class Emitter {
     let prefix = first;
     for (const item of items) {
       if (item === undefined) throw NOT_PLAIN;
-      const at = prefix;
-      this.value(item, `${at}-`, indent, () => at + delegated([item], indent).slice(indent.length), true);
+      if (!this.value(item, `${prefix}-`, indent, true)) this.out += prefix + delegated([item], indent).slice(indent.length);
       prefix = indent;
     }
   }
@@ -140,24 +157,26 @@ class Emitter {
    * Writes `value` after `lead` (`key:` or `-`, already indented): a scalar
    * on the same line, an empty collection as `{}`/`[]`, a mapping or sequence
    * on the next lines, indented by two (a mapping or sequence in a sequence
-   * item starts on the item's line, as `yaml` writes it); `fallback` writes
-   * what `yaml` must.
+   * item starts on the item's line, as `yaml` writes it). Returns false,
+   * having written nothing, for a scalar `yaml` must write.
    */
-  private value(value: unknown, lead: string, indent: string, fallback: () => string, inSequence = false): void {
+  private value(value: unknown, lead: string, indent: string, inSequence: boolean): boolean {
     if (value === null || typeof value !== 'object') {
       const inline = scalar(value);
-      this.out += inline === undefined ? fallback() : `${lead} ${inline}\n`;
-      return;
+      if (inline === undefined) return false;
+      this.out += `${lead} ${inline}\n`;
+      return true;
     }
     if (this.isEmpty(value)) {
       this.out += `${lead} ${Array.isArray(value) ? '[]' : '{}'}\n`;
-      return;
+      return true;
     }
     const child = `${indent}  `;
     const first = inSequence ? `${lead} ` : child;
     if (!inSequence) this.out += `${lead}\n`;
     if (Array.isArray(value)) this.sequence(value, child, first);
     else this.mapping(value as Record<string, unknown>, child, first);
+    return true;
   }
 }
 

@@ -55,13 +55,13 @@
 import * as confluentcloud from '@pulumi/confluentcloud';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  PROJECT,
+  serviceAccountDescription,
+  serviceAccountName,
   topicConfig,
   type AclSpec,
   type ConfigProblem,
   type ConfluentCloudSpec,
   type PlatformSpec,
-  type UserSpec,
 } from '../platform/index.js';
 import type { IssuedCredential } from './credentials.js';
 import type { ConfluentCloudCredentials } from './settings.js';
@@ -86,10 +86,8 @@ export const CONFLUENT_ADMIN_ROLE = 'CloudClusterAdmin';
 /** Confluent's limit on a service account's display name. */
 const DISPLAY_NAME_MAX = 64;
 
-/** The service account's display name: unique per project, stack and user in the organization. */
-export function serviceAccountName(spec: Pick<PlatformSpec, 'stack'>, user: Pick<UserSpec, 'name'>): string {
-  return `${PROJECT}-${spec.stack}-${user.name}`;
-}
+/** The service account's display name, `todo-events-<stack>-<user>` (platform/confluent-cloud.ts: drift finds accounts by it). */
+export { serviceAccountName };
 
 /**
  * Every user whose service account name would be longer than Confluent
@@ -180,7 +178,7 @@ export class ConfluentCloudKafka extends pulumi.ComponentResource {
         `${name}-${user.name}`,
         {
           displayName: serviceAccountName(spec, user),
-          description: `Kafka user ${user.name} (${user.kind}) of stack ${spec.stack}, managed by Pulumi (${PROJECT})`,
+          description: serviceAccountDescription(spec, user),
         },
         child,
       );

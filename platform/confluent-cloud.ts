@@ -5,7 +5,8 @@
  * (validate-rules.ts) reports each problem with its path, value and fix.
  */
 import type { ClusterConfig, PlatformConfig } from './config.js';
-import type { ClusterFlavor, ClusterSpec, ScramSaslMechanism } from './types.js';
+import { PROJECT } from './defaults.js';
+import type { ClusterFlavor, ClusterSpec, PlatformSpec, ScramSaslMechanism, UserSpec } from './types.js';
 import { show } from './suggest.js';
 
 /** The flavors whose cluster runs outside Kubernetes and is given by its address (no operator, no Service to derive it from). */
@@ -35,6 +36,39 @@ export function scramMechanismOf(cluster: Pick<ClusterSpec, 'flavor' | 'saslMech
  * @see https://docs.confluent.io/cloud/current/topics/manage.html
  */
 export const CONFLUENT_REPLICATION_FACTOR = 3;
+
+/**
+ * What every service account name of a stack starts with: `todo-events-<stack>-`.
+ * Service accounts are organization-wide, so the name carries project and stack.
+ */
+export function serviceAccountPrefix(spec: Pick<PlatformSpec, 'stack'>): string {
+  return `${PROJECT}-${spec.stack}-`;
+}
+
+/**
+ * The display name of a user's service account, `todo-events-<stack>-<user>`: the
+ * program creates it (infra/confluent-cloud.ts), and `npm run drift` finds the
+ * account, and with it the ACL principal `User:<its id>`, by it.
+ */
+export function serviceAccountName(spec: Pick<PlatformSpec, 'stack'>, user: Pick<UserSpec, 'name'>): string {
+  return `${serviceAccountPrefix(spec)}${user.name}`;
+}
+
+/** The description the program gives a user's service account; it names the stack (see `serviceAccountStack`). */
+export function serviceAccountDescription(spec: Pick<PlatformSpec, 'stack'>, user: Pick<UserSpec, 'name' | 'kind'>): string {
+  return `Kafka user ${user.name} (${user.kind}) of stack ${spec.stack}, managed by Pulumi (${PROJECT})`;
+}
+
+const DESCRIBED_STACK = new RegExp(` of stack (\\S+), managed by Pulumi \\(${PROJECT}\\)$`);
+
+/**
+ * The stack named in the description of an account the program made, else
+ * undefined. Names alone can be ambiguous: stack `pr`'s prefix `todo-events-pr-`
+ * also begins the accounts of stack `pr-7`.
+ */
+export function serviceAccountStack(description: string | undefined): string | undefined {
+  return description === undefined ? undefined : DESCRIBED_STACK.exec(description)?.[1];
+}
 
 /** Resource ids as Confluent Cloud prints them (`env-abc123`, `lkc-abc123`). */
 const ID_PATTERNS = {

@@ -10,7 +10,16 @@ export { validatePlatform } from './validate.js';
 export { PlatformConfigError, formatProblems, type ConfigProblem } from './errors.js';
 export { loadPlatform, platformFromConfig, readStackConfig, readStackSettings, parseJsonSetting, listStacks, stackFile } from './load.js';
 export { topicConfig } from './topic-config.js';
-export { CONFLUENT_REPLICATION_FACTOR, isManagedFlavor, MANAGED_FLAVORS, scramMechanismOf } from './confluent-cloud.js';
+export {
+  CONFLUENT_REPLICATION_FACTOR,
+  isManagedFlavor,
+  MANAGED_FLAVORS,
+  scramMechanismOf,
+  serviceAccountDescription,
+  serviceAccountName,
+  serviceAccountPrefix,
+  serviceAccountStack,
+} from './confluent-cloud.js';
 export * from './service-env.js';
 export * from './metrics.js';
 export * from './secret-refs.js';

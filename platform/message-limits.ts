@@ -3,6 +3,7 @@
  * (the dead letters of the services: a dead letter that cannot be written
  * blocks its partition).
  */
+import { byName } from './by-name.js';
 import type { PlatformSpec } from './types.js';
 
 /**
@@ -21,7 +22,7 @@ export const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
  * the sidecar's dead letters too.
  */
 export function topicRecordLimit(spec: Pick<PlatformSpec, 'topics' | 'dapr'>, topic: string): number {
-  const configured = spec.topics.find((t) => t.name === topic)?.config['max.message.bytes'];
+  const configured = byName(spec.topics, topic)?.config['max.message.bytes'];
   const topicLimit = configured !== undefined && /^\d+$/.test(configured) ? Number(configured) : KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
   return Math.min(topicLimit, spec.dapr.maxMessageBytes);
 }

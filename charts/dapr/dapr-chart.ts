@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { byName } from '../../platform/by-name.js';
 import type { PlatformSpec } from '../../platform/index.js';
 import { PubsubComponent } from './pubsub-component.js';
 import { pubsubIdentities, serviceComponentName } from './pubsub-identities.js';
@@ -21,7 +22,7 @@ export class DaprChart extends Chart {
     }
     for (const service of spec.services.filter((s) => s.mode === 'dapr')) {
       for (const topicName of service.consumes) {
-        const topic = spec.topics.find((t) => t.name === topicName);
+        const topic = byName(spec.topics, topicName);
         if (!topic) throw new Error(`service "${service.name}" consumes unknown topic "${topicName}"; pass a validated spec`);
         new Subscription(this, `${service.name}-${topic.name}`, {
           service,

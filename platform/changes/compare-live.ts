@@ -1,6 +1,7 @@
 /**
  * The spec against a live cluster: topics missing or extra, partitions,
- * replication, topic-level config overrides, SCRAM users and ACL grants.
+ * replication, topic-level config overrides, users (SCRAM users, or on
+ * Confluent Cloud service accounts) and ACL grants.
  * Only overrides count (NOTES §11): a broker default, changed or not, is the
  * cluster's business, so a topic whose spec sets no value for a key never
  * drifts on it. Extra objects are reported, never acted on.
@@ -10,6 +11,7 @@ import type { PlatformSpec, TopicSpec } from '../types.js';
 import type { Change } from './change.js';
 import { grantText, topicConfigField, topicSummary } from './compare-specs.js';
 import type { LiveAcl, LiveCluster, LiveTopic } from './live-cluster.js';
+import { principalsOf, serviceAccountChanges } from './principals.js';
 import { configSettingName, count, humanConfigValue } from './units.js';
 
 export interface LiveComparisonOptions {
@@ -73,9 +75,56 @@ export function topicDifferences(spec: TopicSpec, live: LiveTopic): TopicDiffere
   return out;
 }
 
-/** `<user>`: the user name of a `User:<name>` principal, else the principal itself. */
-function userOf(principal: string): string {
-  return principal.startsWith('User:') ? principal.slice('User:'.length) : principal;
+/**
+ * SCRAM users (every flavor but Confluent Cloud's): a spec user without a
+ * credential is missing, one without the stack's mechanism changed, a user the
+ * spec lacks extra. The admin is how one connects (on an external cluster the
+ * provider's own): nobody manages its credential here. A cluster that lists no
+ * SCRAM users (an admin on SASL/PLAIN) compares none.
+ */
+function scramUserChanges(spec: PlatformSpec, live: LiveCluster, inScope: (name: string) => boolean): Change[] {
+  const mechanism = spec.cluster.saslMechanism;
+  if (live.scramUsers === null || mechanism === 'PLAIN') return [];
+  const changes: Change[] = [];
+  const specUserNames = new Set(spec.users.map((u) => u.name));
+  const scram = new Map(live.scramUsers.map((u) => [u.name, u]));
+  for (const user of spec.users.filter((u) => u.kind !== 'admin' && u.name !== live.connectedAs)) {
+    const found = scram.get(user.name);
+    if (!found) {
+      changes.push({
+        area: 'user',
+        kind: 'missing',
+        subject: user.name,
+        setting: '',
+        path: 'users',
+        before: `${user.kind}, ${mechanism}`,
+        after: null,
+      });
+    } else if (!found.mechanisms.includes(mechanism)) {
+      changes.push({
+        area: 'user',
+        kind: 'changed',
+        subject: user.name,
+        setting: 'mechanism',
+        path: 'cluster.saslMechanism',
+        before: mechanism,
+        after: found.mechanisms.join(', '),
+      });
+    }
+  }
+  for (const user of live.scramUsers) {
+    if (specUserNames.has(user.name) || user.name === live.connectedAs || !inScope(user.name)) continue;
+    changes.push({
+      area: 'user',
+      kind: 'extra',
+      subject: user.name,
+      setting: '',
+      path: 'users',
+      before: null,
+      after: user.mechanisms.join(', '),
+    });
+  }
+  return changes;
 }
 
 function bindingKey(
@@ -135,57 +184,26 @@ export function compareWithCluster(spec: PlatformSpec, live: LiveCluster, option
     changes.push({ area: 'topic', kind: 'extra', subject: topic.name, setting: '', path: 'topics', before: null, after: summary });
   }
 
-  // The admin is how one connects (on an external cluster it is the provider's own); nobody manages its credential here.
-  const users = spec.users.filter((u) => u.kind !== 'admin' && u.name !== live.connectedAs);
-  const specUserNames = new Set(spec.users.map((u) => u.name));
-  const scram = new Map((live.scramUsers ?? []).map((u) => [u.name, u]));
-  const mechanism = spec.cluster.saslMechanism;
-  // Without a SCRAM listing (SASL/PLAIN clusters) the users are not compared at all.
-  for (const user of live.scramUsers === null || mechanism === 'PLAIN' ? [] : users) {
-    const found = scram.get(user.name);
-    if (!found) {
-      changes.push({
-        area: 'user',
-        kind: 'missing',
-        subject: user.name,
-        setting: '',
-        path: 'users',
-        before: `${user.kind}, ${mechanism}`,
-        after: null,
-      });
-    } else if (!found.mechanisms.includes(mechanism)) {
-      changes.push({
-        area: 'user',
-        kind: 'changed',
-        subject: user.name,
-        setting: 'mechanism',
-        path: 'cluster.saslMechanism',
-        before: mechanism,
-        after: found.mechanisms.join(', '),
-      });
-    }
-  }
-  for (const user of live.scramUsers ?? []) {
-    if (specUserNames.has(user.name) || user.name === live.connectedAs || !inScope(user.name)) continue;
-    changes.push({
-      area: 'user',
-      kind: 'extra',
-      subject: user.name,
-      setting: '',
-      path: 'users',
-      before: null,
-      after: user.mechanisms.join(', '),
-    });
-  }
+  const principals = principalsOf(spec, live);
+  changes.push(
+    ...(spec.cluster.flavor === 'confluent-cloud'
+      ? serviceAccountChanges(spec, live.serviceAccounts ?? [])
+      : scramUserChanges(spec, live, inScope)),
+  );
 
   const wanted = new Map<string, { user: string; grant: string }>();
+  const missingGrants: Change[] = [];
   for (const user of spec.users) {
+    // Without its service account, a Confluent Cloud user has no principal, and none of its grants can exist.
+    const principal = principals.principalOf(user.name);
     for (const acl of user.acls) {
       for (const operation of acl.operations) {
-        wanted.set(bindingKey(`User:${user.name}`, acl.resourceType, acl.patternType, acl.name, operation), {
-          user: user.name,
-          grant: grantText(acl, operation),
-        });
+        const grant = grantText(acl, operation);
+        if (principal === undefined) {
+          missingGrants.push({ area: 'acl', kind: 'missing', subject: user.name, setting: '', path: 'users', before: grant, after: null });
+        } else {
+          wanted.set(bindingKey(principal, acl.resourceType, acl.patternType, acl.name, operation), { user: user.name, grant });
+        }
       }
     }
   }
@@ -195,16 +213,17 @@ export function compareWithCluster(spec: PlatformSpec, live: LiveCluster, option
     const key = bindingKey(acl.principal, acl.resourceType, acl.patternType, acl.resourceName, acl.operation, acl.permission, acl.host);
     present.add(key);
     if (wanted.has(key)) continue;
-    const user = userOf(acl.principal);
-    // A grant to one of the spec's users, or on one of its topics, is always this stack's business.
-    const ours = specUserNames.has(user) || (acl.resourceType === 'topic' && specTopics.has(acl.resourceName));
-    if (!ours && !inScope(user) && !inScope(acl.resourceName)) continue;
-    extra.push({ area: 'acl', kind: 'extra', subject: user, setting: '', path: 'users', before: null, after: liveGrantText(acl) });
+    const subject = principals.subjectOf(acl.principal);
+    // A grant to one of the stack's users, or on one of its topics, is always this stack's business.
+    const ours = principals.isStacks(acl.principal) || (acl.resourceType === 'topic' && specTopics.has(acl.resourceName));
+    if (!ours && !inScope(subject) && !inScope(acl.resourceName)) continue;
+    extra.push({ area: 'acl', kind: 'extra', subject, setting: '', path: 'users', before: null, after: liveGrantText(acl) });
   }
   for (const [key, { user, grant }] of wanted) {
     if (!present.has(key))
       changes.push({ area: 'acl', kind: 'missing', subject: user, setting: '', path: 'users', before: grant, after: null });
   }
+  changes.push(...missingGrants);
   const order = (c: Change) => `${c.subject} ${c.before ?? c.after}`;
   return [...changes, ...extra.sort((a, b) => order(a).localeCompare(order(b)))].sort(
     (a, b) => ['topic', 'user', 'acl'].indexOf(a.area) - ['topic', 'user', 'acl'].indexOf(b.area),

@@ -1,7 +1,8 @@
 /**
  * What a live cluster holds, as plain data in the spec's spelling: what
  * `npm run drift` and `npm run adopt` read through the Kafka admin API
- * (scripts/changes/read-cluster.ts) and compare with the spec.
+ * (scripts/changes/read-cluster.ts), and on Confluent Cloud the service
+ * accounts from Confluent's IAM API, and compare with the spec.
  */
 import type { SaslMechanism } from '../types.js';
 import type { TopicFacts } from './topic-pairs.js';
@@ -36,6 +37,14 @@ export interface LiveScramUser {
   readonly mechanisms: readonly SaslMechanism[];
 }
 
+/** A Confluent Cloud service account, as Confluent's IAM API lists it (`iam/v2/service-accounts`). */
+export interface LiveServiceAccount {
+  /** `sa-…`: what ACLs name it by (`User:sa-…`). */
+  readonly id: string;
+  readonly displayName: string;
+  readonly description?: string;
+}
+
 export interface LiveCluster {
   /** Topics other than the cluster's internal ones. */
   readonly topics: readonly LiveTopic[];
@@ -44,6 +53,13 @@ export interface LiveCluster {
   readonly scramUsers: readonly LiveScramUser[] | null;
   /** The user the reading connection authenticated as: never reported as extra. */
   readonly connectedAs: string;
+  /**
+   * Confluent Cloud only (`confluent-cloud`), and required there: the organization's
+   * service accounts. A user of such a stack is a service account named
+   * `todo-events-<stack>-<user>`, and its ACLs name it `User:<service account id>`.
+   * Elsewhere undefined: a user is its name, `User:<name>`.
+   */
+  readonly serviceAccounts?: readonly LiveServiceAccount[];
 }
 
 /** A live topic as the guard rails see an earlier state: the values in effect. */

@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
-import { isManagedFlavor, SERVICE_ENV, type PlatformSpec, type SaslMechanism } from '../../platform/index.js';
+import { isManagedFlavor, SERVICE_ENV, type ClusterFlavor, type PlatformSpec, type SaslMechanism } from '../../platform/index.js';
 import {
   KAFKA_SECURITY_PROTOCOLS,
   SASL_MECHANISMS,
@@ -22,6 +22,8 @@ import { LOCAL_PATHS } from '../local/paths.js';
 /** The admin connection, and where its settings came from (no password in `source`). */
 export interface AdminConnection {
   readonly kafka: KafkaConnectionConfig & { readonly username: string; readonly password: string };
+  /** The spec's cluster flavor: Confluent Cloud lists ACLs and users its own way (read-cluster.ts). */
+  readonly flavor: ClusterFlavor;
   /** `the environment`, `.local/env (stack dev)`, `the spec`, joined: for the report. */
   readonly source: string;
   /** Things worth telling, e.g. that `.local/env` was made for another stack. */
@@ -85,9 +87,11 @@ export function adminConnection(spec: PlatformSpec, env: Env = process.env, loca
   const username = pick(SERVICE_ENV.username, LOCAL_ENV.adminUsername);
   const password = pick(SERVICE_ENV.password, LOCAL_ENV.adminPassword);
   if (!username || !password) {
-    throw new ConnectionSettingsError(
-      `no admin credentials: set ${SERVICE_ENV.username} and ${SERVICE_ENV.password} to a user that may describe topics, configs, ACLs and SCRAM users (a superuser)`,
-    );
+    const who =
+      spec.cluster.flavor === 'confluent-cloud'
+        ? `a Kafka API key and its secret that may describe the cluster's topics, configs and ACLs (confluent api-key create --resource ${spec.cluster.confluent?.clusterId ?? '<cluster id>'})`
+        : 'a user that may describe topics, configs, ACLs and SCRAM users (a superuser)';
+    throw new ConnectionSettingsError(`no admin credentials: set ${SERVICE_ENV.username} and ${SERVICE_ENV.password} to ${who}`);
   }
   const localStack = local[LOCAL_ENV.stack];
   if (sources.has(localName) && localStack !== undefined && localStack !== spec.stack) {
@@ -104,6 +108,7 @@ export function adminConnection(spec: PlatformSpec, env: Env = process.env, loca
       username,
       password,
     },
+    flavor: spec.cluster.flavor,
     source: [...sources].join(', '),
     notes,
   };

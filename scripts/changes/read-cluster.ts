@@ -1,8 +1,9 @@
 /**
  * Reads what a live cluster holds through the Kafka admin API, in the spec's
  * spelling (platform/changes/live-cluster.ts): topics with their partitions,
- * replicas and topic-level overrides, ACL bindings and SCRAM users. Read
- * only: nothing here changes the cluster.
+ * replicas and topic-level overrides, ACL bindings and SCRAM users (none on
+ * Confluent Cloud, whose service accounts confluent-service-accounts.ts
+ * reads). Read only: nothing here changes the cluster.
  *
  * Topics, configs and ACLs go through @platformatic/kafka's Admin client with
  * the services' connection options; SCRAM users through the admin connection
@@ -11,7 +12,7 @@
  */
 import type * as PlatformaticKafka from '@platformatic/kafka';
 import type { LiveAcl, LiveCluster, LiveScramUser, LiveTopic } from '../../platform/changes/index.js';
-import type { ScramSaslMechanism } from '../../platform/index.js';
+import type { ClusterFlavor, ScramSaslMechanism } from '../../platform/index.js';
 import { withAdminConnection, SCRAM_CREDENTIAL_DEFAULTS, type ScramCredentialInputs } from '../../infra/scram-credential-provider.js';
 import { kafkaClientOptions } from '../../services/lib/kafka-options.js';
 import type { AdminConnection } from './connection.js';
@@ -63,18 +64,33 @@ async function readTopics(kafka: typeof PlatformaticKafka, admin: PlatformaticKa
   });
 }
 
-async function readAcls(kafka: typeof PlatformaticKafka, admin: PlatformaticKafka.Admin): Promise<LiveAcl[]> {
-  const resources = await admin.describeAcls({
+/**
+ * The principal filter that lists every ACL binding of Confluent Cloud with the
+ * principal the program grants to (`User:sa-…`): without a filter, Confluent
+ * lists them with the accounts' integer ids (`User:1234`) instead.
+ * @see https://docs.confluent.io/cloud/current/security/access-control/acls/operations.html (Describe ACL)
+ */
+export const CONFLUENT_ACL_LISTING_PRINCIPAL = 'UserV2:*';
+
+async function describeAllAcls(kafka: typeof PlatformaticKafka, admin: PlatformaticKafka.Admin, principal: string | null) {
+  return admin.describeAcls({
     filter: {
       resourceType: kafka.ResourceTypes.ANY,
       resourceName: null,
       resourcePatternType: kafka.ResourcePatternTypes.ANY,
-      principal: null,
+      principal,
       host: null,
       operation: kafka.AclOperations.ANY,
       permissionType: kafka.AclPermissionTypes.ANY,
     },
   });
+}
+
+async function readAcls(kafka: typeof PlatformaticKafka, admin: PlatformaticKafka.Admin, flavor: ClusterFlavor): Promise<LiveAcl[]> {
+  let resources = flavor === 'confluent-cloud' ? await describeAllAcls(kafka, admin, CONFLUENT_ACL_LISTING_PRINCIPAL) : [];
+  // A broker that is not Confluent's matches `UserV2:*` literally and finds nothing; listing everything
+  // then is the same answer Confluent gives when it has no binding at all.
+  if (resources.length === 0) resources = await describeAllAcls(kafka, admin, null);
   const resourceTypes = invert(kafka.ResourceTypes);
   const patterns = invert(kafka.ResourcePatternTypes);
   const operations = invert(kafka.AclOperations);
@@ -94,8 +110,9 @@ async function readAcls(kafka: typeof PlatformaticKafka, admin: PlatformaticKafk
 
 async function readScramUsers(connection: AdminConnection): Promise<LiveScramUser[] | null> {
   const { kafka } = connection;
-  // An admin on SASL/PLAIN (Confluent Cloud API keys) has no SCRAM users to list, nor a SCRAM login to list them with.
-  if (kafka.saslMechanism === 'PLAIN') return null;
+  // Confluent Cloud has no SCRAM users (its users are service accounts, read from its IAM API), and an
+  // admin on SASL/PLAIN has no SCRAM login to list them with.
+  if (connection.flavor === 'confluent-cloud' || kafka.saslMechanism === 'PLAIN') return null;
   const mechanism = kafka.saslMechanism;
   // The provider's connection takes a credential's inputs; only the admin's part is used to connect.
   const inputs: ScramCredentialInputs = {
@@ -129,7 +146,7 @@ export async function readCluster(connection: AdminConnection): Promise<LiveClus
   const kafka = await import('@platformatic/kafka');
   const admin = new kafka.Admin(kafkaClientOptions(connection.kafka, 'todo-events-changes', ONE_ATTEMPT));
   try {
-    const [topics, acls] = [await readTopics(kafka, admin), await readAcls(kafka, admin)];
+    const [topics, acls] = [await readTopics(kafka, admin), await readAcls(kafka, admin, connection.flavor)];
     const scramUsers = await readScramUsers(connection);
     return { topics, acls, scramUsers, connectedAs: connection.kafka.username };
   } finally {

@@ -161,17 +161,18 @@ function cleanUp(reason: string): Promise<string> {
     // First the commands in flight (initdb, the storage format, mvn), so none starts a server behind the cleanup.
     const commands = await refuseNewProcesses(reason);
     if (phase !== 'starting') return 'nothing had been started';
-    const { kafka, postgres } = await stopAll();
-    const outcomes = new Map([
-      ['Kafka', kafka],
-      ['PostgreSQL', postgres],
-    ]);
-    // A server whose pid file did not exist yet (PostgreSQL writes its own once it runs) is stopped by its pid.
+    // The servers it started first, by pid: PostgreSQL writes its pid file only once it runs, and
+    // stopAll removes the data directories, which would end a server still starting unnoticed.
+    const byPid = new Map<string, string>();
     for (const server of startedServers()) {
       if (!isAlive(server.pid)) continue;
       const name = SERVER_NAMES[server.label] ?? server.label;
-      outcomes.set(name, `${await stopProcess(server.pid, 'SIGTERM', 10_000)} (pid ${server.pid})`);
+      // SIGINT is PostgreSQL's fast shutdown (see stopPostgres).
+      const signal = name === 'PostgreSQL' ? 'SIGINT' : 'SIGTERM';
+      byPid.set(name, `${await stopProcess(server.pid, signal, 10_000)} (pid ${server.pid})`);
     }
+    const { kafka, postgres } = await stopAll();
+    const outcomes = new Map([['Kafka', byPid.get('Kafka') ?? kafka], ['PostgreSQL', byPid.get('PostgreSQL') ?? postgres], ...byPid]);
     const stopped = [...outcomes].map(([name, outcome]) => `${name} ${outcome}`);
     const interruptedCommands = commands.length > 0 ? `, ${commands.join(' and ')} interrupted` : '';
     return `stopped what it had started: ${stopped.join(', ')}${interruptedCommands}; removed its data in ${LOCAL_DIR}`;

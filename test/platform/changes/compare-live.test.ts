@@ -5,15 +5,25 @@ import {
   DRIFT_SIDES,
   planAdoption,
   type LiveCluster,
+  type LiveServiceAccount,
   type LiveTopic,
 } from '../../../platform/changes/index.js';
 import { loadPlatform, topicConfig, type PlatformSpec } from '../../../platform/index.js';
 import { REPO_ROOT } from '../../support/stack-changes.js';
 
 const dev = loadPlatform('dev', REPO_ROOT);
+const confluent = loadPlatform('confluent', REPO_ROOT);
+
+/** The service account the confluent program makes for each user, with an id of Confluent's form. */
+const ACCOUNTS: LiveServiceAccount[] = confluent.users.map((u, i) => ({
+  id: `sa-${String(i).padStart(6, '0')}`,
+  displayName: `todo-events-confluent-${u.name}`,
+  description: `Kafka user ${u.name} (${u.kind}) of stack confluent, managed by Pulumi (todo-events)`,
+}));
+const accountOf = (user: string) => ACCOUNTS.find((a) => a.displayName === `todo-events-confluent-${user}`)!;
 
 /** What a broker applied exactly as `spec` says holds (defaults: what Kafka 4.4 reports without overrides). */
-function clusterOf(spec: PlatformSpec): LiveCluster {
+function clusterOf(spec: PlatformSpec, principal = (user: string) => `User:${user}`): LiveCluster {
   return {
     topics: spec.topics.map((t) => ({
       name: t.name,
@@ -25,7 +35,7 @@ function clusterOf(spec: PlatformSpec): LiveCluster {
     acls: spec.users.flatMap((u) =>
       u.acls.flatMap((a) =>
         a.operations.map((operation) => ({
-          principal: `User:${u.name}`,
+          principal: principal(u.name),
           host: '*',
           operation,
           permission: 'allow',
@@ -37,6 +47,16 @@ function clusterOf(spec: PlatformSpec): LiveCluster {
     ),
     scramUsers: spec.users.map((u) => ({ name: u.name, mechanisms: ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const })),
     connectedAs: 'platform-admin',
+  };
+}
+
+/** The confluent stack as the program leaves it: grants to `User:sa-…`, no SCRAM user, the organization's accounts. */
+function confluentCluster(accounts: readonly LiveServiceAccount[] = ACCOUNTS): LiveCluster {
+  return {
+    ...clusterOf(confluent, (user) => `User:${accountOf(user).id}`),
+    scramUsers: null,
+    connectedAs: 'ADMINKEYID',
+    serviceAccounts: accounts,
   };
 }
 
@@ -145,5 +165,74 @@ describe('the spec against a live cluster', () => {
     ]);
     expect(plan.rails.refused.map((f) => f.rail)).toEqual(['partition-decrease']);
     expect(plan.grants).toHaveLength(live.acls.length);
+  });
+  test('finds no drift on Confluent Cloud, whose grants name each user by its service account id (User:sa-…)', () => {
+    expect(compareWithCluster(confluent, confluentCluster()).map((c) => changeText(c, DRIFT_SIDES))).toEqual([]);
+  });
+
+  test('compares Confluent Cloud users as service accounts: one missing, one left of this stack, one of another stack not reported', () => {
+    const live = confluentCluster([
+      ...ACCOUNTS.filter((a) => a.displayName !== 'todo-events-confluent-todo-api'),
+      { id: 'sa-old001', displayName: 'todo-events-confluent-legacy-app', description: 'made by hand' },
+      {
+        id: 'sa-pr7001',
+        displayName: 'todo-events-confluent-pr-7-audit-service',
+        description: 'Kafka user audit-service (service) of stack confluent-pr-7, managed by Pulumi (todo-events)',
+      },
+      { id: 'sa-other1', displayName: 'billing-app' },
+    ]);
+    const todoApi = accountOf('todo-api').id;
+    expect(compareWithCluster(confluent, live).map((c) => changeText(c, DRIFT_SIDES))).toEqual([
+      'user todo-api missing on the cluster (producer, service account todo-events-confluent-todo-api)',
+      'user legacy-app on the cluster, not in the spec (service account todo-events-confluent-legacy-app, sa-old001)',
+      'grant todo-api Write topic task-events: missing on the cluster',
+      'grant todo-api Describe topic task-events: missing on the cluster',
+      'grant todo-api Write topic task-updates: missing on the cluster',
+      'grant todo-api Describe topic task-updates: missing on the cluster',
+      // Confluent keeps a deleted account's grants: they are the stack's topics', so reported, under the bare id.
+      `grant ${todoApi} Describe topic task-events: on the cluster, not in the spec`,
+      `grant ${todoApi} Describe topic task-updates: on the cluster, not in the spec`,
+      `grant ${todoApi} Write topic task-events: on the cluster, not in the spec`,
+      `grant ${todoApi} Write topic task-updates: on the cluster, not in the spec`,
+    ]);
+  });
+
+  test('names a Confluent Cloud grant by the user its service account belongs to, and skips other applications outside the scope', () => {
+    const base = confluentCluster();
+    const audit = `User:${accountOf('audit-service').id}`;
+    const grant = (principal: string, operation: string, resourceName: string) => ({
+      principal,
+      host: '*',
+      operation,
+      permission: 'allow',
+      resourceType: 'topic',
+      resourceName,
+      patternType: 'literal',
+    });
+    const live: LiveCluster = {
+      ...base,
+      acls: [
+        ...base.acls.filter((a) => !(a.principal === audit && a.operation === 'Read' && a.resourceType === 'topic')),
+        grant(audit, 'Write', 'task-events'),
+        grant('User:sa-other1', 'Read', 'billing'),
+      ],
+      serviceAccounts: [...ACCOUNTS, { id: 'sa-other1', displayName: 'billing-app' }],
+    };
+    expect(compareWithCluster(confluent, live).map((c) => changeText(c, DRIFT_SIDES))).toEqual([
+      'grant audit-service Read topic task-events: missing on the cluster',
+      'grant audit-service Write topic task-events: on the cluster, not in the spec',
+      'grant billing-app Read topic billing: on the cluster, not in the spec',
+    ]);
+    expect(compareWithCluster(confluent, live, { scope: 'todo-' }).map((c) => changeText(c, DRIFT_SIDES))).toEqual([
+      'grant audit-service Read topic task-events: missing on the cluster',
+      'grant audit-service Write topic task-events: on the cluster, not in the spec',
+    ]);
+  });
+
+  test('refuses to compare a Confluent Cloud stack without its service accounts, which every principal needs', () => {
+    const { serviceAccounts: _none, ...live } = confluentCluster();
+    expect(() => compareWithCluster(confluent, live)).toThrow(
+      "stack confluent is on Confluent Cloud: comparing it needs the organization's service accounts",
+    );
   });
 });

@@ -4,10 +4,11 @@
  * dead-letter topic that refuses the service's writes.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Admin } from '@platformatic/kafka';
+import { Admin, Consumer } from '@platformatic/kafka';
 import type { DeadLetterEnvelope } from '../../../services/lib/dead-letter.js';
-import type { TaskEvent } from '../../../services/lib/events.js';
+import type { TaskEvent, TaskUpdateEvent } from '../../../services/lib/events.js';
 import type { ServiceDefinition } from '../../../services/lib/handler.js';
+import { partitionForKey } from '../../../services/lib/partitioner.js';
 import { describeWithBroker, readLocalEnv } from '../../support/local-env.js';
 import { startService } from '../recurring-task/broker-harness.js';
 import {
@@ -22,6 +23,36 @@ import {
   until,
   untilService,
 } from './broker-support.js';
+
+/** The offset of the first record with `key` on `partition` of `topic`, at or after `from`. */
+async function offsetOfKey(topic: string, partition: number, from: bigint, key: string): Promise<bigint> {
+  const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+    clientId: `test-find-${key}`,
+    groupId: `test-find-${key}`,
+    bootstrapBrokers: [readLocalEnv().plaintextBootstrapServers],
+    maxWaitTime: 100,
+  });
+  try {
+    const stream = await consumer.consume({
+      topics: [topic],
+      mode: 'manual',
+      offsets: [{ topic, partition, offset: from }],
+      autocommit: false,
+    });
+    return await new Promise<bigint>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no record with key ${key} on ${topic}[${partition}] from ${from}`)), 15_000);
+      stream.on('data', (message) => {
+        if (message.partition === partition && message.key?.toString('utf8') === key) {
+          clearTimeout(timer);
+          resolve(message.offset);
+        }
+      });
+      stream.on('error', reject);
+    });
+  } finally {
+    await consumer.close(true);
+  }
+}
 
 /** A service that records the titles of the events it handles. */
 function recorder(handled: string[]): ServiceDefinition<TaskEvent> {
@@ -96,25 +127,37 @@ describeWithBroker('dead letters on the local broker', () => {
 
   describe('a dead-letter topic that refuses the writes', () => {
     const user = `user-${randomUUID()}`;
+    // The websocket service's own Kafka user may use any group named websocket-service-…: one of its own, shared with nobody.
+    const group = `websocket-service-test-dlq-${randomUUID().slice(0, 8)}`;
     const handled: string[] = [];
     let started: Awaited<ReturnType<typeof startService>>;
     let poison: { partition: number; offset: bigint };
+    const definition: ServiceDefinition<TaskUpdateEvent> = {
+      name: 'websocket',
+      start: async () => ({ handle: async (event) => void handled.push(event.task.title) }),
+    };
 
     beforeAll(async () => {
-      // As its own Kafka user, which may write task-events-dlq only: "reminders" is refused (TOPIC_AUTHORIZATION_FAILED).
-      started = await startService(recorder(handled), { KAFKA_DLQ_TOPIC: 'reminders' });
-      await until(() => started.service.isReady(), 'audit ready', 30_000);
+      // Its user may write task-events-dlq only: "reminders" is refused (TOPIC_AUTHORIZATION_FAILED).
+      started = await startService(definition, { KAFKA_MODE: 'kafka', KAFKA_CONSUMER_GROUP: group, KAFKA_DLQ_TOPIC: 'reminders' });
+      await until(() => started.service.isReady(), 'the consumer in its group', 30_000);
       const api = publisherAs('todo-api');
-      const before = await endOffsets(['task-events']);
+      // task-updates is shared with whatever else runs on the broker: find the poison by its key, not by counting offsets.
+      const partition = partitionForKey(user, 3);
+      const from = (await endOffsets(['task-updates'])).find((o) => o.partition === partition)!.offset;
       try {
-        await api.sendRaw([{ topic: 'task-events', key: user, value: 'not json at all' }]);
-        await api.publish('task-events', taskEvent(user, 2, 'created', 'behind the poison'));
+        await api.sendRaw([{ topic: 'task-updates', key: user, value: 'not json at all' }]);
+        await api.publish('task-updates', {
+          event_id: randomUUID(),
+          timestamp: new Date().toISOString(),
+          user_id: user,
+          update_type: 'created',
+          task: { id: 2, title: 'behind the poison', completed: false, priority: 'high' },
+        });
       } finally {
         await api.close();
       }
-      const after = await endOffsets(['task-events']);
-      const moved = after.find((o) => o.offset - before.find((b) => b.partition === o.partition)!.offset === 2n)!;
-      poison = { partition: moved.partition, offset: moved.offset - 2n };
+      poison = { partition, offset: await offsetOfKey('task-updates', partition, from, user) };
       await until(
         () => started.lines.some((l) => (l.err as { code?: string } | undefined)?.code === 'DEAD_LETTER_WRITE_FAILED'),
         'a failed dead-letter write',
@@ -137,9 +180,9 @@ describeWithBroker('dead letters on the local broker', () => {
     it('commits nothing past the message it could not dead-letter', async () => {
       const admin = new Admin({ clientId: `test-dlq-refused-${user}`, bootstrapBrokers: [readLocalEnv().plaintextBootstrapServers] });
       try {
-        const [group] = await admin.listConsumerGroupOffsets({ groups: ['audit-service'] });
-        const committed = group!.topics
-          .find((t) => t.name === 'task-events')
+        const [offsets] = await admin.listConsumerGroupOffsets({ groups: [group] });
+        const committed = offsets!.topics
+          .find((t) => t.name === 'task-updates')
           ?.partitions.find((p) => p.partitionIndex === poison.partition);
         expect(committed === undefined || committed.committedOffset <= poison.offset).toBe(true);
       } finally {
