@@ -42,7 +42,7 @@ function isStackAccount(spec: Pick<PlatformSpec, 'stack'>, account: LiveServiceA
  */
 export function principalsOf(spec: Pick<PlatformSpec, 'stack' | 'cluster' | 'users'>, live: Pick<LiveCluster, 'serviceAccounts'>): Principals {
   const users = new Set(spec.users.map((u) => u.name));
-  if (spec.cluster.flavor !== 'confluent-cloud' || process.env.OLD_PRINCIPALS) {
+  if (spec.cluster.flavor !== 'confluent-cloud') {
     return {
       principalOf: (user) => `${USER}${user}`,
       subjectOf: userOf,
