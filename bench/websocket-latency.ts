@@ -7,13 +7,12 @@
  * delivery's latency runs from just before its produce request (acks=all) to
  * its arrival at that client: broker, consumer, service and socket together.
  *
- * The clients run in this process: at 10,000 it holds 10,000 sockets, and the
- * service as many, so the bench needs that many file descriptors
- * (`ensureOpenFileLimit`).
+ * The clients run in worker threads of this process (websocket-clients.ts),
+ * 5,000 each: at 10,000 it holds 10,000 sockets, and the service as many, so
+ * the bench needs that many file descriptors (`ensureOpenFileLimit`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { WebSocket } from 'ws';
 import type { TaskUpdateEvent } from '../services/lib/events.js';
 import { defaultServiceSpec } from '../services/lib/platform-defaults.js';
 import { signToken } from '../services/websocket/token.js';
@@ -21,6 +20,7 @@ import { moveGroupToEnd, publisherAs } from '../test/services/recurring-task/bro
 import type { MeasuredUse } from './resources.js';
 import { IDLE_SETTLE_MS, ServiceProcess, coresBetween, type CpuSample } from './service-process.js';
 import { percentile, progress, sleep } from './stats.js';
+import { ClientWorker, nowMs } from './websocket-clients.js';
 
 export interface WebSocketLatencyOptions {
   /** @default 1000 */
@@ -69,40 +69,8 @@ export interface WebSocketLatencyResult {
 /** Ticks per second of the publishing loop; each tick publishes `rate / TICKS` updates in one request. */
 const TICKS_PER_SECOND = 100;
 
-/**
- * Connects `perUser` clients for each of `users` (client `c` of user `u` is
- * number `u * perUser + c`); `onMessage` gets each message with its client's
- * number within its user.
- */
-async function connectAll(
-  port: number,
-  users: readonly string[],
-  perUser: number,
-  secret: string,
-  onMessage: (data: Buffer, client: number) => void,
-): Promise<WebSocket[]> {
-  const exp = Math.floor(Date.now() / 1000) + 3600;
-  const tokens = users.map((user) => signToken({ sub: user, exp }, secret));
-  const sockets: WebSocket[] = [];
-  const total = users.length * perUser;
-  // In groups of 100, so the service accepts them without a thundering herd.
-  for (let i = 0; i < total; i += 100) {
-    const group = Array.from(
-      { length: Math.min(100, total - i) },
-      (_, k) =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const n = i + k;
-          const client = n % perUser;
-          const socket = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${tokens[Math.floor(n / perUser)]}`);
-          socket.once('open', () => resolve(socket));
-          socket.once('error', reject);
-          socket.on('message', (data: Buffer) => onMessage(data, client));
-        }),
-    );
-    sockets.push(...(await Promise.all(group)));
-  }
-  return sockets;
-}
+/** Clients per worker thread (see websocket-clients.ts). @default 5000 */
+const CLIENTS_PER_WORKER = 5000;
 
 export async function measureWebSocketLatency(
   options: WebSocketLatencyOptions = WEBSOCKET_LATENCY_DEFAULTS,
@@ -110,11 +78,11 @@ export async function measureWebSocketLatency(
   const run = randomUUID().slice(0, 8);
   const users = Array.from({ length: options.users }, (_, i) => `bench-ws-${run}-${i}`);
   const perUser = Math.max(1, Math.round(options.clients / options.users));
+  const clients = users.length * perUser;
   const secret = randomBytes(32).toString('hex');
   const total = (options.warmupSeconds + options.measureSeconds) * options.eventsPerSecond;
+  // When update `seq` was sent, on the clock the client workers stamp arrivals with.
   const sentAt = new Float64Array(total).fill(Number.NaN);
-  // Delivery of update `seq` to client `c` of its user: `latency[seq * perUser + c]`.
-  const latency = new Float64Array(total * perUser).fill(Number.NaN);
 
   // A fan-out service: each replica consumes in a group of its own named after its pod, inside the
   // ACL's `<group>-` prefix, as the Deployment sets it; this run is one such replica.
@@ -126,13 +94,17 @@ export async function measureWebSocketLatency(
     { settleMs: IDLE_SETTLE_MS },
   );
   const api = publisherAs('todo-api');
-  let sockets: WebSocket[] = [];
+  const workers = Array.from({ length: Math.ceil(clients / CLIENTS_PER_WORKER) }, () => new ClientWorker());
   try {
-    progress(`websocket: connecting ${users.length * perUser} clients (${perUser} per user)`);
-    sockets = await connectAll(service.port, users, perUser, secret, (data, client) => {
-      const seq = (JSON.parse(data.toString()) as TaskUpdateEvent).task.id - 1;
-      latency[seq * perUser + client] = performance.now() - sentAt[seq]!;
-    });
+    progress(`websocket: connecting ${clients} clients (${perUser} per user, ${workers.length} client thread(s))`);
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const tokens = users.map((user) => signToken({ sub: user, exp }, secret));
+    const url = `ws://127.0.0.1:${service.port}/ws`;
+    const share = Math.ceil(clients / workers.length);
+    // One after the other, so the service accepts them without a thundering herd.
+    for (const [w, worker] of workers.entries()) {
+      await worker.connect({ url, tokens, perUser, from: w * share, to: Math.min(clients, (w + 1) * share), updates: total });
+    }
     const connectedRssMiB = service.memoryMiB().rss;
     progress(`websocket: ${options.eventsPerSecond} updates/s for ${options.warmupSeconds + options.measureSeconds} s`);
     const perTick = Math.round(options.eventsPerSecond / TICKS_PER_SECOND);
@@ -153,10 +125,10 @@ export async function measureWebSocketLatency(
           task: { id: seq + 1, title: `bench update ${seq}`, completed: false, priority: 'high' },
         });
       }
-      const now = performance.now();
+      const now = nowMs();
       for (const update of batch) sentAt[update.task.id - 1] = now;
       if (Number.isNaN(measureStart) && seq > options.warmupSeconds * options.eventsPerSecond) {
-        measureStart = now;
+        measureStart = performance.now();
         cpuStart = service.cpuSample();
       }
       // Requests overlap like a real API's; a slow one does not delay the schedule.
@@ -167,8 +139,14 @@ export async function measureWebSocketLatency(
     const loadCores = coresBetween(cpuStart!, service.cpuSample());
     const loadRssMiB = service.memoryMiB().rss;
     await Promise.all(inFlight);
-    // Bounded wait for the last deliveries.
-    for (let i = 0; i < 50 && latency.slice(-options.eventsPerSecond * perUser).some(Number.isNaN); i++) await sleep(100);
+    // Time for the last deliveries (bounded), then every arrival from the client threads.
+    await sleep(2000);
+    const latency = new Float64Array(total * perUser).fill(Number.NaN);
+    for (const arrivals of await Promise.all(workers.map((worker) => worker.finish()))) {
+      for (let slot = 0; slot < arrivals.length; slot++) {
+        if (!Number.isNaN(arrivals[slot]!)) latency[slot] = arrivals[slot]! - sentAt[Math.floor(slot / perUser)]!;
+      }
+    }
 
     const first = options.warmupSeconds * options.eventsPerSecond;
     const measured = latency.subarray(first * perUser);
@@ -194,7 +172,7 @@ export async function measureWebSocketLatency(
       slowest,
     };
   } finally {
-    for (const socket of sockets) socket.terminate();
+    await Promise.all(workers.map((worker) => worker.terminate()));
     await api.close();
     await service.stop();
   }

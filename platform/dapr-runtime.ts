@@ -43,6 +43,16 @@ export const DAPR_SIDECAR_RESOURCES: Resources = {
 export const DAPR_GRACEFUL_SHUTDOWN_SECONDS = 20;
 
 /**
+ * Deliveries a Dapr-mode service handles at once (`services.<name>.env`,
+ * variable `DAPR_MAX_CONCURRENT_DELIVERIES`); beyond it the app answers 429,
+ * which Dapr retries. The pods' `dapr.io/app-max-concurrency` follows it, so
+ * the sidecar holds deliveries back instead of collecting those 429s.
+ * See services/lib/config.ts (`HTTP_LIMIT_DEFAULTS`) for the measurement.
+ * @default 4
+ */
+export const DAPR_MAX_CONCURRENT_DELIVERIES = { env: 'DAPR_MAX_CONCURRENT_DELIVERIES', default: 4 } as const;
+
+/**
  * Scheduler replicas the pinned Dapr chart runs whenever the scheduler is on:
  * exactly 3, an etcd quorum that survives one failure, with or without
  * `global.ha.enabled`. The 1.18.3 `dapr_scheduler` values declare no

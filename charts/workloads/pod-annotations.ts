@@ -1,6 +1,7 @@
 import {
   DAPR_APP_TOKEN_SECRET,
   DAPR_GRACEFUL_SHUTDOWN_SECONDS,
+  DAPR_MAX_CONCURRENT_DELIVERIES,
   HEALTH_PATHS,
   DAPR_METRICS_PORT,
   DAPR_SIDECAR_RESOURCES,
@@ -42,7 +43,7 @@ export function scrapeAnnotations(service: Pick<ServiceSpec, 'port'>): Record<st
  * and pkg/security/token/token.go), which does not depend on automounting.
  * @see https://docs.dapr.io/reference/arguments-annotations-overview/
  */
-export function daprAnnotations(service: Pick<ServiceSpec, 'appId' | 'port'>): Record<string, string> {
+export function daprAnnotations(service: Pick<ServiceSpec, 'appId' | 'port' | 'env'>): Record<string, string> {
   const { requests, limits } = DAPR_SIDECAR_RESOURCES;
   return {
     'dapr.io/enabled': 'true',
@@ -60,5 +61,7 @@ export function daprAnnotations(service: Pick<ServiceSpec, 'appId' | 'port'>): R
     'dapr.io/disable-builtin-k8s-secret-store': 'true',
     // daprd sends key `token` of this Secret as `dapr-api-token`; the app checks it (platform/dapr-app-token.ts).
     'dapr.io/app-token-secret': DAPR_APP_TOKEN_SECRET.name,
+    // The sidecar sends at most this many deliveries at once: the app's own limit (see DAPR_MAX_CONCURRENT_DELIVERIES).
+    'dapr.io/app-max-concurrency': service.env[DAPR_MAX_CONCURRENT_DELIVERIES.env] ?? String(DAPR_MAX_CONCURRENT_DELIVERIES.default),
   };
 }

@@ -10,7 +10,7 @@
  * `acknowledge`, naming the value the change goes to (so an acknowledgement
  * left behind after its deploy cannot accept a later, different change).
  */
-import type { AcknowledgementsSpec, PlatformSpec, TopicSpec } from '../types.js';
+import type { AcknowledgementsSpec, ClusterFlavor, PlatformSpec, TopicSpec } from '../types.js';
 import { consumersOf, pairTopics, type PreviousState, type TopicFacts, type TopicPairing } from './topic-pairs.js';
 import { count, humanDuration } from './units.js';
 
@@ -92,6 +92,30 @@ function usedBy(context: RailContext, topic: string): string {
 const PROTECTION_STEP = 'set protectTopics: false in a change of its own first, then';
 
 /**
+ * What applies a stack's topics, by flavor, and what it does with a topic
+ * change Kafka cannot make in place (fewer partitions): an operator takes the
+ * new manifest and then refuses to reconcile it; a Pulumi provider plans a
+ * replacement, deleting the topic and creating it anew (`protectTopics` turns
+ * that into an error).
+ */
+export const TOPIC_APPLIERS: Readonly<
+  Record<ClusterFlavor, { readonly name: string; readonly onFewerPartitions: 'rejects' | 'replaces' }>
+> = {
+  strimzi: { name: "Strimzi's topic operator", onFewerPartitions: 'rejects' },
+  redpanda: { name: 'the Redpanda operator', onFewerPartitions: 'rejects' },
+  external: { name: '@pulumi/kafka', onFewerPartitions: 'replaces' },
+  'confluent-cloud': { name: '@pulumi/confluentcloud', onFewerPartitions: 'replaces' },
+};
+
+/** What the stack's topic applier does with fewer partitions, e.g. `@pulumi/confluentcloud would replace the topic`. */
+function fewerPartitionsOutcome(flavor: ClusterFlavor): string {
+  const applier = TOPIC_APPLIERS[flavor];
+  return applier.onFewerPartitions === 'replaces'
+    ? `${applier.name} would replace the topic`
+    : `${applier.name} rejects it only after the apply`;
+}
+
+/**
  * Share of keys that land on another partition when a topic goes from `from`
  * to `to` partitions under `hash % n` (uniform hashes): 3 → 6 moves 50 %, 3 → 4 moves 75 %.
  */
@@ -124,7 +148,7 @@ export const GUARD_RAILS: readonly GuardRail[] = [
     id: 'partition-decrease',
     summary: 'Kafka cannot remove partitions; fewer partitions means deleting the topic with its messages.',
     acknowledge: null,
-    check: ({ pairing }) =>
+    check: ({ pairing, next }) =>
       pairing.kept
         .filter(([before, after]) => after.partitions < before.partitions)
         .map(([before, after]) => ({
@@ -133,7 +157,7 @@ export const GUARD_RAILS: readonly GuardRail[] = [
           path: `topics.${after.name}.partitions`,
           before: String(before.partitions),
           after: String(after.partitions),
-          why: `Kafka cannot remove partitions: the only way to ${count(after.partitions, 'partition')} is deleting ${after.name} with ${describeData(before)} (@pulumi/kafka would replace the topic; Strimzi and Redpanda reject it only after the apply)`,
+          why: `Kafka cannot remove partitions: the only way to ${count(after.partitions, 'partition')} is deleting ${after.name} with ${describeData(before)} (${fewerPartitionsOutcome(next.cluster.flavor)})`,
           instead: `keep ${count(before.partitions, 'partition')}; if ${after.partitions} are really needed, add a new topic with ${count(after.partitions, 'partition')}, move the producers and consumers to it, and remove ${after.name} once it is drained`,
         })),
   },

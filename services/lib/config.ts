@@ -9,6 +9,7 @@
 import { hostname } from 'node:os';
 import {
   DAPR_APP_TOKEN_SECRET,
+  DAPR_MAX_CONCURRENT_DELIVERIES,
   SERVICE_ENV,
   topicRecordLimit,
   type SaslMechanism,
@@ -88,7 +89,7 @@ export interface ServiceConfig {
 /** Service settings of the library beyond the platform's own variables; a stack sets them under `services.<name>.env`. */
 export const LIBRARY_ENV = {
   maxBodyBytes: 'HTTP_MAX_BODY_BYTES',
-  maxConcurrentDeliveries: 'DAPR_MAX_CONCURRENT_DELIVERIES',
+  maxConcurrentDeliveries: DAPR_MAX_CONCURRENT_DELIVERIES.env,
 } as const;
 
 export interface HttpLimits {
@@ -123,7 +124,10 @@ export interface HttpLimits {
  * consumer sends at once (one message per partition claimed; the topics have
  * 1 and 3 partitions).
  */
-export const HTTP_LIMIT_DEFAULTS: HttpLimits = { maxBodyBytes: 2 * 1024 * 1024, maxConcurrentDeliveries: 4 };
+export const HTTP_LIMIT_DEFAULTS: HttpLimits = {
+  maxBodyBytes: 2 * 1024 * 1024,
+  maxConcurrentDeliveries: DAPR_MAX_CONCURRENT_DELIVERIES.default,
+};
 
 /**
  * Reads the configuration of service `name` from `env`, falling back to

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEV_PARTITION_DECREASE_REFUSAL } from '../support/stack-changes.js';
+import { CONFLUENT_PARTITION_DECREASE_REFUSAL, DEV_PARTITION_DECREASE_REFUSAL } from '../support/stack-changes.js';
 import { stackRepo, type StackRepo } from '../support/stack-repo.js';
 
 const SYNTH = 'charts/synth.ts';
@@ -35,5 +35,23 @@ describe('npm run synth -- --base', () => {
     );
     expect(result.status).toBe(0);
     expect(existsSync(join(repo.dir, 'dist', 'dev', 'kafka-topics.k8s.yaml'))).toBe(true);
+  });
+});
+
+describe('npm run synth -- --base of a Confluent Cloud stack', () => {
+  let repo: StackRepo;
+
+  beforeEach(() => {
+    repo = stackRepo({ stacks: ['confluent'] });
+  });
+  afterEach(() => repo.remove());
+
+  test('refuses a partition decrease with the text npm run plan prints for it, naming @pulumi/confluentcloud', () => {
+    repo.edit('confluent', ['topics', 'task-events', 'partitions'], 2);
+    const result = repo.run(SYNTH, ['--base', 'main', '--stack', 'confluent']);
+    expect(result.stderr).toBe(
+      `stack confluent has 1 change refused by the guard rails:\n  - ${CONFLUENT_PARTITION_DECREASE_REFUSAL}\nNothing was written.\n`,
+    );
+    expect(result.status).toBe(1);
   });
 });

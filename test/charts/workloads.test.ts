@@ -1,5 +1,5 @@
-import { DAPR_METRICS_PORT, SERVICE_ENV } from '../../platform/index.js';
-import { chartObjects, findObject, objectsOfKind, stackManifests, stackSpec, STACKS, type K8sObject } from './fixtures.js';
+import { DAPR_METRICS_PORT, platformFromConfig, SERVICE_ENV } from '../../platform/index.js';
+import { chartObjects, findObject, manifestsOf, objectsOfKind, stackManifests, stackSpec, STACKS, type K8sObject } from './fixtures.js';
 
 type Container = {
   name: string;
@@ -155,6 +155,7 @@ describe('pod annotations', () => {
       'dapr.io/graceful-shutdown-seconds': '20',
       'dapr.io/disable-builtin-k8s-secret-store': 'true',
       'dapr.io/app-token-secret': 'dapr-app-api-token',
+      'dapr.io/app-max-concurrency': '4',
       'prometheus.io/scrape': 'true',
       'prometheus.io/port': '8080',
       'prometheus.io/path': '/metrics',
@@ -162,6 +163,12 @@ describe('pod annotations', () => {
     const kafka = template(findObject(manifests, 'Deployment', 'audit-service')).metadata.annotations;
     expect(Object.keys(kafka).filter((k) => k.startsWith('dapr.io/'))).toEqual([]);
     expect(kafka['prometheus.io/scrape']).toBe('true');
+  });
+
+  it('let the sidecar send no more deliveries at once than the app accepts', () => {
+    const spec = platformFromConfig('dev', { services: { notification: { env: { DAPR_MAX_CONCURRENT_DELIVERIES: '2' } } } });
+    const pod = template(findObject(manifestsOf(spec), 'Deployment', 'notification-service'));
+    expect(pod.metadata.annotations['dapr.io/app-max-concurrency']).toBe('2');
   });
 
   it('start every Dapr sidecar without the built-in Kubernetes secret store, since the pods mount no service-account token', () => {

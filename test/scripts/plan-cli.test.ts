@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEV_KEYED_INCREASE_REFUSAL, DEV_PARTITION_DECREASE_REFUSAL } from '../support/stack-changes.js';
+import {
+  CONFLUENT_PARTITION_DECREASE_REFUSAL,
+  DEV_KEYED_INCREASE_REFUSAL,
+  DEV_PARTITION_DECREASE_REFUSAL,
+} from '../support/stack-changes.js';
 import { stackRepo, type StackRepo } from '../support/stack-repo.js';
 
 const PLAN = 'scripts/changes/plan.ts';
@@ -94,6 +98,24 @@ describe('npm run plan', () => {
     const unknown = repo.run(PLAN, ['--base', 'no-such-branch']);
     expect(unknown.stderr).toBe('"no-such-branch" is not a commit, branch or tag of this repository\n');
     expect(unknown.status).toBe(1);
+  });
+});
+
+describe('npm run plan of a Confluent Cloud stack', () => {
+  let repo: StackRepo;
+
+  beforeEach(() => {
+    repo = stackRepo({ stacks: ['confluent'] });
+  });
+  afterEach(() => repo.remove());
+
+  test('refuses a partition decrease naming @pulumi/confluentcloud, which would replace the topic, as synth and the program do', () => {
+    repo.edit('confluent', ['topics', 'task-events', 'partitions'], 2);
+    const result = repo.run(PLAN, ['--stack', 'confluent']);
+    expect(result.stdout).toContain(
+      `stack confluent has 1 change refused by the guard rails:\n  - ${CONFLUENT_PARTITION_DECREASE_REFUSAL}\n`,
+    );
+    expect(result.status).toBe(1);
   });
 });
 

@@ -19,11 +19,20 @@ export function specWith(stack: string, patch: unknown = {}): PlatformSpec {
   return platformFromConfig(stack, stackConfig(stack, patch));
 }
 
-/** The guard rails' refusal of `task-events` going from 3 partitions to 2 in the dev stack, word for word. */
-export const DEV_PARTITION_DECREASE_REFUSAL =
-  'topics.task-events.partitions: 3 → 2: Kafka cannot remove partitions: the only way to 2 partitions is deleting task-events with up to 7d of messages in 3 partitions ' +
-  '(@pulumi/kafka would replace the topic; Strimzi and Redpanda reject it only after the apply); keep 3 partitions; if 2 are really needed, ' +
-  'add a new topic with 2 partitions, move the producers and consumers to it, and remove task-events once it is drained';
+/** The refusal of `task-events` going from 3 partitions to 2, `applier` naming what would carry it out in that stack. */
+function partitionDecreaseRefusal(applier: string): string {
+  return (
+    'topics.task-events.partitions: 3 → 2: Kafka cannot remove partitions: the only way to 2 partitions is deleting task-events with up to 7d of messages in 3 partitions ' +
+    `(${applier}); keep 3 partitions; if 2 are really needed, ` +
+    'add a new topic with 2 partitions, move the producers and consumers to it, and remove task-events once it is drained'
+  );
+}
+
+/** The guard rails' refusal of `task-events` going from 3 partitions to 2 in the dev stack (Redpanda), word for word. */
+export const DEV_PARTITION_DECREASE_REFUSAL = partitionDecreaseRefusal('the Redpanda operator rejects it only after the apply');
+
+/** The same refusal in the confluent stack, whose topics @pulumi/confluentcloud manages, word for word. */
+export const CONFLUENT_PARTITION_DECREASE_REFUSAL = partitionDecreaseRefusal('@pulumi/confluentcloud would replace the topic');
 
 /** The refusal of `task-events` going from 3 to 6 partitions without an acknowledgement, word for word. */
 export const DEV_KEYED_INCREASE_REFUSAL =

@@ -9,7 +9,13 @@ import {
   type RailFinding,
 } from '../../../platform/changes/index.js';
 import { loadPlatform } from '../../../platform/index.js';
-import { DEV_KEYED_INCREASE_REFUSAL, DEV_PARTITION_DECREASE_REFUSAL, REPO_ROOT, specWith } from '../../support/stack-changes.js';
+import {
+  CONFLUENT_PARTITION_DECREASE_REFUSAL,
+  DEV_KEYED_INCREASE_REFUSAL,
+  DEV_PARTITION_DECREASE_REFUSAL,
+  REPO_ROOT,
+  specWith,
+} from '../../support/stack-changes.js';
 
 const dev = loadPlatform('dev', REPO_ROOT);
 const prod = loadPlatform('prod', REPO_ROOT);
@@ -24,6 +30,22 @@ describe('the guard rails', () => {
   test('refuse a partition decrease, naming the path, 3 → 2, why and what to do instead', () => {
     const report = checkGuardRails(dev, specWith('dev', { topics: { 'task-events': { partitions: 2 } } }));
     expect(report.refused.map(findingText)).toEqual([DEV_PARTITION_DECREASE_REFUSAL]);
+  });
+
+  test('name what would carry a partition decrease out in each flavor: the operator rejects it late, a Pulumi provider replaces the topic', () => {
+    const why = (stack: string) => {
+      const fewer = specWith(stack, { topics: { 'task-events': { partitions: 2 } } });
+      return checkGuardRails(loadPlatform(stack, REPO_ROOT), fewer).refused.map((f) => /\(([^)]*)\)$/.exec(f.why)?.[1]);
+    };
+    expect(Object.fromEntries(['dev', 'staging', 'prod', 'confluent'].map((stack) => [stack, why(stack)]))).toEqual({
+      dev: ['the Redpanda operator rejects it only after the apply'],
+      staging: ["Strimzi's topic operator rejects it only after the apply"],
+      prod: ['@pulumi/kafka would replace the topic'],
+      confluent: ['@pulumi/confluentcloud would replace the topic'],
+    });
+    const confluent = loadPlatform('confluent', REPO_ROOT);
+    const fewer = specWith('confluent', { topics: { 'task-events': { partitions: 2 } } });
+    expect(checkGuardRails(confluent, fewer).refused.map(findingText)).toEqual([CONFLUENT_PARTITION_DECREASE_REFUSAL]);
   });
 
   test('refuse more partitions on a keyed topic without an acknowledgement, naming the ordering consequence', () => {
