@@ -3,8 +3,10 @@
  * measured on the local PostgreSQL alone (no Kafka, no service process), in
  * the same run as PostgreSQL's own COPY of the same rows. Each way writes the
  * benchmark's rows in consumer-sized batches (500, one after the other, as the
- * consumer hands them over) into `audit_events`; rows/s and the ratio to the
- * COPY limit are printed, one `name: value` line each. A second part COPYs
+ * consumer hands them over) into `audit_events`; rows/s, the ratio to the
+ * COPY limit and the CPU per row of this process and of the server's backends
+ * (from /proc: on a shared machine the rate swings with the load, the CPU per
+ * row much less) are printed, one `name: value` line each. A second part COPYs
  * the rows into scratch copies of the table with fewer indexes, for the cost
  * of each index.
  *
@@ -15,11 +17,12 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { AuditStore, type AuditRow } from '../services/audit/audit-store.js';
-import { CopyFromStdin, CopyIngest } from '../services/audit/copy-ingest.js';
+import { CopyFromStdin, CopyIngest, type CopyIngestSettings } from '../services/audit/copy-ingest.js';
 import { AUDIT_TABLE } from '../services/audit/schema.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { benchAuditRow, type RunId } from './bench-events.js';
 import { benchCopyData, measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
+import { processCpuSeconds } from './service-process.js';
 import { progress, round } from './stats.js';
 
 const BATCH = 500;
@@ -29,7 +32,7 @@ interface Way {
   readonly write: (pool: pg.Pool) => (rows: readonly AuditRow[]) => Promise<number>;
 }
 
-const WAYS: readonly Way[] = [
+const WAYS: Way[] = [
   {
     name: 'values_250x2',
     write: (pool) => {
@@ -37,12 +40,50 @@ const WAYS: readonly Way[] = [
       return (rows) => (store.insertValues ?? store.insert).call(store, rows);
     },
   },
-  { name: 'copy_500x1', write: (pool) => (rows) => new CopyIngest(pool, { rowsPerCopy: 500, concurrentCopies: 1 }).insert(rows) },
-  { name: 'copy_250x2', write: (pool) => (rows) => new CopyIngest(pool, { rowsPerCopy: 250, concurrentCopies: 2 }).insert(rows) },
-  { name: 'copy_125x4', write: (pool) => (rows) => new CopyIngest(pool, { rowsPerCopy: 125, concurrentCopies: 4 }).insert(rows) },
+  { name: 'staged_copy_500x1', write: copyWay({ rowsPerCopy: 500, concurrentCopies: 1, directFirst: false }) },
+  { name: 'staged_copy_250x2', write: copyWay({ rowsPerCopy: 250, concurrentCopies: 2, directFirst: false }) },
+  { name: 'direct_copy_500x1', write: copyWay({ rowsPerCopy: 500, concurrentCopies: 1, directFirst: true }) },
+  { name: 'direct_copy_250x2', write: copyWay({ rowsPerCopy: 250, concurrentCopies: 2, directFirst: true }) },
 ];
 
-async function measureWay(pool: pg.Pool, way: Way, rows: number, at: number): Promise<{ rate: number; written: number }> {
+/** A CopyIngest with `settings`, one per way (its connections keep their staging tables). */
+function copyWay(settings: CopyIngestSettings): Way['write'] {
+  return (pool) => {
+    const ingest = new CopyIngest(pool, settings);
+    return (rows) => ingest.insert(rows);
+  };
+}
+
+/** CPU seconds used so far by this process and by the server processes of `pids` (the connections' backends). */
+function cpuSeconds(pids: readonly number[]): { client: number; server: number } {
+  const usage = process.cpuUsage();
+  const server = pids.reduce((sum, pid) => {
+    try {
+      return sum + processCpuSeconds(pid);
+    } catch {
+      return sum; // a backend that ended (pool idle timeout)
+    }
+  }, 0);
+  return { client: (usage.user + usage.system) / 1e6, server };
+}
+
+/** Backend pids of this bench's connections. */
+async function backendPids(pool: pg.Pool | pg.Client): Promise<number[]> {
+  const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [APP]);
+  return rows.map((r) => r.pid);
+}
+
+const APP = 'bench-audit-ingest';
+
+interface WayResult {
+  readonly rate: number;
+  readonly written: number;
+  /** CPU per row, µs: this process (encoding, the driver) and the server's backends (parsing, indexes, WAL). */
+  readonly clientCpuUs: number;
+  readonly serverCpuUs: number;
+}
+
+async function measureWay(pool: pg.Pool, way: Way, rows: number, at: number): Promise<WayResult> {
   const run: RunId = randomUUID().slice(0, 8);
   const write = way.write(pool);
   // Batches built ahead: the rate is the writes' alone.
@@ -53,13 +94,21 @@ async function measureWay(pool: pg.Pool, way: Way, rows: number, at: number): Pr
   // Warm the connections (and each one's staging table) on one batch of other rows.
   const warm = randomUUID().slice(0, 8);
   await write(Array.from({ length: BATCH }, (_, k) => benchAuditRow(warm, k, at)));
+  const pids = await backendPids(pool);
+  const cpuBefore = cpuSeconds(pids);
   const started = performance.now();
   let written = 0;
   for (const batch of batches) written += await write(batch);
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSeconds(pids);
   await removeBenchRows(pool, warm);
   await removeBenchRows(pool, run);
-  return { rate: rows / seconds, written };
+  return {
+    rate: rows / seconds,
+    written,
+    clientCpuUs: ((cpuAfter.client - cpuBefore.client) / rows) * 1e6,
+    serverCpuUs: ((cpuAfter.server - cpuBefore.server) / rows) * 1e6,
+  };
 }
 
 /** Index sets of scratch copies of the table: COPY into each shows what every index costs per row. */
@@ -69,7 +118,12 @@ const INDEX_VARIANTS: ReadonlyArray<{ readonly name: string; readonly drop: read
   { name: 'without_user_and_task_time', drop: ['user_id', 'task_id'] },
 ];
 
-async function copyIntoVariant(client: pg.Client, variant: (typeof INDEX_VARIANTS)[number], rows: number, at: number): Promise<number> {
+async function copyIntoVariant(
+  client: pg.Client,
+  variant: (typeof INDEX_VARIANTS)[number],
+  rows: number,
+  at: number,
+): Promise<{ rate: number; serverCpuUs: number }> {
   const table = `bench_ingest_${variant.name}_${randomUUID().slice(0, 8)}`;
   await client.query(`CREATE TABLE ${table} (LIKE ${AUDIT_TABLE} INCLUDING ALL)`);
   try {
@@ -81,13 +135,16 @@ async function copyIntoVariant(client: pg.Client, variant: (typeof INDEX_VARIANT
       if (variant.drop.some((column) => index.def.includes(`(${column},`))) await client.query(`DROP INDEX ${index.name}`);
     }
     const data = benchCopyData(randomUUID().slice(0, 8), rows, at);
+    const pids = await backendPids(client);
+    const cpuBefore = cpuSeconds(pids).server;
     const started = performance.now();
     await CopyFromStdin.run(
       client,
       `COPY ${table} (event_id, event_type, user_id, task_id, occurred_at, payload, topic, "partition", "offset") FROM STDIN`,
       data,
     );
-    return rows / ((performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    return { rate: rows / seconds, serverCpuUs: ((cpuSeconds(pids).server - cpuBefore) / rows) * 1e6 };
   } finally {
     await client.query(`DROP TABLE ${table}`);
   }
@@ -98,8 +155,8 @@ async function main(): Promise<void> {
   const repeat = Number(process.env.BENCH_REPEAT ?? 1);
   const { databaseUrl } = readLocalEnv();
   const at = Date.now();
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: 'bench-audit-ingest' });
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-audit-ingest' });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: APP, idleTimeoutMillis: 0 });
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: APP });
   await client.connect();
   try {
     for (let r = 1; r <= repeat; r++) {
@@ -111,12 +168,15 @@ async function main(): Promise<void> {
         const result = await measureWay(pool, way, rows, at);
         process.stdout.write(`ingest.round_${r}.${way.name}_rows_per_second: ${round(result.rate, 0)}\n`);
         process.stdout.write(`ingest.round_${r}.${way.name}_to_postgres_copy_ratio: ${round(result.rate / limit.rate, 2)}\n`);
+        process.stdout.write(`ingest.round_${r}.${way.name}_client_cpu_us_per_row: ${round(result.clientCpuUs, 1)}\n`);
+        process.stdout.write(`ingest.round_${r}.${way.name}_server_cpu_us_per_row: ${round(result.serverCpuUs, 1)}\n`);
         if (result.written !== rows) process.stdout.write(`ingest.round_${r}.${way.name}_rows_written: ${result.written}\n`);
       }
       for (const variant of INDEX_VARIANTS) {
         progress(`audit ingest, round ${r}: COPY into a copy of the table, ${variant.name}`);
-        const rate = await copyIntoVariant(client, variant, rows, at);
-        process.stdout.write(`ingest.round_${r}.copy_${variant.name}_rows_per_second: ${round(rate, 0)}\n`);
+        const copy = await copyIntoVariant(client, variant, rows, at);
+        process.stdout.write(`ingest.round_${r}.copy_${variant.name}_rows_per_second: ${round(copy.rate, 0)}\n`);
+        process.stdout.write(`ingest.round_${r}.copy_${variant.name}_server_cpu_us_per_row: ${round(copy.serverCpuUs, 1)}\n`);
       }
     }
   } finally {

@@ -128,14 +128,14 @@ export async function measureWebSocketLatency(
       const now = nowMs();
       for (const update of batch) sentAt[update.task.id - 1] = now;
       if (Number.isNaN(measureStart) && seq > options.warmupSeconds * options.eventsPerSecond) {
-        measureStart = performance.now();
+        measureStart = nowMs();
         cpuStart = service.cpuSample();
       }
       // Requests overlap like a real API's; a slow one does not delay the schedule.
       inFlight.push(api.publishAll('task-updates', batch));
       if (inFlight.length >= 200) await Promise.all(inFlight.splice(0));
     }
-    measureEnd = performance.now();
+    measureEnd = nowMs();
     const loadCores = coresBetween(cpuStart!, service.cpuSample());
     const loadRssMiB = service.memoryMiB().rss;
     await Promise.all(inFlight);
@@ -157,6 +157,14 @@ export async function measureWebSocketLatency(
       .slice(0, 10)
       .map((i) => ({ atMs: Math.round(sentAt[first + Math.floor(i / perUser)]! - measureStart), latencyMs: Math.round(measured[i]!) }));
     const published = total - first;
+    if (process.env.BENCH_WS_TIMELINE === '1') {
+      // Per second of the run: deliveries made, and their median and worst latency.
+      for (let second = 0; second * options.eventsPerSecond < total; second++) {
+        const slice = latency.subarray(second * options.eventsPerSecond * perUser, (second + 1) * options.eventsPerSecond * perUser);
+        const made = slice.filter((v) => !Number.isNaN(v));
+        progress(`websocket: second ${second}: ${made.length}/${slice.length} delivered, p50 ${percentile(made, 50).toFixed(1)} ms, max ${percentile(made, 100).toFixed(1)} ms`);
+      }
+    }
     return {
       p50Ms: percentile(delivered, 50),
       p99Ms: percentile(delivered, 99),

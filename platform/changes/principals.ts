@@ -40,7 +40,10 @@ function isStackAccount(spec: Pick<PlatformSpec, 'stack'>, account: LiveServiceA
  * `live.serviceAccounts`: without them no principal could be matched, and
  * every grant would read as missing and extra at once.
  */
-export function principalsOf(spec: Pick<PlatformSpec, 'stack' | 'cluster' | 'users'>, live: Pick<LiveCluster, 'serviceAccounts'>): Principals {
+export function principalsOf(
+  spec: Pick<PlatformSpec, 'stack' | 'cluster' | 'users'>,
+  live: Pick<LiveCluster, 'serviceAccounts'>,
+): Principals {
   const users = new Set(spec.users.map((u) => u.name));
   if (spec.cluster.flavor !== 'confluent-cloud') {
     return {

@@ -1,10 +1,11 @@
 /**
  * Kafka: how clients reach an external cluster, and what production topics
- * guarantee. Topics are read in each of their three renderings: @pulumi/kafka
- * `Topic` (external clusters), Strimzi `KafkaTopic` and Redpanda `Topic`.
+ * guarantee. Topics are read in each of their four renderings: @pulumi/kafka
+ * `Topic` (external clusters), @pulumi/confluentcloud `KafkaTopic` (Confluent
+ * Cloud), Strimzi `KafkaTopic` and Redpanda `Topic`.
  */
 import type { ResourceValidationArgs } from '@pulumi/policy';
-import { PRODUCTION_TOPIC_DURABILITY, SERVICE_ENV, type SecurityProtocol } from '../../platform/index.js';
+import { CONFLUENT_REPLICATION_FACTOR, PRODUCTION_TOPIC_DURABILITY, SERVICE_ENV, type SecurityProtocol } from '../../platform/index.js';
 import { containersOf, describeObject, kubernetesKind, podTemplateOf } from '../kubernetes.js';
 import type { ResourceRule } from '../rule.js';
 
@@ -92,6 +93,9 @@ export interface TopicFacts {
   readonly minInsyncReplicas: number | undefined;
 }
 
+/** The Pulumi type of a Confluent Cloud topic (infra/confluent-cloud.ts). */
+const CONFLUENT_TOPIC_TYPE = 'confluentcloud:index/kafkaTopic:KafkaTopic';
+
 const numberOrUndefined = (v: unknown): number | undefined => (v === undefined || v === null || v === '' ? undefined : Number(v));
 
 export function topicFacts(type: string, props: Props): TopicFacts | undefined {
@@ -102,6 +106,15 @@ export function topicFacts(type: string, props: Props): TopicFacts | undefined {
     return {
       name: String(props.name),
       replicationFactor: numberOrUndefined(props.replicationFactor),
+      minInsyncReplicas: numberOrUndefined(config['min.insync.replicas']),
+    };
+  }
+  if (type === CONFLUENT_TOPIC_TYPE) {
+    const config = (props.config ?? {}) as Props;
+    // No replication factor to read: Confluent Cloud keeps three replicas of every topic, and the resource has none to set.
+    return {
+      name: String(props.topicName),
+      replicationFactor: CONFLUENT_REPLICATION_FACTOR,
       minInsyncReplicas: numberOrUndefined(config['min.insync.replicas']),
     };
   }
@@ -126,8 +139,8 @@ export function topicFacts(type: string, props: Props): TopicFacts | undefined {
 
 export const prodTopicDurability: ResourceRule = {
   name: 'prod-topic-durability',
-  description: `Production topics have replication factor >= ${PRODUCTION_TOPIC_DURABILITY.minReplicationFactor} and min.insync.replicas >= ${PRODUCTION_TOPIC_DURABILITY.minInsyncReplicas}`,
-  remediation: `Set topicDefaults.replicationFactor: ${PRODUCTION_TOPIC_DURABILITY.minReplicationFactor} and topicDefaults.minInsyncReplicas: ${PRODUCTION_TOPIC_DURABILITY.minInsyncReplicas} (or per topic) in the production stack file`,
+  description: `Production topics have replication factor >= ${PRODUCTION_TOPIC_DURABILITY.minReplicationFactor} and min.insync.replicas >= ${PRODUCTION_TOPIC_DURABILITY.minInsyncReplicas} (Confluent Cloud keeps ${CONFLUENT_REPLICATION_FACTOR} replicas of every topic: only its min.insync.replicas is set)`,
+  remediation: `Set topicDefaults.replicationFactor: ${PRODUCTION_TOPIC_DURABILITY.minReplicationFactor} (not on Confluent Cloud, whose replication is fixed) and topicDefaults.minInsyncReplicas: ${PRODUCTION_TOPIC_DURABILITY.minInsyncReplicas} (or per topic) in the production stack file`,
   scope: 'production',
   validateResource: (args: ResourceValidationArgs, reportViolation) => {
     const topic = topicFacts(args.type, args.props);

@@ -120,10 +120,9 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
     return failed('of the live cluster', error.message);
   }
   if (spec.cluster.flavor !== 'external') {
-    return failed(
-      'of nothing',
-      `stack ${stack}'s cluster is ${spec.cluster.flavor}: its topics and users are the operator's KafkaTopic/Topic and KafkaUser/User objects, not Pulumi's; adoption is for external clusters`,
-    );
+    // Loaded here, as below: the program's own words for why its flavor takes no record.
+    const refusal = (await import('../../infra/adoption.js')).adoptionRefusal(spec)!;
+    return failed('of nothing', `stack ${stack}'s cluster is ${spec.cluster.flavor}: ${refusal.reason}; ${refusal.instead}`);
   }
   let connection;
   try {

@@ -12,7 +12,14 @@
  */
 import { existsSync } from 'node:fs';
 import { loadPlatform, PlatformConfigError, serviceAccountPrefix, stackFile } from '../../platform/index.js';
-import { compareWithCluster, DRIFT_SIDES, exitCode, renderReport, type LiveCluster, type StackReport } from '../../platform/changes/index.js';
+import {
+  compareWithCluster,
+  DRIFT_SIDES,
+  exitCode,
+  renderReport,
+  type LiveCluster,
+  type StackReport,
+} from '../../platform/changes/index.js';
 import { LOCAL_ENV, readEnvFile } from '../local/env-files.js';
 import { LOCAL_PATHS } from '../local/paths.js';
 import { parseCommandLine, reportFormat, runWhenMain, stackDir, UsageError } from './cli.js';
@@ -60,7 +67,14 @@ export async function drift(options: DriftOptions): Promise<StackReport> {
     return { stack, compared: 'of the live cluster', changes: [], findings: [], problems: [error.message], notes: [] };
   }
   const where = `of the live cluster at ${connection.kafka.bootstrapServers.join(',')} as ${connection.kafka.username} (settings from ${connection.source})`;
-  const failed = (problem: string): StackReport => ({ stack, compared: where, changes: [], findings: [], problems: [problem], notes: connection.notes });
+  const failed = (problem: string): StackReport => ({
+    stack,
+    compared: where,
+    changes: [],
+    findings: [],
+    problems: [problem],
+    notes: connection.notes,
+  });
   // Confluent Cloud's users are service accounts, and its grants name them by id: only its IAM API maps ids to names.
   let serviceAccounts: ServiceAccountLookup | undefined;
   if (spec.cluster.flavor === 'confluent-cloud') {

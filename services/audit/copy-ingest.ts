@@ -1,22 +1,25 @@
 /**
- * Audit rows into PostgreSQL through `COPY`, PostgreSQL's own bulk path: each
- * chunk of a batch is one simple-query message on one pooled connection,
+ * Audit rows into PostgreSQL through `COPY`, PostgreSQL's own bulk path. Each
+ * chunk of a batch (rows in COPY's text format, sent as soon as the server
+ * asks for them) is first one plain `COPY audit_events (…) FROM STDIN` on one
+ * pooled connection: one round trip, and the server parses each value once
+ * instead of planning a 2,250-parameter statement. A COPY is all or nothing,
+ * so when one of its events is recorded already (a redelivered batch, a
+ * retried chunk that had landed, the same event twice) it fails with
+ * `unique_violation` having written nothing, and the chunk goes the careful
+ * way, one simple-query message:
  *
  *   COPY audit_staging FROM STDIN;
  *   INSERT INTO audit_events (…) SELECT … FROM audit_staging ON CONFLICT (event_id) DO NOTHING
  *
- * with the rows in COPY's text format sent as soon as the server asks for
- * them. The two statements of one message are one implicit transaction: the
- * rows land in `audit_events` together or not at all, and the staging table, a
+ * The two statements of one message are one implicit transaction: the rows
+ * land in `audit_events` together or not at all, and the staging table, a
  * temporary table of the connection (`ON COMMIT DELETE ROWS`, no WAL, no
- * index), is empty again at the commit. One round trip per chunk, and the
- * server parses each value once (into the typed staging columns) instead of
- * planning a 2,250-parameter statement.
+ * index), is empty again at the commit.
  *
  * Exactly once, as before: the caller commits offsets only after `insert`
- * resolves, and `ON CONFLICT (event_id) DO NOTHING` skips every event already
- * recorded (a redelivered batch, a retried chunk that had landed, the same
- * event twice in one batch). A failure rejects with `pgError`'s classified
+ * resolves, the unique `event_id` refuses a second row for an event, and the
+ * careful way skips what is recorded. A failure rejects with `pgError`'s classified
  * error (a bad value: the SQLSTATE of COPY's parse, not retryable; a lost
  * connection or a timeout: retryable), and the connection is discarded
  * unless the server answered.
@@ -36,7 +39,19 @@ export const COPY_INGEST = {
   rowsPerCopy: 500,
   /** Chunks of one batch in flight at once, each on its own pool connection. @default 2 */
   concurrentCopies: 2,
+  /**
+   * Try each chunk as a plain COPY into the table first, and go through the
+   * staging table only when that meets an event recorded already. @default true
+   */
+  directFirst: true,
 } as const;
+
+/** How `CopyIngest` writes (see `COPY_INGEST`). */
+export interface CopyIngestSettings {
+  readonly rowsPerCopy: number;
+  readonly concurrentCopies: number;
+  readonly directFirst: boolean;
+}
 
 /** The connection's staging table: the audit columns, typed, so COPY parses each value once. */
 export const STAGING_TABLE = 'audit_staging';
@@ -49,6 +64,16 @@ export const CREATE_STAGING = `CREATE TEMPORARY TABLE IF NOT EXISTS ${STAGING_TA
     event_id uuid, event_type text, user_id text, task_id bigint, occurred_at timestamptz,
     payload jsonb, topic text, "partition" integer, "offset" bigint
   ) ON COMMIT DELETE ROWS`;
+
+/**
+ * The first try of a chunk: COPY straight into the table, PostgreSQL's own
+ * fastest path. It fails with `unique_violation` (23505), writing nothing,
+ * when any of its events is recorded already (a redelivery) or twice in it.
+ */
+export const COPY_DIRECT = `COPY ${AUDIT_TABLE} (${COLUMNS}) FROM STDIN`;
+
+/** The SQLSTATE of a duplicate `event_id`. */
+const UNIQUE_VIOLATION = '23505';
 
 /** The one message per chunk: COPY into staging, then move what is new, in one implicit transaction. */
 export const COPY_AND_MOVE =
@@ -182,7 +207,7 @@ export class CopyIngest {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly settings: { readonly rowsPerCopy: number; readonly concurrentCopies: number } = COPY_INGEST,
+    private readonly settings: CopyIngestSettings = COPY_INGEST,
   ) {}
 
   /** Inserts `rows`; rows whose `event_id` is already recorded are skipped. Resolves with the number inserted. */
@@ -219,11 +244,20 @@ export class CopyIngest {
     client.on('error', ignore);
     let broken: Error | undefined;
     try {
+      const data = Buffer.from(text, 'utf8');
+      if (this.settings.directFirst) {
+        try {
+          return taggedRows((await CopyFromStdin.run(client, COPY_DIRECT, data)).commands[0]);
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+          // Some of these events are recorded already: the chunk wrote nothing; move only what is new.
+        }
+      }
       if (!this.staged.has(client)) {
         await client.query(CREATE_STAGING);
         this.staged.add(client);
       }
-      const { commands } = await CopyFromStdin.run(client, COPY_AND_MOVE, Buffer.from(text, 'utf8'));
+      const { commands } = await CopyFromStdin.run(client, COPY_AND_MOVE, data);
       return taggedRows(commands.find((tag) => tag.startsWith('INSERT')));
     } catch (error) {
       // An error the server answered leaves the connection usable (the message's transaction rolled back);

@@ -56,6 +56,8 @@ export interface ClientHubObserver {
   sent?(count: number): void;
 }
 
+function ignoreError(): void {}
+
 interface Client {
   readonly socket: WebSocket;
   readonly userId: string;
@@ -75,12 +77,25 @@ export class ClientHub {
   private readonly byUser = new Map<string, Set<Client>>();
   private readonly clients = new Map<WebSocket, Client>();
   private queuedTotal = 0;
+  private readonly onPong: (this: WebSocket) => void;
+  private readonly onClose: (this: WebSocket) => void;
 
   constructor(
     private readonly options: ClientHubOptions,
     private readonly observer: ClientHubObserver = {},
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    const clients = this.clients;
+    const remove = (client: Client) => this.remove(client, 'client');
+    this.onPong = function (this: WebSocket) {
+      const client = clients.get(this);
+      if (client) client.alive = true;
+    };
+    this.onClose = function (this: WebSocket) {
+      const client = clients.get(this);
+      if (client) remove(client);
+    };
+  }
 
   /** Connected clients. */
   get size(): number {
@@ -104,10 +119,11 @@ export class ClientHub {
     let sockets = this.byUser.get(userId);
     if (!sockets) this.byUser.set(userId, (sockets = new Set()));
     sockets.add(client);
-    socket.on('pong', () => (client.alive = true));
-    socket.once('close', () => this.remove(client, 'client'));
+    // Listeners shared by every socket (`this` is the socket), not three closures per client: 10,000 clients.
+    socket.on('pong', this.onPong);
+    socket.on('close', this.onClose);
     // A socket error (reset by peer) is followed by 'close'; without a listener it would crash the process.
-    socket.on('error', () => undefined);
+    socket.on('error', ignoreError);
     this.observer.connected?.(userId);
   }
 

@@ -89,6 +89,11 @@ function shown(path: string): string {
   return printable.length <= 100 ? printable : `${printable.slice(0, 100)}…`;
 }
 
+/** An `error` listener of a raw socket (`this`): destroys it. */
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
 /** Serves WebSocket upgrades on `server` at `WEBSOCKET_PATH`; returns the (server-less) WebSocketServer. */
 export function attachWebSocketEndpoint(server: Server, options: WebSocketEndpointOptions): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, clientTracking: false });
@@ -135,8 +140,8 @@ export function attachWebSocketEndpoint(server: Server, options: WebSocketEndpoi
   };
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // A peer that resets during the handshake must not crash the process.
-    socket.on('error', () => socket.destroy());
+    // A peer that resets during the handshake must not crash the process (one shared listener, not a closure per connection).
+    socket.on('error', destroySocket);
     try {
       upgrade(request, socket, head);
     } catch (err) {

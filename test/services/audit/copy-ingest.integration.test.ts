@@ -1,0 +1,179 @@
+/**
+ * The audit service's COPY ingestion on the local PostgreSQL: every row once,
+ * however often a batch is replayed, with each value as given; a bad value
+ * fails the batch with the classified error and writes nothing; lost or
+ * unreachable connections fail retryably, and the next batch goes through.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { toAuditRow } from '../../../services/audit/audit-service.js';
+import type { AuditRow } from '../../../services/audit/audit-store.js';
+import { AuditStore } from '../../../services/audit/audit-store.js';
+import { CopyIngest, STAGING_TABLE } from '../../../services/audit/copy-ingest.js';
+import { canRetry, errorCode } from '../../../services/lib/errors.js';
+import { createPgPool } from '../../../services/lib/postgres.js';
+import { describeWithBroker, readLocalEnv } from '../../support/local-env.js';
+import { localPool, taskEvent, until } from '../lib/broker-support.js';
+
+function row(user: string, i: number, title = `Buy groceries ${i}`): AuditRow {
+  const event = taskEvent(user, i + 1, 'created', title);
+  const context = {
+    topic: 'task-events',
+    partition: i % 3,
+    offset: BigInt(1000 + i),
+    key: user,
+    headers: {},
+    value: Buffer.from(JSON.stringify(event)),
+    attempt: 1,
+    signal: new AbortController().signal,
+  };
+  return toAuditRow(event, context);
+}
+
+describeWithBroker('COPY ingestion of audit rows on the local PostgreSQL', () => {
+  let pool: pg.Pool;
+  const users: string[] = [];
+  const user = () => {
+    const id = `copy-ingest-${randomUUID()}`;
+    users.push(id);
+    return id;
+  };
+  const count = async (id: string) =>
+    (await pool.query<{ n: number; ids: number }>('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS ids FROM audit_events WHERE user_id = $1', [id]))
+      .rows[0]!;
+
+  beforeAll(async () => {
+    pool = localPool();
+    await new AuditStore(pool).migrate();
+  });
+  afterAll(async () => {
+    await pool.query('DELETE FROM audit_events WHERE user_id = ANY($1)', [users]);
+    await pool.end();
+  });
+
+  describe.each([
+    ['COPY straight into the table first', true],
+    ['always through the staging table', false],
+  ])('%s', (_way, directFirst) => {
+    const ingest = () => new CopyIngest(pool, { rowsPerCopy: 250, concurrentCopies: 2, directFirst });
+
+    it('writes a batch of several chunks once, every row', async () => {
+      const id = user();
+      const rows = Array.from({ length: 734 }, (_, i) => row(id, i));
+      expect(await ingest().insert(rows)).toBe(rows.length);
+      expect(await count(id)).toEqual({ n: rows.length, ids: rows.length });
+    });
+
+    it('writes nothing when the same batch is replayed, and only the new rows of a batch that overlaps', async () => {
+      const id = user();
+      const rows = Array.from({ length: 600 }, (_, i) => row(id, i));
+      const writer = ingest();
+      expect(await writer.insert(rows)).toBe(600);
+      expect(await writer.insert(rows)).toBe(0);
+      expect(await writer.insert([...rows.slice(100, 400), row(id, 600), row(id, 601)])).toBe(2);
+      expect(await count(id)).toEqual({ n: 602, ids: 602 });
+    });
+
+    it('records an event that appears twice in one batch once', async () => {
+      const id = user();
+      const first = row(id, 0);
+      expect(await ingest().insert([first, row(id, 1), first])).toBe(2);
+      expect(await count(id)).toEqual({ n: 2, ids: 2 });
+    });
+
+    it('stores each field as given, whatever characters the event text holds', async () => {
+      const id = user();
+      const title = 'tab\there, new\nline, back\\slash, "quotes", \r, é, 😀';
+      const written = row(id, 7, title);
+      expect(await ingest().insert([written])).toBe(1);
+      const { rows } = await pool.query(
+        'SELECT event_id, event_type, user_id, task_id::int, occurred_at, payload, topic, "partition", "offset"::text FROM audit_events WHERE user_id = $1',
+        [id],
+      );
+      expect(rows).toEqual([
+        {
+          event_id: written.eventId,
+          event_type: 'created',
+          user_id: id,
+          task_id: 8,
+          occurred_at: new Date(written.occurredAt),
+          payload: JSON.parse(written.payload as string),
+          topic: 'task-events',
+          partition: 1,
+          offset: '1007',
+        },
+      ]);
+      expect((rows[0].payload as { task_data: { title: string } }).task_data.title).toBe(title);
+    });
+
+    it('fails a batch with a bad value with a non-retryable error naming the SQLSTATE, writing none of its rows', async () => {
+      const id = user();
+      const bad = [row(id, 0), { ...row(id, 1), eventId: 'not-a-uuid' }, row(id, 2)];
+      const error = await ingest()
+        .insert(bad)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect([errorCode(error), canRetry(error)]).toEqual(['POSTGRES_22P02', false]);
+      expect((error as Error).message).toMatch(/^writing 3 audit row\(s\) failed: invalid input syntax for type uuid/);
+      expect(await count(id)).toEqual({ n: 0, ids: 0 });
+    });
+
+    it('leaves the connection usable and its staging table empty after a failure', async () => {
+      const id = user();
+      const writer = ingest();
+      await writer.insert([{ ...row(id, 0), eventId: 'not-a-uuid' }]).catch(() => undefined);
+      // A replayed-and-new batch goes through the staging table on the same pooled connections.
+      const [one, two] = [row(id, 1), row(id, 2)];
+      expect(await writer.insert([one])).toBe(1);
+      expect(await writer.insert([one, two])).toBe(1);
+      const client = await pool.connect();
+      try {
+        const staged = await client.query(`SELECT to_regclass('pg_temp.${STAGING_TABLE}') IS NOT NULL AS exists`);
+        if (staged.rows[0].exists) expect((await client.query(`SELECT count(*)::int AS n FROM pg_temp.${STAGING_TABLE}`)).rows[0].n).toBe(0);
+      } finally {
+        client.release();
+      }
+    });
+  });
+
+  it('writes the next batch on new connections after the server ended its connections', async () => {
+    const id = user();
+    const app = `copy-ingest-test-${randomUUID().slice(0, 8)}`;
+    const own = createPgPool(readLocalEnv().databaseUrl, app, { max: 2 });
+    try {
+      const writer = new CopyIngest(own, { rowsPerCopy: 250, concurrentCopies: 2, directFirst: true });
+      const rows = [row(id, 0), row(id, 1), row(id, 2)];
+      expect(await writer.insert([rows[0]!])).toBe(1);
+      // As a restart or a failover would: the pool drops the dead connections, and the staging table goes with them.
+      await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [app]);
+      await until(async () => (await pool.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [app])).rows[0].n === 0, 'connections ended');
+      let written = 0;
+      for (let attempt = 0; attempt < 3 && written === 0; attempt++) {
+        written = await writer.insert(rows).catch((error: unknown) => {
+          // A connection that died unnoticed fails the batch retryably; the library retries it.
+          expect(canRetry(error)).toBe(true);
+          return 0;
+        });
+      }
+      expect(written).toBe(2);
+      expect(await count(id)).toEqual({ n: 3, ids: 3 });
+    } finally {
+      await own.end();
+    }
+  });
+
+  it('fails with a retryable error when PostgreSQL cannot be reached', async () => {
+    const unreachable = createPgPool('postgres://todo:nothing@127.0.0.1:1/todo', 'copy-ingest-test', { connectionTimeoutMillis: 2000 });
+    try {
+      const error = await new CopyIngest(unreachable).insert([row(user(), 0)]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect([errorCode(error), canRetry(error)]).toEqual(['POSTGRES_ECONNREFUSED', true]);
+    } finally {
+      await unreachable.end();
+    }
+  });
+});
