@@ -25,7 +25,8 @@ import { recurringTaskService } from '../../services/recurring-task/service.js';
 import { describeWithBroker } from '../support/local-env.js';
 import { WebhookServer } from '../services/notification/webhook-server.js';
 import { allHandled, counterSum, handledFigures, recentLines, type HandledFigures } from './counts.js';
-import { FaultBroker, FaultPostgres, ReadinessRecorder, startFaultService, waitFor, type StartedService } from './fault-env.js';
+import type { FaultBroker, FaultPostgres } from './fault-env.js';
+import { startFaultServers, ReadinessRecorder, startFaultService, waitFor, type StartedService } from './fault-env.js';
 import { recordsIn, SteadyProducer, Traffic } from './traffic.js';
 
 const RECURRING_TASK_USER = 'recurring-task-service';
@@ -98,7 +99,8 @@ describeWithBroker('fault: the broker', () => {
 
   beforeAll(async () => {
     process.on('exit', onExit);
-    [broker, postgres, webhook] = await Promise.all([FaultBroker.start('broker'), FaultPostgres.start('broker'), WebhookServer.start()]);
+    webhook = await WebhookServer.start();
+    ({ broker, postgres } = await startFaultServers('broker'));
     const extra = { DATABASE_URL: postgres.databaseUrl, NOTIFY_WEBHOOK_URL: webhook.url };
     services.audit = await startFaultService(auditService, broker.serviceEnv(extra, 'audit-service'));
     services['recurring-task'] = await startFaultService(recurringTaskService, {

@@ -34,13 +34,29 @@ export const FAULT_RETRY: RetryPolicy = { attempts: 3, initialDelayMs: 200, maxD
 
 const HOST = '127.0.0.1';
 
-function suiteDir(suite: string): string {
+/**
+ * A fresh directory for one server of `suite`. A server a previous run left
+ * there (a run interrupted before its afterAll) is stopped first, by the pid
+ * in its own pid file.
+ */
+async function suiteDir(suite: string, server: 'kafka' | 'postgres'): Promise<string> {
   // Searchable by others: PostgreSQL runs as the postgres user when the suite runs as root.
   mkdirSync(FAULTS_DIR, { recursive: true, mode: 0o755 });
-  const dir = join(FAULTS_DIR, suite);
+  const dir = join(FAULTS_DIR, suite, server);
+  if (server === 'kafka') await stopBroker(kafkaPaths(dir));
+  else await stopPostgres(postgresPaths(dir));
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  mkdirSync(join(FAULTS_DIR, suite), { recursive: true, mode: 0o755 });
   return dir;
+}
+
+/** Starts the suite's broker and PostgreSQL together; when one fails, stops the other before rethrowing. */
+export async function startFaultServers(suite: string): Promise<{ broker: FaultBroker; postgres: FaultPostgres }> {
+  const [broker, postgres] = await Promise.allSettled([FaultBroker.start(suite), FaultPostgres.start(suite)]);
+  if (broker.status === 'fulfilled' && postgres.status === 'fulfilled') return { broker: broker.value, postgres: postgres.value };
+  if (broker.status === 'fulfilled') await broker.value.stop();
+  if (postgres.status === 'fulfilled') await postgres.value.stop();
+  throw broker.status === 'rejected' ? broker.reason : (postgres as PromiseRejectedResult).reason;
 }
 
 /** Kills a server and every process of its group at once (SIGKILL: no shutdown, no flush), and waits until it is gone. */
@@ -66,7 +82,7 @@ export class FaultPostgres {
   static async start(suite: string): Promise<FaultPostgres> {
     const binDir = await ensurePostgresBinaries();
     const [port] = (await freePorts(1)) as [number];
-    const paths = postgresPaths(join(suiteDir(suite), 'postgres'));
+    const paths = postgresPaths(await suiteDir(suite, 'postgres'));
     const instance = await startPostgres(binDir, port, generatePassword(), paths);
     return new FaultPostgres(binDir, port, instance.databaseUrl, paths, instance.pid);
   }
@@ -115,7 +131,7 @@ export class FaultBroker {
     const spec = loadPlatform('dev');
     const libDir = await ensureKafkaJars();
     const [plaintext, sasl, controller] = (await freePorts(3)) as [number, number, number];
-    const paths = kafkaPaths(join(suiteDir(suite), 'kafka'));
+    const paths = kafkaPaths(await suiteDir(suite, 'kafka'));
     const passwords = new Map(spec.users.map((user) => [user.name, generatePassword()]));
     await formatBroker(libDir, { plaintext, sasl, controller }, passwords, paths);
     const broker = new FaultBroker(libDir, `${HOST}:${sasl}`, `${HOST}:${plaintext}`, passwords, paths, startBroker(libDir, paths));

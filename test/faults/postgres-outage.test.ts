@@ -12,7 +12,8 @@ import { recurringTaskService } from '../../services/recurring-task/service.js';
 import { describeWithBroker } from '../support/local-env.js';
 import { WebhookServer } from '../services/notification/webhook-server.js';
 import { allHandled, counterSum, handledFigures, recentLines, type HandledFigures } from './counts.js';
-import { FaultBroker, FaultPostgres, ReadinessRecorder, startFaultService, waitFor, type StartedService } from './fault-env.js';
+import type { FaultBroker, FaultPostgres } from './fault-env.js';
+import { startFaultServers, ReadinessRecorder, startFaultService, waitFor, type StartedService } from './fault-env.js';
 import { recordsIn, SteadyProducer, Traffic } from './traffic.js';
 
 const OUTAGE_MS = 20_000;
@@ -31,11 +32,8 @@ describeWithBroker('fault: PostgreSQL killed for 20 s while events flow', () => 
   let settled = false;
 
   beforeAll(async () => {
-    [broker, postgres, webhook] = await Promise.all([
-      FaultBroker.start('postgres-outage'),
-      FaultPostgres.start('postgres-outage'),
-      WebhookServer.start(),
-    ]);
+    webhook = await WebhookServer.start();
+    ({ broker, postgres } = await startFaultServers('postgres-outage'));
     const env = broker.serviceEnv({ DATABASE_URL: postgres.databaseUrl, NOTIFY_WEBHOOK_URL: webhook.url });
     services.audit = await startFaultService(auditService, env);
     services['recurring-task'] = await startFaultService(recurringTaskService, { ...env, REMINDER_POLL_INTERVAL_MS: '500' });

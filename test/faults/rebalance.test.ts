@@ -12,7 +12,8 @@ import type { ReceivedEvent, ServiceDefinition } from '../../services/lib/handle
 import { auditService } from '../../services/audit/index.js';
 import { recurringTaskService } from '../../services/recurring-task/service.js';
 import { describeWithBroker } from '../support/local-env.js';
-import { FaultBroker, FaultPostgres, startFaultService, waitFor, type StartedService } from './fault-env.js';
+import type { FaultBroker, FaultPostgres } from './fault-env.js';
+import { startFaultServers, startFaultService, waitFor, type StartedService } from './fault-env.js';
 import { sequenceOf, SteadyProducer, Traffic } from './traffic.js';
 
 /** One event as a member handled it. */
@@ -89,7 +90,7 @@ describeWithBroker('fault: consumers scaled 1 → 3 → 1 while producing', () =
   };
 
   beforeAll(async () => {
-    [broker, postgres] = await Promise.all([FaultBroker.start('rebalance'), FaultPostgres.start('rebalance')]);
+    ({ broker, postgres } = await startFaultServers('rebalance'));
     await start('audit', 'audit-1');
     await start('recurring-task', 'recurring-task-1');
     await waitFor(() => Object.values(members).every((m) => m.service.isReady()), 'the first members ready', 60_000);
