@@ -3,7 +3,8 @@
  * the image's bundle (`bundleServices`, as the Dockerfile's build stage makes
  * it, here into a scratch directory) started with `node build/services/run.js
  * <name>` and the `ENV` of the Dockerfile's `runtime` stage (`NODE_OPTIONS`
- * and all), read from the Dockerfile itself. Its memory is its own, so the
+ * and all), read from the Dockerfile itself, under the variables the spec
+ * gives the service's Deployment (`env`), as Kubernetes applies them. Its memory is its own, so the
  * kernel's high-water mark of its resident set (`VmHWM`) is the peak RSS the
  * Deployment must fit.
  */
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { bundleServices } from '../services/lib/bundle.js';
+import { platformDefaults } from '../services/lib/platform-defaults.js';
 
 /** Where the bench compiles the services to (git-ignored). */
 export const BENCH_BUILD_DIR = join(process.cwd(), '.local', 'bench', 'build');
@@ -56,6 +58,11 @@ export function containerRuntimeEnv(dockerfile = 'Dockerfile'): Record<string, s
     if (match) Object.assign(env, parseEnvInstruction(match[1]!));
   }
   return env;
+}
+
+/** The `env` the default spec gives service `name`'s Deployment (none for a name the spec does not know). */
+export function deploymentEnv(name: string): Readonly<Record<string, string>> {
+  return platformDefaults().services.find((s) => s.name === name)?.env ?? {};
 }
 
 /** How long an idle service is watched for its idle memory and CPU. @default 3 s */
@@ -136,6 +143,8 @@ export class ServiceProcess {
       env: {
         ...process.env,
         ...containerRuntimeEnv(),
+        // The Deployment's own variables (the spec's `env`, e.g. a service's NODE_OPTIONS) override the image's, as in Kubernetes.
+        ...deploymentEnv(name),
         PORT: '0',
         LOG_LEVEL: 'info',
         ...env,

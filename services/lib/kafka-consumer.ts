@@ -237,15 +237,25 @@ export class KafkaConsumerRunner {
       consumer.off('consumer:group:rebalance', onAssignment);
       consumer.off('consumer:group:leave', onAssignment);
     };
-    const stream = await consumer.consume({
-      topics: [...config.topics],
-      autocommit: false,
-      // A new group starts at the beginning, like the specification's `auto_offset_reset="earliest"`;
-      // a fan-out replica's fresh group starts at the end (see ServiceConfig.startFrom).
-      mode: 'committed',
-      fallbackMode: config.startFrom,
-    });
+    // Joining can wait up to the rebalance timeout (the group waits for a crashed member's session to
+    // expire); a shutdown meanwhile closes the consumer, which ends the join, instead of waiting it out.
+    const abortJoin = () => void consumer.close(true).catch(() => {});
+    signal.addEventListener('abort', abortJoin, { once: true });
+    let stream: Stream;
+    try {
+      stream = await consumer.consume({
+        topics: [...config.topics],
+        autocommit: false,
+        // A new group starts at the beginning, like the specification's `auto_offset_reset="earliest"`;
+        // a fan-out replica's fresh group starts at the end (see ServiceConfig.startFrom).
+        mode: 'committed',
+        fallbackMode: config.startFrom,
+      });
+    } finally {
+      signal.removeEventListener('abort', abortJoin);
+    }
     this.stream = stream;
+    if (signal.aborted) return;
     if (sessionError !== undefined) throw sessionError;
     // Keep the stream in pull mode for its whole life. @platformatic/kafka skips a fetch while
     // `readableFlowing` is null, which Node sets when readBatch removes its last 'readable'

@@ -71,12 +71,16 @@ interface Client {
   queued: number;
   /** Left the hub: its write callbacks no longer count. */
   removed: boolean;
+  /** Which heartbeat slice pings it (see `heartbeat`). */
+  readonly slice: number;
 }
 
 export class ClientHub {
   private readonly byUser = new Map<string, Set<Client>>();
   private readonly clients = new Map<WebSocket, Client>();
   private queuedTotal = 0;
+  /** Counts connections, giving each its heartbeat slice. */
+  private nextSlice = 0;
   private readonly onPong: (this: WebSocket) => void;
   private readonly onClose: (this: WebSocket) => void;
 
@@ -114,7 +118,8 @@ export class ClientHub {
 
   /** Registers an authenticated socket of `userId` whose token expires at `expiresAtMs`. */
   add(socket: WebSocket, userId: string, expiresAtMs: number): void {
-    const client: Client = { socket, userId, expiresAtMs, alive: true, ending: false, queued: 0, removed: false };
+    const slice = this.nextSlice++;
+    const client: Client = { socket, userId, expiresAtMs, alive: true, ending: false, queued: 0, removed: false, slice };
     this.clients.set(socket, client);
     let sockets = this.byUser.get(userId);
     if (!sockets) this.byUser.set(userId, (sockets = new Set()));
@@ -156,12 +161,15 @@ export class ClientHub {
 
   /**
    * One heartbeat: ends clients that did not answer the previous ping or whose
-   * token expired, pings the rest.
+   * token expired, pings the rest. With `slices` > 1 only the clients of
+   * `slice` (each client keeps the slice it got when it connected), so a
+   * period's pings are spread over `slices` calls: 10,000 pings at once held
+   * the event loop for half a second and every update behind it.
    */
-  heartbeat(): void {
+  heartbeat(slice = 0, slices = 1): void {
     const now = this.clock();
     for (const client of this.clients.values()) {
-      if (client.ending) continue;
+      if (client.ending || client.slice % slices !== slice) continue;
       if (client.expiresAtMs <= now) {
         this.end(client, 'expired', CLOSE_CODES.tokenExpired, 'token expired');
       } else if (!client.alive) {

@@ -15,6 +15,9 @@ import { WebSocketMetrics } from './metrics.js';
 import { loadWebSocketSettings, WEBSOCKET_PATH } from './settings.js';
 import { attachWebSocketEndpoint } from './upgrade.js';
 
+/** Steps a heartbeat period's pings are spread over (`ClientHub.heartbeat`). @default 30 */
+export const HEARTBEAT_SLICES = 30;
+
 /** Time clients get to finish the closing handshake at shutdown. @default 2000 */
 export const SHUTDOWN_CLOSE_GRACE_MS = 2_000;
 
@@ -42,7 +45,9 @@ export const websocketService: ServiceDefinition<TaskUpdateEvent> = {
       maxConnectionsPerUser: settings.maxConnectionsPerUser,
       rejected: (reason) => metrics.rejected(reason),
     });
-    const heartbeat = setInterval(() => hub.heartbeat(), settings.heartbeatMs);
+    // Each period's pings in HEARTBEAT_SLICES steps, so 10,000 clients never get them all in one tick.
+    let slice = 0;
+    const heartbeat = setInterval(() => hub.heartbeat(slice++ % HEARTBEAT_SLICES, HEARTBEAT_SLICES), settings.heartbeatMs / HEARTBEAT_SLICES);
     heartbeat.unref();
 
     // Clients go first at shutdown: an upgraded socket would otherwise hold the HTTP server open.

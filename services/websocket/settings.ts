@@ -27,10 +27,13 @@ export const WEBSOCKET_ENV = {
  * - one buffered 255-byte update (a spec-sized task update queued on a socket
  *   whose reader stopped): 0.4 KiB heap + 0.3 KiB external, 0.8 KiB RSS, so a
  *   queue of small updates costs about 3.2 times its bytes.
- * The websocket pod has a 128 MiB limit and peaked at 101 MiB with 1,000
- * clients (README, Performance). 2,000 connections add about 9 MiB to that
- * (7 MiB of heap against the 48 MiB cap); 4 MiB of queued updates across all
- * clients hold about 13 MiB: 123 MiB in the worst case. 256 KiB per socket is
+ * Since the hub's listeners are shared (one function per hub, not three
+ * closures per client) a connection holds 2.8 KiB of heap and 6-6.7 KiB of
+ * RSS. 10,000 connections (ten per user for 1,000 users) peaked at 134-146
+ * MiB with 1,000 updates/s (README, Performance), in a 96 MiB old generation
+ * (`WEBSOCKET_NODE_OPTIONS` in platform/defaults.ts: the image's 48 MiB ran
+ * out); 4 MiB of queued updates across all clients hold about 13 MiB more,
+ * within the pod's limit. 256 KiB per socket is
  * about a thousand updates behind (0.8 MiB), and at most 16 connections per
  * user keep one account from taking a replica (under 1 % of it).
  */
@@ -38,7 +41,7 @@ export const WEBSOCKET_DEFAULTS = {
   heartbeatMs: 30_000,
   maxBufferedBytes: 256 * 1024,
   maxTotalBufferedBytes: 4 * 1024 * 1024,
-  maxConnections: 2_000,
+  maxConnections: 10_000,
   maxConnectionsPerUser: 16,
   slowCloseGraceMs: 5_000,
 } as const;
@@ -68,7 +71,7 @@ export interface WebSocketSettings {
    * @default 4194304 (4 MiB)
    */
   readonly maxTotalBufferedBytes: number;
-  /** Open connections the replica accepts; one more is refused 503 with `Retry-After` (another replica may have room). @default 2000 */
+  /** Open connections the replica accepts; one more is refused 503 with `Retry-After` (another replica may have room). @default 10000 */
   readonly maxConnections: number;
   /** Open connections one user may have (tabs, devices); one more is refused 429 with `Retry-After`. @default 16 */
   readonly maxConnectionsPerUser: number;
