@@ -214,7 +214,7 @@ async function produce(peer: Peer, events: number, at: number): Promise<number> 
   );
   let bytes = 0;
   try {
-    for (let next = 0; next < events; ) {
+    for (let next = 0; next < events;) {
       const requests: Promise<unknown>[] = [];
       for (let r = 0; r < 4 && next < events; r++) {
         const count = Math.min(500, events - next);
@@ -312,7 +312,11 @@ export async function measureKafkaConnect(
 
     const [restPort] = await freePorts(1);
     const props = connectProperties(peer, dist.pluginPath, restPort!);
-    const files = { worker: join(peer.dir, 'worker.properties'), connector: join(peer.dir, 'connector.properties'), log4j: join(peer.dir, 'log4j2.properties') };
+    const files = {
+      worker: join(peer.dir, 'worker.properties'),
+      connector: join(peer.dir, 'connector.properties'),
+      log4j: join(peer.dir, 'log4j2.properties'),
+    };
     writeFileSync(files.worker, properties(props.worker), { mode: 0o600 });
     writeFileSync(files.connector, properties(props.connector), { mode: 0o600 });
     writeFileSync(files.log4j, LOG4J);
@@ -320,7 +324,9 @@ export async function measureKafkaConnect(
     worker = startWorker(peer, dist.libs, options.heap, files);
     const pid = worker.pid!;
     const exited = new Promise<never>((_, reject) =>
-      worker!.once('exit', (code) => reject(new Error(`the Kafka Connect worker exited with ${code}; see ${join(peer.dir, 'connect.log')}`))),
+      worker!.once('exit', (code) =>
+        reject(new Error(`the Kafka Connect worker exited with ${code}; see ${join(peer.dir, 'connect.log')}`)),
+      ),
     );
     exited.catch(() => {});
     const { rate } = await Promise.race([

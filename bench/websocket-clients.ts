@@ -36,7 +36,10 @@ function sequenceOf(text: string): number {
 }
 
 type FromParent = { readonly type: 'connect'; readonly range: ClientRange } | { readonly type: 'finish' };
-type FromWorker = { readonly type: 'connected' } | { readonly type: 'arrivals'; readonly arrivals: Float64Array } | { readonly type: 'error'; readonly message: string };
+type FromWorker =
+  | { readonly type: 'connected' }
+  | { readonly type: 'arrivals'; readonly arrivals: Float64Array }
+  | { readonly type: 'error'; readonly message: string };
 
 async function runWorker(): Promise<void> {
   const port = parentPort!;
@@ -108,7 +111,8 @@ export class ClientWorker {
   async connect(range: ClientRange): Promise<void> {
     this.worker.postMessage({ type: 'connect', range } satisfies FromParent);
     const reply = await this.next();
-    if (reply.type !== 'connected') throw new Error(`websocket clients ${range.from}-${range.to}: ${reply.type === 'error' ? reply.message : reply.type}`);
+    if (reply.type !== 'connected')
+      throw new Error(`websocket clients ${range.from}-${range.to}: ${reply.type === 'error' ? reply.message : reply.type}`);
   }
 
   /** Closes the clients and returns their arrival times (NaN: never arrived). */

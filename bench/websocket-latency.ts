@@ -162,7 +162,9 @@ export async function measureWebSocketLatency(
       for (let second = 0; second * options.eventsPerSecond < total; second++) {
         const slice = latency.subarray(second * options.eventsPerSecond * perUser, (second + 1) * options.eventsPerSecond * perUser);
         const made = slice.filter((v) => !Number.isNaN(v));
-        progress(`websocket: second ${second}: ${made.length}/${slice.length} delivered, p50 ${percentile(made, 50).toFixed(1)} ms, max ${percentile(made, 100).toFixed(1)} ms`);
+        progress(
+          `websocket: second ${second}: ${made.length}/${slice.length} delivered, p50 ${percentile(made, 50).toFixed(1)} ms, max ${percentile(made, 100).toFixed(1)} ms`,
+        );
       }
     }
     return {

@@ -74,12 +74,12 @@ export const SERVICE_RESOURCES: Resources = {
 
 /** Measured per service where it differs from SERVICE_RESOURCES (same source). */
 export const MEASURED_SERVICE_RESOURCES: Record<string, Resources> = {
-  // Draining a 150,000-event backlog used up to 0.7 core.
-  audit: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '750m', memory: '136Mi' } },
-  // Webhook calls through node:http: 99.6 MiB peak, 0.5 core while draining.
-  notification: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
-  // 1,000 clients at 1,000 updates/s: 124m steady, 101 MiB peak.
-  websocket: { requests: { cpu: '150m', memory: '104Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
+  // Draining a 150,000-event backlog through COPY: 105-107 MiB peak, up to 0.8 core.
+  audit: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '800m', memory: '136Mi' } },
+  // Webhook calls through node:http: 102-103 MiB peak, 0.55 core while draining.
+  notification: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '550m', memory: '136Mi' } },
+  // 10,000 clients (ten per user) at 1,000 updates/s: 320-330m and 123-131 MiB steady, 132-134 MiB peak.
+  websocket: { requests: { cpu: '350m', memory: '136Mi' }, limits: { cpu: '500m', memory: '168Mi' } },
 };
 
 /**

@@ -136,18 +136,26 @@ export async function ensureConnectDist(versions: ConnectDistVersions = CONNECT_
       label: 'mvn dependency:copy-dependencies (Kafka Connect)',
     });
     if (!existsSync(join(dirs.libs, `connect-runtime-${versions.connect}.jar`))) {
-      throw new LocalEnvError('LOCAL_CONNECT_JARS', `Maven finished but ${dirs.libs} has no connect-runtime-${versions.connect}.jar; delete ${connectHome} and retry`);
+      throw new LocalEnvError(
+        'LOCAL_CONNECT_JARS',
+        `Maven finished but ${dirs.libs} has no connect-runtime-${versions.connect}.jar; delete ${connectHome} and retry`,
+      );
     }
   });
   const pluginHome = join(dirs.pluginPath, '..');
   await cached(pluginHome, `Debezium JDBC sink ${versions.debeziumJdbc}`, async () => {
     const file = join(pluginHome, 'pom.xml');
     writeFileSync(file, debeziumJdbcPom(versions));
-    await run('mvn', [...MAVEN, '-f', file, 'dependency:copy', `-Dartifact=${debeziumJdbcArtifact(versions)}`, `-DoutputDirectory=${pluginHome}`], {
-      label: 'mvn dependency:copy (Debezium JDBC plugin)',
-    });
+    await run(
+      'mvn',
+      [...MAVEN, '-f', file, 'dependency:copy', `-Dartifact=${debeziumJdbcArtifact(versions)}`, `-DoutputDirectory=${pluginHome}`],
+      {
+        label: 'mvn dependency:copy (Debezium JDBC plugin)',
+      },
+    );
     const archive = readdirSync(pluginHome).find((f) => f.endsWith('-plugin.tar.gz'));
-    if (!archive) throw new LocalEnvError('LOCAL_CONNECT_JARS', `Maven finished but ${pluginHome} has no *-plugin.tar.gz; delete it and retry`);
+    if (!archive)
+      throw new LocalEnvError('LOCAL_CONNECT_JARS', `Maven finished but ${pluginHome} has no *-plugin.tar.gz; delete it and retry`);
     mkdirSync(dirs.pluginPath, { recursive: true });
     await run('tar', ['-xzf', join(pluginHome, archive), '-C', dirs.pluginPath], { label: `tar -xzf ${archive}` });
     rmSync(join(pluginHome, archive));

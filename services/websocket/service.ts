@@ -47,7 +47,10 @@ export const websocketService: ServiceDefinition<TaskUpdateEvent> = {
     });
     // Each period's pings in HEARTBEAT_SLICES steps, so 10,000 clients never get them all in one tick.
     let slice = 0;
-    const heartbeat = setInterval(() => hub.heartbeat(slice++ % HEARTBEAT_SLICES, HEARTBEAT_SLICES), settings.heartbeatMs / HEARTBEAT_SLICES);
+    const heartbeat = setInterval(
+      () => hub.heartbeat(slice++ % HEARTBEAT_SLICES, HEARTBEAT_SLICES),
+      settings.heartbeatMs / HEARTBEAT_SLICES,
+    );
     heartbeat.unref();
 
     // Clients go first at shutdown: an upgraded socket would otherwise hold the HTTP server open.

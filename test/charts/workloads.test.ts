@@ -1,4 +1,4 @@
-import { DAPR_METRICS_PORT, platformFromConfig, SERVICE_ENV } from '../../platform/index.js';
+import { DAPR_METRICS_PORT, platformFromConfig, SERVICE_ENV, WEBSOCKET_NODE_OPTIONS } from '../../platform/index.js';
 import { chartObjects, findObject, manifestsOf, objectsOfKind, stackManifests, stackSpec, STACKS, type K8sObject } from './fixtures.js';
 
 type Container = {
@@ -125,6 +125,8 @@ describe('service environment', () => {
       // Derived for every Dapr-mode service: the token its sidecar sends (dapr.io/app-token-secret names the same Secret).
       [SERVICE_ENV.appApiToken]: { secretKeyRef: { name: 'dapr-app-api-token', key: 'token' } },
       WEBSOCKET_TOKEN_SECRET: { secretKeyRef: { name: 'websocket-token', key: 'secret' } },
+      // A larger old generation than the image's, for 10,000 clients a replica (platform/defaults.ts).
+      NODE_OPTIONS: WEBSOCKET_NODE_OPTIONS,
     });
   });
 

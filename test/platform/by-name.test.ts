@@ -1,7 +1,11 @@
 import { byName } from '../../platform/by-name.js';
 
 describe('byName', () => {
-  const list = [{ name: 'a', n: 1 }, { name: 'b', n: 2 }, { name: 'a', n: 3 }];
+  const list = [
+    { name: 'a', n: 1 },
+    { name: 'b', n: 2 },
+    { name: 'a', n: 3 },
+  ];
 
   it('finds the first entry of a name, like Array#find', () => {
     expect(byName(list, 'a')).toBe(list[0]);

@@ -134,12 +134,12 @@ describe('the external prod stack', () => {
 });
 
 describe('service resources', () => {
-  it('come from the measured figures: audit may use 750m to drain a backlog, websocket requests its steady 150m', () => {
+  it('come from the measured figures: audit may use 800m to drain a backlog, websocket requests its steady 350m with 10,000 clients', () => {
     const spec = resolvePlatform('t', {});
     const resources = (name: string) => spec.services.find((s) => s.name === name)?.resources;
-    expect(resources('audit')).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '750m', memory: '136Mi' } });
+    expect(resources('audit')).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '800m', memory: '136Mi' } });
     expect(resources('recurring-task')).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '136Mi' } });
-    expect(resources('websocket')?.requests).toEqual({ cpu: '150m', memory: '104Mi' });
+    expect(resources('websocket')?.requests).toEqual({ cpu: '350m', memory: '136Mi' });
   });
 
   it('merge a stack override over the measured figures', () => {

@@ -39,8 +39,12 @@ describeWithBroker('COPY ingestion of audit rows on the local PostgreSQL', () =>
     return id;
   };
   const count = async (id: string) =>
-    (await pool.query<{ n: number; ids: number }>('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS ids FROM audit_events WHERE user_id = $1', [id]))
-      .rows[0]!;
+    (
+      await pool.query<{ n: number; ids: number }>(
+        'SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS ids FROM audit_events WHERE user_id = $1',
+        [id],
+      )
+    ).rows[0]!;
 
   beforeAll(async () => {
     pool = localPool();
@@ -131,7 +135,8 @@ describeWithBroker('COPY ingestion of audit rows on the local PostgreSQL', () =>
       const client = await pool.connect();
       try {
         const staged = await client.query(`SELECT to_regclass('pg_temp.${STAGING_TABLE}') IS NOT NULL AS exists`);
-        if (staged.rows[0].exists) expect((await client.query(`SELECT count(*)::int AS n FROM pg_temp.${STAGING_TABLE}`)).rows[0].n).toBe(0);
+        if (staged.rows[0].exists)
+          expect((await client.query(`SELECT count(*)::int AS n FROM pg_temp.${STAGING_TABLE}`)).rows[0].n).toBe(0);
       } finally {
         client.release();
       }
@@ -148,7 +153,11 @@ describeWithBroker('COPY ingestion of audit rows on the local PostgreSQL', () =>
       expect(await writer.insert([rows[0]!])).toBe(1);
       // As a restart or a failover would: the pool drops the dead connections, and the staging table goes with them.
       await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [app]);
-      await until(async () => (await pool.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [app])).rows[0].n === 0, 'connections ended');
+      await until(
+        async () =>
+          (await pool.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [app])).rows[0].n === 0,
+        'connections ended',
+      );
       let written = 0;
       for (let attempt = 0; attempt < 3 && written === 0; attempt++) {
         written = await writer.insert(rows).catch((error: unknown) => {
