@@ -13,11 +13,14 @@ export const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * The third-party images the monitoring chart runs, by the key their digest
- * goes under in `images.digests`. Their tags are the pinned releases; their
- * digests could not be checked against the registries from where this was
- * written, so none is set by default: a stack pins them with
- * `images.digests.kafka-exporter` / `images.digests.redpanda-console`
- * (the digest of the tag's multi-platform index, `docker buildx imagetools inspect <image>`).
+ * goes under in `images.digests`. Their tags are the pinned releases. A deploy
+ * through the delivery workflow pins them by digest: its build job reads the
+ * digest each tag names at that moment from the registry (`docker buildx
+ * imagetools inspect`, scripts/delivery/images.ts) and passes it with the
+ * services' digests. No default digest is written here: none could be read
+ * from a registry where this was written, and an unverified one would pin
+ * the wrong bytes. Without a deploy a stack pins them with
+ * `images.digests.kafka-exporter` / `images.digests.redpanda-console`.
  */
 export const THIRD_PARTY_IMAGES = {
   /** kafka_exporter (the version Strimzi 1.x ships as well). @see https://github.com/danielqsj/kafka_exporter */

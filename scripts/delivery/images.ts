@@ -8,13 +8,20 @@
  *
  *   npm run --silent images                       # JSON: { "audit": "ghcr.io/todo-app/audit-service", … }
  *   npm run --silent images -- --format github    # key=value lines for $GITHUB_OUTPUT, plus registry=<host>
+ *   npm run --silent images -- --format third-party   # kafka-exporter=danielqsj/kafka-exporter:v1.9.0 … (to resolve)
  *   npm run --silent images -- --digest audit=sha256:… --digest …   # the JSON for todo-events:imageDigests, checked
+ *
+ * The JSON needs a digest for every service image and every third-party
+ * image: the build job resolves the pinned tags of the third-party ones to
+ * the digests they name at that moment (`docker buildx imagetools inspect`),
+ * so dev, staging and prod all run the same bytes, even if a tag is moved
+ * between two of those deploys.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { IMAGE_DIGEST, imageRepository, listStacks, loadPlatform, PlatformConfigError } from '../../platform/index.js';
+import { IMAGE_DIGEST, imageRepository, listStacks, loadPlatform, PlatformConfigError, THIRD_PARTY_IMAGES } from '../../platform/index.js';
 
 /** One service image: what the build job builds and pushes. */
 export interface ServiceImage {
@@ -63,24 +70,35 @@ export function registryHost(images: readonly ServiceImage[]): string {
   return hosts[0]!;
 }
 
-/** `--digest <service>=<sha256:…>` for every service, checked, as the JSON of `todo-events:imageDigests`. */
+/** `key=image` lines of the third-party images, for the build job to resolve to digests. */
+export function thirdPartyLines(): string[] {
+  return Object.entries(THIRD_PARTY_IMAGES).map(([key, image]) => `${key}=${image}`);
+}
+
+/**
+ * `--digest <image>=<sha256:…>` for every service and every third-party
+ * image, checked, as the JSON of `todo-events:imageDigests`.
+ */
 export function digestsJson(images: readonly ServiceImage[], pairs: readonly string[]): string {
+  const required = new Map<string, string>([
+    ...images.map((i) => [i.service, 'did its build push?'] as const),
+    ...Object.entries(THIRD_PARTY_IMAGES).map(([key, image]) => [key, `docker buildx imagetools inspect ${image}`] as const),
+  ]);
   const digests: Record<string, string> = {};
   const problems: string[] = [];
   for (const pair of pairs) {
-    const [service = '', digest = ''] = pair.split('=', 2);
-    if (!images.some((i) => i.service === service)) problems.push(`${JSON.stringify(service)} is not a service`);
-    else if (!IMAGE_DIGEST.test(digest))
-      problems.push(`${service}: ${JSON.stringify(digest)} is not a sha256 digest (did its build push?)`);
-    else digests[service] = digest;
+    const [key = '', digest = ''] = pair.split('=', 2);
+    if (!required.has(key)) problems.push(`${JSON.stringify(key)} is not a service or a third-party image`);
+    else if (!IMAGE_DIGEST.test(digest)) problems.push(`${key}: ${JSON.stringify(digest)} is not a sha256 digest (${required.get(key)})`);
+    else digests[key] = digest;
   }
-  for (const { service } of images)
-    if (!(service in digests) && !problems.some((p) => p.startsWith(`${service}:`))) problems.push(`${service}: no digest`);
+  for (const [key, hint] of required)
+    if (!(key in digests) && !problems.some((p) => p.startsWith(`${key}:`))) problems.push(`${key}: no digest (${hint})`);
   if (problems.length > 0) throw new Error(`the image digests are incomplete:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return JSON.stringify(Object.fromEntries(Object.entries(digests).sort(([a], [b]) => a.localeCompare(b))));
 }
 
-const USAGE = 'usage: npm run --silent images [-- --format json|github] [--digest <service>=sha256:<hex> ...]';
+const USAGE = 'usage: npm run --silent images [-- --format json|github|third-party] [--digest <image>=sha256:<hex> ...]';
 
 /** The CLI: 0 on success, 1 when the stacks or digests disagree, 2 on bad arguments. */
 export function main(argv: readonly string[], dir = process.cwd(), print: (line: string) => void = console.log): number {
@@ -95,13 +113,14 @@ export function main(argv: readonly string[], dir = process.cwd(), print: (line:
     return 2;
   }
   const { format, digest } = args.values;
-  if (format !== 'json' && format !== 'github') {
-    console.error(`--format ${format} is not json or github\n${USAGE}`);
+  if (format !== 'json' && format !== 'github' && format !== 'third-party') {
+    console.error(`--format ${format} is not json, github or third-party\n${USAGE}`);
     return 2;
   }
   try {
     const images = serviceImages(resolve(dir));
     if (digest) print(digestsJson(images, digest));
+    else if (format === 'third-party') for (const line of thirdPartyLines()) print(line);
     else if (format === 'github') {
       print(`registry=${registryHost(images)}`);
       for (const i of images) print(`${i.service}=${i.repository}`);

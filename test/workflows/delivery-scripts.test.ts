@@ -40,7 +40,7 @@ describe('npm run images', () => {
     }
   });
 
-  test("turns the build steps' digests into the JSON of todo-events:imageDigests, refusing a missing or malformed one", () => {
+  test("turns the build steps' and the third-party images' digests into the JSON of todo-events:imageDigests, refusing a missing or malformed one", () => {
     const images = serviceImages(REPO_ROOT);
     expect(
       digestsJson(images, [
@@ -48,11 +48,32 @@ describe('npm run images', () => {
         'audit=' + digest('a'),
         'notification=' + digest('b'),
         'recurring-task=' + digest('c'),
+        'redpanda-console=' + digest('f'),
+        'kafka-exporter=' + digest('e'),
       ]),
-    ).toBe(JSON.stringify({ audit: digest('a'), notification: digest('b'), 'recurring-task': digest('c'), websocket: digest('d') }));
-    expect(() => digestsJson(images, ['audit=', 'notification=' + digest('b'), 'recurring-task=' + digest('c')])).toThrow(
-      'the image digests are incomplete:\n  - audit: "" is not a sha256 digest (did its build push?)\n  - websocket: no digest',
+    ).toBe(
+      JSON.stringify({
+        audit: digest('a'),
+        'kafka-exporter': digest('e'),
+        notification: digest('b'),
+        'recurring-task': digest('c'),
+        'redpanda-console': digest('f'),
+        websocket: digest('d'),
+      }),
     );
+    expect(() =>
+      digestsJson(images, ['audit=', 'notification=' + digest('b'), 'recurring-task=' + digest('c'), 'kafka-exporter=' + digest('e')]),
+    ).toThrow(
+      'the image digests are incomplete:\n  - audit: "" is not a sha256 digest (did its build push?)\n  - websocket: no digest (did its build push?)\n' +
+        '  - redpanda-console: no digest (docker buildx imagetools inspect docker.redpanda.com/redpandadata/console:v3.7.3)',
+    );
+    expect(() => digestsJson(images, ['grafana=' + digest('a')])).toThrow('"grafana" is not a service or a third-party image');
+    const lines: string[] = [];
+    expect(main(['--format', 'third-party'], REPO_ROOT, (l) => lines.push(l))).toBe(0);
+    expect(lines).toEqual([
+      'kafka-exporter=danielqsj/kafka-exporter:v1.9.0',
+      'redpanda-console=docker.redpanda.com/redpandadata/console:v3.7.3',
+    ]);
     expect(dockerfileTargets('FROM node:22 AS build\nFROM runtime AS audit\n')).toEqual(['build', 'audit']);
   });
 });

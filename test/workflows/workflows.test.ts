@@ -6,11 +6,14 @@
  * read, and the images the deploy jobs deploy are the ones the build pushed.
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { ensureActionlint, runActionlint, workflowFiles, type Actionlint } from '../../scripts/delivery/actionlint.js';
 import { dockerfileTargets, serviceImages } from '../../scripts/delivery/images.js';
+import { THIRD_PARTY_IMAGES } from '../../platform/index.js';
 import { REPO_ROOT } from '../charts/fixtures.js';
 
 type Step = {
@@ -140,6 +143,52 @@ describe('the images the deploy jobs deploy', () => {
     expect(settings.env!.IMAGE_DIGESTS).toBe('${{ inputs.digests }}');
     expect(settings.run).toContain('pulumi config set todo-events:imageDigests "$IMAGE_DIGESTS" --stack "$STACK"');
     expect(up.indexOf(settings)).toBeLessThan(up.findIndex((s) => s.with?.command === 'up'));
+  });
+
+  test('pin the third-party images too: the digests step resolves each pinned tag and hands its digest on', () => {
+    // The step's own script, run with a stand-in for `docker buildx imagetools inspect` (no registry
+    // here) that answers a digest derived from the image it is asked about.
+    const digests = steps('images.yml', 'build').find((s) => s.id === 'digests')!;
+    const dir = mkdtempSync(join(tmpdir(), 'digests-step-'));
+    try {
+      writeFileSync(
+        join(dir, 'docker'),
+        '#!/bin/sh\n[ "$1 $2 $3" = "buildx imagetools inspect" ] || exit 64\n' +
+          'printf "sha256:%s\\n" "$(printf %s "$4" | sha256sum | cut -d" " -f1)"\n',
+      );
+      chmodSync(join(dir, 'docker'), 0o755);
+      const output = join(dir, 'github-output');
+      const pushed = (c: string) => `sha256:${c.repeat(64)}`;
+      execFileSync('bash', ['-e', '-o', 'pipefail', '-c', digests.run!], {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          PATH: `${dir}:${process.env.PATH}`,
+          GITHUB_OUTPUT: output,
+          AUDIT: pushed('a'),
+          NOTIFICATION: pushed('b'),
+          RECURRING_TASK: pushed('c'),
+          WEBSOCKET: pushed('d'),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const line = readFileSync(output, 'utf8').trim();
+      expect(line.startsWith('digests=')).toBe(true);
+      const resolved = JSON.parse(line.slice('digests='.length)) as Record<string, string>;
+      const expected: Record<string, string> = {};
+      for (const [key, image] of Object.entries(THIRD_PARTY_IMAGES)) {
+        expected[key] = `sha256:${execFileSync('sha256sum', { input: image }).toString().split(' ')[0]}`;
+      }
+      expect(resolved).toEqual({
+        audit: pushed('a'),
+        notification: pushed('b'),
+        'recurring-task': pushed('c'),
+        websocket: pushed('d'),
+        ...expected,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('go to dev, then staging, then prod behind the protected production environment', () => {
