@@ -97,6 +97,7 @@ describe('the confluent stack', () => {
       'KafkaExporterDown',
       'KafkaOfflinePartitions',
       'PartitionSkewHigh',
+      'ServiceDependencyDown',
       'ServiceErrorRatioHigh',
       'TopicOffsetsMissing',
       'TopicTrafficLow',

@@ -225,7 +225,7 @@ describe('the dashboard', () => {
     expect(json.templating.list[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' });
   });
 
-  it('shows lag per group, msgs/s per topic and partition, error ratio, dead letters and partition distribution', () => {
+  it('shows lag per group, msgs/s per topic and partition, error ratio, dependencies, dead letters and partition distribution', () => {
     const { json } = dashboardOf('staging');
     const titles = json.panels.map((p: { title: string }) => p.title);
     expect(titles).toEqual(
@@ -234,6 +234,7 @@ describe('the dashboard', () => {
         'Messages per second per topic',
         'Messages per second per partition',
         'Error ratio per service and topic',
+        'Dependencies up per service',
         'Dead-lettered messages per second per service',
         'Messages per second into dead-letter topics',
         'Share of topic traffic per partition',

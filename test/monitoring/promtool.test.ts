@@ -116,6 +116,16 @@ describeWithPromtool('the alert rules under promtool', () => {
       ['the traffic alert forgets its active hours', 'TopicTrafficLow', (e) => e.split(/\s+and on/)[0]!],
       ['the stall alert ignores whether offsets move', 'ConsumerStalled', (e) => e.split(/\s+and on/)[0]!],
       [
+        'the dependency alert loses its lookback, so a replaced pod resets it',
+        'ServiceDependencyDown',
+        (e) => e.replace(/min_over_time\((\w+)\[[^\]]*\]\)/, '$1'),
+      ],
+      [
+        'the dependency alert waits until every replica reports the dependency down',
+        'ServiceDependencyDown',
+        (e) => e.replace('min by', 'max by'),
+      ],
+      [
         'the Dapr alert filters on the shared component name kafka-pubsub (issue 7)',
         'DaprDeliveryErrorRatioHigh',
         (e) => e.replace(/component=~"[^"]*"/g, 'component="kafka-pubsub"'),

@@ -31,6 +31,11 @@ describe('the alert catalogue', () => {
     }
   });
 
+  it("is what the README's alert table shows, row for row", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`${alertTableMarkdown()}\n`);
+  });
+
   it('renders the README table: one row per alert, linked to its runbook, with its config keys', () => {
     const table = alertTableMarkdown().split('\n');
     expect(table[0]).toBe('| Alert | Severity | Meaning | Threshold config key |');

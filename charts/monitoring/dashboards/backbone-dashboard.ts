@@ -1,7 +1,8 @@
 /**
  * The dashboard of the event backbone, built from the spec: consumer lag per
  * group, messages per second per topic and partition, error ratio per
- * service, dead-lettered messages, partition distribution and cluster health.
+ * service, the services' dependencies, dead-lettered messages, partition
+ * distribution and cluster health.
  * It reads the recorded series (the same for every flavor) and draws the
  * thresholds from their recorded series too, so it never embeds a number a
  * stack file may change.
@@ -119,6 +120,38 @@ function errorsRow(dapr: DaprDeliveryScope | undefined): Row {
   return { title: 'Errors', panels };
 }
 
+function dependenciesRow(): Row {
+  const { service, dependency } = METRIC_LABELS;
+  return {
+    title: 'Dependencies',
+    panels: [
+      {
+        title: 'Dependencies up per service',
+        // The alert's aggregation: one pod holding messages is enough to show 0.
+        description:
+          '1 while every pod of the service reaches the dependency; 0 while one holds its messages because the dependency fails (ServiceDependencyDown).',
+        queries: [
+          {
+            expr: `min by (${service}, ${dependency}) (${SERVICE_METRICS.dependencyUp})`,
+            legend: `{{${service}}} {{${dependency}}}`,
+          },
+        ],
+      },
+      {
+        title: 'Dependency failures per second per service',
+        description: 'Attempts that failed because of a dependency: how hard the services retry while it is down.',
+        queries: [
+          {
+            expr: `sum by (${service}, ${dependency}) (${rate(SERVICE_METRICS.dependencyFailures)})`,
+            legend: `{{${service}}} {{${dependency}}}`,
+          },
+        ],
+        unit: 'suffix: failures/s',
+      },
+    ],
+  };
+}
+
 function deadLetterRow(spec: PlatformSpec, dapr: DaprDeliveryScope | undefined): Row {
   const { service, topic, outcome } = METRIC_LABELS;
   const deadLetterTopics = spec.topics.filter((t) => t.role === 'dead-letter').map((t) => t.name);
@@ -219,7 +252,15 @@ function clusterRow(spec: PlatformSpec): Row {
 
 export function backboneDashboard(spec: PlatformSpec): Record<string, unknown> {
   const dapr = daprDeliveryScope(spec);
-  const rows = [lagRow(), trafficRow(), errorsRow(dapr), deadLetterRow(spec, dapr), distributionRow(spec), clusterRow(spec)];
+  const rows = [
+    lagRow(),
+    trafficRow(),
+    errorsRow(dapr),
+    dependenciesRow(),
+    deadLetterRow(spec, dapr),
+    distributionRow(spec),
+    clusterRow(spec),
+  ];
   return dashboard({
     uid: BACKBONE_DASHBOARD_UID,
     title: `Todo events backbone (${spec.stack})`,

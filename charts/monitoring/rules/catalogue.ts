@@ -73,6 +73,14 @@ export const ALERT_CATALOGUE: readonly AlertDoc[] = [
     flavors: ALL,
   },
   {
+    alert: 'ServiceDependencyDown',
+    severity: 'warning',
+    meaning:
+      'A service has reported a dependency (database, broker, webhook, Dapr) down over the window: it holds the messages that need it and retries them.',
+    configKeys: [FOR],
+    flavors: ALL,
+  },
+  {
     alert: 'PartitionSkewHigh',
     severity: 'warning',
     meaning:

@@ -7,6 +7,7 @@
 import type { PlatformSpec } from '../../../platform/index.js';
 import { consumerLagHighRules, consumerStalledRule } from './consumer-lag.js';
 import { clusterHealthRules } from './cluster-health.js';
+import { dependencyDownRule } from './dependencies.js';
 import { daprErrorRatioRule, serviceErrorRatioRule } from './errors.js';
 import { kafkaExporterOffsetSeries, kafkaExporterRecordingRules } from './kafka-exporter-metrics.js';
 import { partitionSkewRule } from './partition-skew.js';
@@ -21,6 +22,7 @@ import { trafficRules } from './traffic.js';
 export * from './rule.js';
 export { RECORDED, THRESHOLDS, RATE_WINDOW, VOLUME_WINDOW } from './recorded.js';
 export { SKEW_MIN_MESSAGES_PER_SECOND } from './partition-skew.js';
+export { DEPENDENCY_DOWN_LOOKBACK } from './dependencies.js';
 export { KAFKA_EXPORTER_METRICS } from './kafka-exporter-metrics.js';
 export { REDPANDA_METRICS, REDPANDA_USER_TOPICS_NAMESPACE } from './redpanda-metrics.js';
 export { activeHoursCondition } from './traffic.js';
@@ -48,6 +50,7 @@ export function prometheusRuleGroups(spec: PlatformSpec): RuleGroup[] {
     ['todo-events-consumers', [...consumerLagHighRules(spec), consumerStalledRule(spec)]],
     ['todo-events-traffic', trafficRules(spec, offsetSeries)],
     ['todo-events-errors', [serviceErrorRatioRule(spec), daprErrorRatioRule(spec)]],
+    ['todo-events-dependencies', [dependencyDownRule(spec)]],
     ['todo-events-partitions', [partitionSkewRule(spec)]],
     ['todo-events-cluster', clusterHealthRules(spec)],
   ];

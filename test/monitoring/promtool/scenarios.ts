@@ -9,7 +9,7 @@ import { SERVICE_METRICS, DAPR_METRICS, type PlatformSpec, type ServiceSpec, typ
 import { pubsubIdentities, serviceComponentName } from '../../../charts/dapr/pubsub-identities.js';
 import { activeHoursCondition, ALERT_CATALOGUE } from '../../../charts/monitoring/rules/index.js';
 import { exporterUp, flavorFixtures, operatorAvailable, type FlavorFixtures } from './fixtures.js';
-import { gap, perSecond, ramp, series, steady, type InputSeries } from './series.js';
+import { endsStale, gap, perSecond, ramp, series, steady, type InputSeries, type Samples } from './series.js';
 
 /** An alert expected at an evaluation time: its labels besides `alertname`, and `$value` as its templates print it. */
 export interface ExpectedAlert {
@@ -306,6 +306,68 @@ function daprScenarios({ spec }: Context): Scenario[] {
   ];
 }
 
+/**
+ * `todo_events_dependency_up` as the services publish it: one series per pod
+ * and dependency, `service` the app id, labelled by the PodMonitor with the
+ * pod and its namespace.
+ */
+function dependencyScenarios({ spec }: Context): Scenario[] {
+  const audit = serviceNamed(spec, 'audit');
+  const service = audit.appId;
+  const pod = (app: ServiceSpec, replica: number) => `${app.appId}-6f7c9d8b54-${replica}`;
+  const gauge = (app: ServiceSpec, dependency: string, replica: number, samples: Samples) =>
+    series(
+      SERVICE_METRICS.dependencyUp,
+      { service: app.appId, dependency, namespace: spec.namespaces.apps, pod: pod(app, replica) },
+      samples,
+    );
+  const down = (app: ServiceSpec, dependency: string): ExpectedAlert => ({
+    labels: { service: app.appId, dependency, severity: 'warning' },
+    value: '0',
+  });
+  const scenarios: Scenario[] = [
+    {
+      name: `ServiceDependencyDown fires for ${service} and postgres when the database stays down`,
+      series: [gauge(audit, 'kafka', 0, steady(1, 41)), gauge(audit, 'postgres', 0, [...steady(1, 3), ...steady(0, 38)])],
+      checks: [
+        { atMinute: 4, alert: 'ServiceDependencyDown', fires: [] },
+        // kafka still answers: only postgres is reported.
+        { atMinute: 30, alert: 'ServiceDependencyDown', fires: [down(audit, 'postgres')] },
+      ],
+    },
+    {
+      name: `ServiceDependencyDown fires once when one of two replicas of ${service} reports postgres down`,
+      series: [gauge(audit, 'postgres', 0, steady(0, 41)), gauge(audit, 'postgres', 1, steady(1, 41))],
+      checks: [{ atMinute: 30, alert: 'ServiceDependencyDown', fires: [down(audit, 'postgres')] }],
+    },
+    {
+      name: `ServiceDependencyDown keeps firing while ${pod(audit, 0)}, which reports postgres down, is replaced by ${pod(audit, 1)}`,
+      series: [
+        // The old pod is deleted at minute 21; the new one declares postgres up until its first message fails.
+        endsStale(gauge(audit, 'postgres', 0, steady(0, 21))),
+        gauge(audit, 'postgres', 1, [...gap(21), 1, 1, ...steady(0, 18)]),
+      ],
+      checks: [15, 21, 22, 23, 30].map((atMinute) => ({ atMinute, alert: 'ServiceDependencyDown', fires: [down(audit, 'postgres')] })),
+    },
+    {
+      name: `ServiceDependencyDown stays silent for a two-minute postgres blip of ${service} and for dependencies that are up`,
+      series: [gauge(audit, 'kafka', 0, steady(1, 41)), gauge(audit, 'postgres', 0, [...steady(1, 3), 0, 0, ...steady(1, 36)])],
+      checks: silent('ServiceDependencyDown', 4, 6, 8, 10, 20, 30),
+    },
+  ];
+  const notification = spec.services.find((s) => s.name === 'notification' && s.mode === 'dapr');
+  if (notification && spec.dapr.enabled) {
+    // Down two scrapes in three: in Dapr mode a failure lapses after retry.maxIntervalMs so the sidecar resumes, and the next delivery fails again.
+    const lapsing = Array.from({ length: 41 }, (_, minute) => (minute % 3 === 2 ? 1 : 0));
+    scenarios.push({
+      name: `ServiceDependencyDown fires for ${notification.appId} and webhook while its failures lapse and recur (Dapr mode)`,
+      series: [gauge(notification, 'webhook', 0, lapsing)],
+      checks: [{ atMinute: 30, alert: 'ServiceDependencyDown', fires: [down(notification, 'webhook')] }],
+    });
+  }
+  return scenarios;
+}
+
 /** Offsets of `topic` where partition 0 deviates by `skew` from a mean of `mean` msg/s. */
 function skewedTraffic(fx: FlavorFixtures, topic: TopicSpec, mean: number, skew: number, minutes: number): InputSeries[] {
   const first = mean * (1 + skew);
@@ -435,6 +497,7 @@ export function scenariosFor(spec: PlatformSpec): Scenario[] {
     ...trafficScenarios(context),
     ...errorRatioScenarios(context),
     ...daprScenarios(context),
+    ...dependencyScenarios(context),
     ...partitionSkewScenarios(context),
     ...clusterHealthScenarios(context),
   ];

@@ -88,3 +88,12 @@ export function seriesName(metric: string, labels: Readonly<Record<string, strin
 export function series(metric: string, labels: Readonly<Record<string, string>>, samples: Samples): InputSeries {
   return { series: seriesName(metric, labels), values: encode(samples) };
 }
+
+/**
+ * `input` ending in a staleness marker, as Prometheus writes one when a
+ * target is gone (a pod deleted): from then on an instant selector no longer
+ * sees the series, while a range selector still holds its earlier samples.
+ */
+export function endsStale(input: InputSeries): InputSeries {
+  return { ...input, values: `${input.values} stale` };
+}
