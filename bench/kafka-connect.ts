@@ -32,6 +32,7 @@ import { scramCredentialProvider, SCRAM_CREDENTIAL_DEFAULTS, type ScramCredentia
 import { AUDIT_TABLE } from '../services/audit/schema.js';
 import { KafkaEventPublisher } from '../services/lib/kafka-publisher.js';
 import { ensureConnectDist } from '../scripts/local/connect-dist.js';
+import { kafkaLog4jConfig } from '../scripts/local/kafka-config.js';
 import { freePorts } from '../scripts/local/ports.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { BENCH_PARTITIONS, benchEvent, type RunId } from './bench-events.js';
@@ -97,17 +98,7 @@ function properties(entries: Record<string, string | number>): string {
     .join('\n')}\n`;
 }
 
-const LOG4J = [
-  'appender.stdout.type = Console',
-  'appender.stdout.name = STDOUT',
-  'appender.stdout.layout.type = PatternLayout',
-  'appender.stdout.layout.pattern = [%d] %p %m (%c)%n',
-  'rootLogger.level = INFO',
-  'rootLogger.appenderRef.stdout.ref = STDOUT',
-  'logger.config.name = org.apache.kafka.common.config.AbstractConfig',
-  'logger.config.level = WARN',
-  '',
-].join('\n');
+const LOG4J = kafkaLog4jConfig();
 
 interface Peer {
   readonly run: RunId;

@@ -24,6 +24,18 @@ export class PlatformConfigError extends Error {
 
 export function formatProblems(source: string, problems: readonly ConfigProblem[]): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  const lines = problems.map((p) => `  - ${p.path}: ${p.message}; ${p.fix}`);
-  return `${source} has ${count}:\n${lines.join('\n')}`;
+  return formatList(
+    source,
+    count,
+    problems.map((p) => `${p.path}: ${p.message}; ${p.fix}`),
+  );
+}
+
+/**
+ * `<source> has <heading>:` and one `  - <item>` line each: the shape of every
+ * message that reports several things at once (config problems, guard-rail findings),
+ * so each reads the same wherever it is printed.
+ */
+export function formatList(source: string, heading: string, items: readonly string[]): string {
+  return `${source} has ${heading}:\n${items.map((item) => `  - ${item}`).join('\n')}`;
 }

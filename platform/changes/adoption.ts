@@ -13,7 +13,7 @@
 import type { ConfigProblem } from '../errors.js';
 import type { AclSpec, PlatformSpec } from '../types.js';
 import type { Change } from './change.js';
-import { topicDifferences } from './compare-live.js';
+import { topicChanges } from './compare-live.js';
 import { grantText, topicSummary } from './compare-specs.js';
 import { checkGuardRails, type RailReport } from './guard-rails.js';
 import { liveTopicFacts, type LiveCluster } from './live-cluster.js';
@@ -82,17 +82,7 @@ export function planAdoption(spec: PlatformSpec, live: LiveCluster): AdoptionPla
       continue;
     }
     topics.push(liveTopicFacts(found));
-    for (const d of topicDifferences(topic, found)) {
-      changes.push({
-        area: 'topic',
-        kind: 'changed',
-        subject: topic.name,
-        setting: d.setting,
-        path: d.path,
-        before: d.live,
-        after: d.spec,
-      });
-    }
+    changes.push(...topicChanges(topic, found, 'live'));
   }
   const scram = new Map((live.scramUsers ?? []).map((u) => [u.name, u]));
   const existingUsers: string[] = [];

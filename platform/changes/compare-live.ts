@@ -76,6 +76,22 @@ export function topicDifferences(spec: TopicSpec, live: LiveTopic): TopicDiffere
 }
 
 /**
+ * The differences of a topic as `changed` changes, from the `from` side to the other:
+ * drift reads spec → live, adoption live → spec (what its `pulumi up` does).
+ */
+export function topicChanges(spec: TopicSpec, live: LiveTopic, from: 'spec' | 'live'): Change[] {
+  return topicDifferences(spec, live).map((d) => ({
+    area: 'topic',
+    kind: 'changed',
+    subject: spec.name,
+    setting: d.setting,
+    path: d.path,
+    before: from === 'spec' ? d.spec : d.live,
+    after: from === 'spec' ? d.live : d.spec,
+  }));
+}
+
+/**
  * SCRAM users (every flavor but Confluent Cloud's): a spec user without a
  * credential is missing, one without the stack's mechanism changed, a user the
  * spec lacks extra. The admin is how one connects (on an external cluster the
@@ -166,17 +182,7 @@ export function compareWithCluster(spec: PlatformSpec, live: LiveCluster, option
       changes.push({ area: 'topic', kind: 'missing', subject: topic.name, setting: '', path, before: topicSummary(topic), after: null });
       continue;
     }
-    for (const d of topicDifferences(topic, found)) {
-      changes.push({
-        area: 'topic',
-        kind: 'changed',
-        subject: topic.name,
-        setting: d.setting,
-        path: d.path,
-        before: d.spec,
-        after: d.live,
-      });
-    }
+    changes.push(...topicChanges(topic, found, 'spec'));
   }
   for (const topic of live.topics) {
     if (specTopics.has(topic.name) || !inScope(topic.name)) continue;

@@ -10,6 +10,7 @@
  * `acknowledge`, naming the value the change goes to (so an acknowledgement
  * left behind after its deploy cannot accept a later, different change).
  */
+import { formatList } from '../errors.js';
 import type { AcknowledgementsSpec, ClusterFlavor, PlatformSpec, TopicSpec } from '../types.js';
 import { consumersOf, pairTopics, type PreviousState, type TopicFacts, type TopicPairing } from './topic-pairs.js';
 import { count, humanDuration } from './units.js';
@@ -313,15 +314,14 @@ export function findingText(finding: RailFinding): string {
 }
 
 const HEADINGS: Record<Verdict, (n: number) => string> = {
-  refused: (n) => `${n === 1 ? '1 change' : `${n} changes`} refused by the guard rails`,
-  acknowledged: (n) => `${n === 1 ? '1 risky change' : `${n} risky changes`} acknowledged`,
-  warning: (n) => `${n === 1 ? '1 warning' : `${n} warnings`}: data will be deleted`,
+  refused: (n) => `${count(n, 'change')} refused by the guard rails`,
+  acknowledged: (n) => `${count(n, 'risky change')} acknowledged`,
+  warning: (n) => `${count(n, 'warning')}: data will be deleted`,
 };
 
 /** `<source> has 1 change refused by the guard rails:` and one `  - <finding>` line each. */
 export function formatFindings(source: string, findings: readonly RailFinding[], verdict: Verdict = 'refused'): string {
-  const lines = findings.map((f) => `  - ${findingText(f)}`);
-  return `${source} has ${HEADINGS[verdict](findings.length)}:\n${lines.join('\n')}`;
+  return formatList(source, HEADINGS[verdict](findings.length), findings.map(findingText));
 }
 
 /** Thrown when a change is refused; `findings` are the refused ones. Never worth retrying unchanged. */

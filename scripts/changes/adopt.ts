@@ -28,7 +28,7 @@ import {
   type ExistingGrant,
   type StackReport,
 } from '../../platform/changes/index.js';
-import { parseCommandLine, reportFormat, runWhenMain, stackDir, UsageError } from './cli.js';
+import { reportFormat, runCommand, runWhenMain, stackDir, UsageError } from './cli.js';
 import { adminConnection, ConnectionSettingsError } from './connection.js';
 import { readCluster } from './read-cluster.js';
 
@@ -162,23 +162,14 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  try {
-    const args = parseCommandLine(argv, { write: { type: 'boolean', short: 'w' } });
-    if (args.values.help) {
-      console.log(ADOPT_USAGE);
-      return 0;
-    }
+  return runCommand(argv, { write: { type: 'boolean', short: 'w' } }, ADOPT_USAGE, async (args) => {
     const format = reportFormat(args.values.format);
     const stacks = args.values.stack ?? [];
     if (stacks.length !== 1) throw new UsageError('give exactly one --stack');
     const { report } = await adopt({ stack: stacks[0]!, dir: stackDir(args.values.dir), write: args.values.write });
     process.stdout.write(renderReport([report], format, { kind: 'adopt' }));
     return exitCode([report]);
-  } catch (error) {
-    if (error instanceof UsageError) console.error(`${error.message}\n${ADOPT_USAGE}`);
-    else console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  }
+  });
 }
 
 runWhenMain(import.meta.url, main);

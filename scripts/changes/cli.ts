@@ -31,6 +31,32 @@ export function parseCommandLine<O extends ParseArgsConfig['options']>(argv: rea
   }
 }
 
+/**
+ * Parses `argv` with the common options and `extra` and runs `command` with the result:
+ * `--help` prints `usage` (exit 0); a bad command line is printed with `usage`, any other
+ * error by its message (exit 1), so every command fails the same way.
+ */
+export async function runCommand<O extends ParseArgsConfig['options']>(
+  argv: readonly string[],
+  extra: O,
+  usage: string,
+  command: (args: ReturnType<typeof parseCommandLine<O>>) => Promise<number>,
+): Promise<number> {
+  try {
+    const args = parseCommandLine(argv, extra);
+    // A common option, which the generic `extra` hides from the type of `values`.
+    if ((args.values as { help?: boolean }).help) {
+      console.log(usage);
+      return 0;
+    }
+    return await command(args);
+  } catch (error) {
+    if (error instanceof UsageError) console.error(`${error.message}\n${usage}`);
+    else console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}
+
 export function reportFormat(value: string | undefined): ReportFormat {
   const format = (value ?? 'text') as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format ${value} is not one of ${REPORT_FORMATS.join(', ')}`);

@@ -22,7 +22,7 @@ import {
 } from '../../platform/changes/index.js';
 import { LOCAL_ENV, readEnvFile } from '../local/env-files.js';
 import { LOCAL_PATHS } from '../local/paths.js';
-import { parseCommandLine, reportFormat, runWhenMain, stackDir, UsageError } from './cli.js';
+import { reportFormat, runCommand, runWhenMain, stackDir, UsageError } from './cli.js';
 import { serviceAccountsFromEnv, type ServiceAccountLookup } from './confluent-service-accounts.js';
 import { adminConnection, ConnectionSettingsError } from './connection.js';
 import { readCluster } from './read-cluster.js';
@@ -113,12 +113,7 @@ function localStack(): string | undefined {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  try {
-    const args = parseCommandLine(argv, { scope: { type: 'string' } });
-    if (args.values.help) {
-      console.log(DRIFT_USAGE);
-      return 0;
-    }
+  return runCommand(argv, { scope: { type: 'string' } }, DRIFT_USAGE, async (args) => {
     const format = reportFormat(args.values.format);
     const dir = stackDir(args.values.dir);
     const stacks = args.values.stack ?? [];
@@ -129,11 +124,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const report = await drift({ stack, dir, scope: args.values.scope });
     process.stdout.write(renderReport([report], format, { kind: 'drift', sides: DRIFT_SIDES }));
     return exitCode([report]);
-  } catch (error) {
-    if (error instanceof UsageError) console.error(`${error.message}\n${DRIFT_USAGE}`);
-    else console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  }
+  });
 }
 
 runWhenMain(import.meta.url, main);

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { listStacks, loadPlatform, PlatformConfigError, stackFile, type PlatformSpec } from '../../platform/index.js';
 import { checkGuardRails, compareSpecs, exitCode, renderReport, type StackReport } from '../../platform/changes/index.js';
 import { resolveBase, specsAtRevision, stacksAt, type BaseRevision, type SpecAtRevision } from '../../platform/revision.js';
-import { parseCommandLine, reportFormat, runWhenMain, stackDir, UsageError } from './cli.js';
+import { reportFormat, runCommand, runWhenMain, stackDir } from './cli.js';
 
 export const PLAN_USAGE = [
   'usage: npm run plan -- [--stack <name> ...] [--base <git-ref>] [--format text|markdown|json] [--dir <dir>]',
@@ -78,22 +78,12 @@ export async function plan(options: PlanOptions): Promise<StackReport[]> {
 
 /** The command: prints the report and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let args;
-  try {
-    args = parseCommandLine(argv, { base: { type: 'string', short: 'b' } });
-    if (args.values.help) {
-      console.log(PLAN_USAGE);
-      return 0;
-    }
+  return runCommand(argv, { base: { type: 'string', short: 'b' } }, PLAN_USAGE, async (args) => {
     const format = reportFormat(args.values.format);
     const reports = await plan({ stacks: args.values.stack, base: args.values.base, dir: stackDir(args.values.dir) });
     process.stdout.write(renderReport(reports, format, { kind: 'plan' }));
     return exitCode(reports);
-  } catch (error) {
-    if (error instanceof UsageError) console.error(`${error.message}\n${PLAN_USAGE}`);
-    else console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  }
+  });
 }
 
 runWhenMain(import.meta.url, main);

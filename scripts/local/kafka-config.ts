@@ -148,12 +148,12 @@ export function renderProperties(properties: Record<string, string>): string {
 }
 
 /**
- * log4j 2 configuration (properties format: needs no YAML parser on the
- * classpath): everything to stdout, which is the log file, without the full
- * config dump every component logs at INFO, keeping the authorizer's denials
- * (they explain a failing ACL test).
+ * log4j 2 configuration of a Kafka JVM (properties format: needs no YAML
+ * parser on the classpath): everything to stdout, which is the log file,
+ * without the full config dump every component logs at INFO, then `loggers`,
+ * further `logger.*` lines. The broker's, and the bench's Kafka Connect worker's.
  */
-export function brokerLog4jConfig(): string {
+export function kafkaLog4jConfig(loggers: readonly string[] = []): string {
   return [
     'appender.stdout.type = Console',
     'appender.stdout.name = STDOUT',
@@ -163,10 +163,14 @@ export function brokerLog4jConfig(): string {
     'rootLogger.appenderRef.stdout.ref = STDOUT',
     'logger.config.name = org.apache.kafka.common.config.AbstractConfig',
     'logger.config.level = WARN',
-    'logger.authorizer.name = kafka.authorizer.logger',
-    'logger.authorizer.level = INFO',
+    ...loggers,
     '',
   ].join('\n');
+}
+
+/** The broker's log4j 2 configuration: keeps the authorizer's denials (they explain a failing ACL test). */
+export function brokerLog4jConfig(): string {
+  return kafkaLog4jConfig(['logger.authorizer.name = kafka.authorizer.logger', 'logger.authorizer.level = INFO']);
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */

@@ -31,6 +31,16 @@ import { recordsIn, SteadyProducer, Traffic } from './traffic.js';
 
 const RECURRING_TASK_USER = 'recurring-task-service';
 
+/** What a fault did to the flow of events, and when it lasted (ms since the services started). */
+interface FaultOutcome {
+  readonly figures: HandledFigures;
+  /** Whether every event was handled within 90 s of the flow's end. */
+  readonly settled: boolean;
+  readonly deadLettered: number;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
 describeWithBroker('fault: the broker', () => {
   let broker: FaultBroker;
   let postgres: FaultPostgres;
@@ -40,12 +50,12 @@ describeWithBroker('fault: the broker', () => {
   const exits: number[] = [];
   const onExit = (code: number) => exits.push(code);
 
-  /** Runs `fault` during a 30 s flow of events, then waits until all are handled; prints and returns the figures. */
-  async function underFault(
-    name: string,
-    traffic: Traffic,
-    fault: () => Promise<void>,
-  ): Promise<{ figures: HandledFigures; settled: boolean; deadLettered: number; fromMs: number; toMs: number }> {
+  /**
+   * Runs `fault` during a 30 s flow of events of a run of its own (`runLabel`), then waits until
+   * all are handled; prints and returns the figures.
+   */
+  async function underFault(name: string, runLabel: string, fault: () => Promise<void>): Promise<FaultOutcome> {
+    const traffic = new Traffic({ run: `${runLabel}${Date.now().toString(36)}`, users: 24, completeEvery: 3 });
     const admin = broker.admin();
     const lettersBefore = await recordsIn(admin, 'task-events-dlq');
     const producer = new SteadyProducer(broker.adminConnection, traffic);
@@ -97,6 +107,20 @@ describeWithBroker('fault: the broker', () => {
     return { figures, settled, deadLettered, fromMs, toMs };
   }
 
+  /**
+   * Every event of the flow handled once it settled: an audit row each, the next occurrence
+   * of each completion (audited too) and a delivery per reminder.
+   */
+  function expectEveryEventHandled({ figures, settled }: FaultOutcome): void {
+    expect(settled).toBe(true);
+    expect([figures.auditRows, figures.occurrences, figures.occurrenceAuditRows, figures.deliveries]).toEqual([
+      figures.taskEvents,
+      figures.completions,
+      figures.completions,
+      figures.reminders,
+    ]);
+  }
+
   beforeAll(async () => {
     process.on('exit', onExit);
     webhook = await WebhookServer.start();
@@ -120,11 +144,10 @@ describeWithBroker('fault: the broker', () => {
   }, 120_000);
 
   describe('killed and restarted mid-stream', () => {
-    let outcome: Awaited<ReturnType<typeof underFault>>;
+    let outcome: FaultOutcome;
 
     beforeAll(async () => {
-      const traffic = new Traffic({ run: `kill${Date.now().toString(36)}`, users: 24, completeEvery: 3 });
-      outcome = await underFault('broker SIGKILL, then started again', traffic, async () => {
+      outcome = await underFault('broker SIGKILL, then started again', 'kill', async () => {
         await broker.kill();
         await broker.restart();
       });
@@ -142,14 +165,7 @@ describeWithBroker('fault: the broker', () => {
     });
 
     it('handles every event: audit rows, next occurrences and deliveries', () => {
-      const { figures } = outcome;
-      expect(outcome.settled).toBe(true);
-      expect([figures.auditRows, figures.occurrences, figures.occurrenceAuditRows, figures.deliveries]).toEqual([
-        figures.taskEvents,
-        figures.completions,
-        figures.completions,
-        figures.reminders,
-      ]);
+      expectEveryEventHandled(outcome);
     });
 
     it('dead-letters nothing: a broker restart is not the events’ fault', () => {
@@ -158,13 +174,12 @@ describeWithBroker('fault: the broker', () => {
   });
 
   describe("refusing recurring-task's writes to task-events for 15 s (its Write ACL revoked)", () => {
-    let outcome: Awaited<ReturnType<typeof underFault>>;
+    let outcome: FaultOutcome;
 
     beforeAll(async () => {
-      const traffic = new Traffic({ run: `acl${Date.now().toString(36)}`, users: 24, completeEvery: 3 });
       const user = loadPlatform('dev').users.find((u) => u.name === RECURRING_TASK_USER)!;
       const [write] = aclBindings(user).filter((acl) => acl.resourceName === 'task-events' && acl.operation === AclOperations.WRITE);
-      outcome = await underFault("recurring-task's Write on task-events revoked", traffic, async () => {
+      outcome = await underFault("recurring-task's Write on task-events revoked", 'acl', async () => {
         const admin = broker.admin();
         try {
           await admin.deleteAcls({ filters: [write!] });
@@ -182,14 +197,7 @@ describeWithBroker('fault: the broker', () => {
     });
 
     it('handles every event once the topic takes writes again', () => {
-      const { figures } = outcome;
-      expect(outcome.settled).toBe(true);
-      expect([figures.auditRows, figures.occurrences, figures.occurrenceAuditRows, figures.deliveries]).toEqual([
-        figures.taskEvents,
-        figures.completions,
-        figures.completions,
-        figures.reminders,
-      ]);
+      expectEveryEventHandled(outcome);
     });
 
     it('dead-letters nothing: a refused authorization is the deployment’s fault, not the events’', () => {

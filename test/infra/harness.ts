@@ -7,7 +7,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { fileURLToPath } from 'node:url';
-import { PLATFORM_CONFIG_KEY, PROJECT, readStackConfig, stackFile } from '../../platform/index.js';
+import { loadPlatform, PLATFORM_CONFIG_KEY, PROJECT, readStackConfig, stackFile, type PlatformSpec } from '../../platform/index.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -277,6 +277,18 @@ export async function runProgramOk(stack: string, options: RunOptions = {}): Pro
   const run = await runProgram(stack, options);
   if (run.error) throw run.error;
   return run;
+}
+
+/** A stack's spec and the run of its program: the set-up of each per-stack program test. */
+export interface StackProgram {
+  /** The spec the stack file of this repository resolves to, which the program deploys. */
+  readonly spec: PlatformSpec;
+  readonly run: ProgramRun;
+}
+
+/** Loads `stack`'s spec and runs its program under mocks, which must succeed. */
+export async function runStackProgram(stack: string, options: RunOptions = {}): Promise<StackProgram> {
+  return { spec: loadPlatform(stack, REPO_ROOT), run: await runProgramOk(stack, options) };
 }
 
 /** Resources of one type. */

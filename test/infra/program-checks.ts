@@ -1,11 +1,47 @@
-/** Checks every stack's program run must pass, shared by the per-stack test files. */
+/** Checks of the stacks' program runs, shared by the per-stack test files: most for every stack, some for the stacks on a cluster they do not run. */
 import { expect } from '@jest/globals';
-import { byType, fakePassword, isSecretValue, plaintextPaths, unwrapSecrets, type ProgramRun, type Registered } from './harness.js';
+import type { PlatformSpec } from '../../platform/index.js';
+import { byType, fakePassword, isSecretValue, named, plaintextPaths, unwrapSecrets, type ProgramRun, type Registered } from './harness.js';
 import { secretReferences } from './secret-references.js';
 
 export const SECRET_TYPE = 'kubernetes:core/v1:Secret';
 export const CONFIG_GROUP_TYPE = 'kubernetes:yaml/v2:ConfigGroup';
 export const RELEASE_TYPE = 'kubernetes:helm.sh/v3:Release';
+
+/** The charts a stack on a cluster it does not run applies: no Kafka chart, only the apps' and the monitoring. */
+export function expectOnlyAppCharts(run: ProgramRun): void {
+  expect(
+    byType(run, CONFIG_GROUP_TYPE)
+      .map((g) => g.name)
+      .sort(),
+  ).toEqual(['chart-dapr', 'chart-monitoring', 'chart-namespaces', 'chart-services']);
+}
+
+/** `resources` are served by the explicit provider `kafka-provider` and are children of the Kafka component. */
+export function expectUnderKafkaComponent(run: ProgramRun, resources: readonly Registered[]): void {
+  const provider = named(run, 'kafka-provider');
+  expect(new Set(resources.map((r) => r.provider))).toEqual(new Set([`${provider.urn}::kafka-provider-id`]));
+  expect(new Set(resources.map((r) => r.parent))).toEqual(new Set([named(run, 'kafka').urn]));
+}
+
+/**
+ * The exports of a stack on a cluster reached over SASL_SSL: how to reach it
+ * and the topics, the apps' Secret names without the admin's, nothing secret.
+ */
+export function expectSaslSslExports(
+  run: ProgramRun,
+  spec: PlatformSpec,
+  cluster: { readonly bootstrapServers: string; readonly saslMechanism: string },
+): void {
+  expect(run.outputs).toMatchObject({
+    bootstrapServers: cluster.bootstrapServers,
+    securityProtocol: 'SASL_SSL',
+    saslMechanism: cluster.saslMechanism,
+    topics: spec.topics.map((t) => t.name),
+  });
+  expect(Object.keys(run.outputs.userSecrets as object)).not.toContain('platform-admin');
+  expect(Object.values(run.outputSecrecy)).not.toContain(true);
+}
 
 /** `namespace/name` of every Secret the program creates (reads excluded). */
 export function createdSecrets(run: ProgramRun): string[] {

@@ -3,7 +3,6 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import {
   DAPR_APP_TOKEN_SECRET,
   DATABASE_SECRET,
-  loadPlatform,
   topicConfig,
   USER_PASSWORD_KEY,
   USER_USERNAME_KEY,
@@ -18,18 +17,19 @@ import {
   isSecretValue,
   named,
   plaintextPaths,
-  REPO_ROOT,
-  runProgramOk,
+  runStackProgram,
   unwrapSecrets,
   type ProgramRun,
   type Registered,
 } from './harness.js';
 import {
-  CONFIG_GROUP_TYPE,
   SECRET_TYPE,
   createdSecrets,
   expectNoPlaintext,
+  expectOnlyAppCharts,
   expectReferencedSecretsCreated,
+  expectSaslSslExports,
+  expectUnderKafkaComponent,
   secretStringData,
   sentinels,
 } from './program-checks.js';
@@ -58,19 +58,14 @@ const aclLine = (a: Registered) => {
 };
 
 beforeAll(async () => {
-  spec = loadPlatform('confluent', REPO_ROOT);
-  run = await runProgramOk('confluent', {
+  ({ spec, run } = await runStackProgram('confluent', {
     secrets: { confluentCloudApiKey: CLOUD_API_KEY, confluentCloudApiSecret: CLOUD_API_SECRET, databaseUrl: DATABASE_URL },
-  });
+  }));
 });
 
 describe('confluent stack program', () => {
   test('renders no Kafka charts and installs no cluster operator: the cluster is Confluent Cloud', () => {
-    expect(
-      byType(run, CONFIG_GROUP_TYPE)
-        .map((g) => g.name)
-        .sort(),
-    ).toEqual(['chart-dapr', 'chart-monitoring', 'chart-namespaces', 'chart-services']);
+    expectOnlyAppCharts(run);
     expect(run.resources.filter((r) => r.type.startsWith('kafka:') || r.type === 'pulumi:providers:kafka')).toEqual([]);
   });
 
@@ -80,9 +75,10 @@ describe('confluent stack program', () => {
     expect(isSecretValue(provider.inputs.cloudApiKey)).toBe(true);
     expect(isSecretValue(provider.inputs.cloudApiSecret)).toBe(true);
     expect(unwrapSecrets(provider.inputs)).toMatchObject({ cloudApiKey: CLOUD_API_KEY, cloudApiSecret: CLOUD_API_SECRET });
-    const resources = run.resources.filter((r) => CONFLUENT_TYPES.includes(r.type));
-    expect(new Set(resources.map((r) => r.provider))).toEqual(new Set([`${provider.urn}::kafka-provider-id`]));
-    expect(new Set(resources.map((r) => r.parent))).toEqual(new Set([named(run, 'kafka').urn]));
+    expectUnderKafkaComponent(
+      run,
+      run.resources.filter((r) => CONFLUENT_TYPES.includes(r.type)),
+    );
   });
 
   test('registers one service account per user of the spec: every service, the producing app, the exporter and the admin', () => {
@@ -249,13 +245,6 @@ describe('confluent stack program', () => {
   });
 
   test('exports the bootstrap address, SASL_SSL and PLAIN, and no secret', () => {
-    expect(run.outputs).toMatchObject({
-      bootstrapServers: 'pkc-a1b2c.us-east-1.aws.confluent.cloud:9092',
-      securityProtocol: 'SASL_SSL',
-      saslMechanism: 'PLAIN',
-      topics: spec.topics.map((t) => t.name),
-    });
-    expect(Object.keys(run.outputs.userSecrets as object)).not.toContain('platform-admin');
-    expect(Object.values(run.outputSecrecy)).not.toContain(true);
+    expectSaslSslExports(run, spec, { bootstrapServers: 'pkc-a1b2c.us-east-1.aws.confluent.cloud:9092', saslMechanism: 'PLAIN' });
   });
 });

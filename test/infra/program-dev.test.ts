@@ -1,10 +1,10 @@
 /** The Pulumi program for the dev stack (Redpanda, one broker), under mocks. */
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { synthesizeManifests } from '../../charts/index.js';
-import { loadPlatform, type PlatformSpec } from '../../platform/index.js';
+import type { PlatformSpec } from '../../platform/index.js';
 import { splitAdoptedNamespaces } from '../../infra/namespaces.js';
 import { awaitAnnotations, awaitedKind } from '../../infra/readiness.js';
-import { byType, dependencyNames, fakePassword, named, REPO_ROOT, runProgramOk, unwrapSecrets, type ProgramRun } from './harness.js';
+import { byType, dependencyNames, fakePassword, named, runStackProgram, unwrapSecrets, type ProgramRun } from './harness.js';
 import {
   CONFIG_GROUP_TYPE,
   RELEASE_TYPE,
@@ -21,8 +21,7 @@ let spec: PlatformSpec;
 let run: ProgramRun;
 
 beforeAll(async () => {
-  spec = loadPlatform('dev', REPO_ROOT);
-  run = await runProgramOk('dev', { secrets: { databaseUrl: DATABASE_URL } });
+  ({ spec, run } = await runStackProgram('dev', { secrets: { databaseUrl: DATABASE_URL } }));
 });
 
 describe('dev stack program', () => {

@@ -1,6 +1,6 @@
 /** The Pulumi program for the prod stack (external cluster, SASL_SSL SCRAM-SHA-256), under mocks. */
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { loadPlatform, topicConfig, USER_PASSWORD_KEY, type PlatformSpec } from '../../platform/index.js';
+import { topicConfig, USER_PASSWORD_KEY, type PlatformSpec } from '../../platform/index.js';
 import { SCRAM_CREDENTIAL_TYPE } from '../../infra/scram-credential.js';
 import {
   byType,
@@ -9,18 +9,19 @@ import {
   isSecretValue,
   named,
   plaintextPaths,
-  REPO_ROOT,
-  runProgramOk,
+  runStackProgram,
   unwrapSecrets,
   type ProgramRun,
 } from './harness.js';
 import {
-  CONFIG_GROUP_TYPE,
   RELEASE_TYPE,
   SECRET_TYPE,
   createdSecrets,
   expectNoPlaintext,
+  expectOnlyAppCharts,
   expectReferencedSecretsCreated,
+  expectSaslSslExports,
+  expectUnderKafkaComponent,
   secretStringData,
   sentinels,
 } from './program-checks.js';
@@ -38,21 +39,16 @@ let spec: PlatformSpec;
 let run: ProgramRun;
 
 beforeAll(async () => {
-  spec = loadPlatform('prod', REPO_ROOT);
-  run = await runProgramOk('prod', {
+  ({ spec, run } = await runStackProgram('prod', {
     config: { kafkaAdminUsername: ADMIN_USERNAME },
     secrets: { kafkaAdminPassword: ADMIN_PASSWORD, databaseUrl: DATABASE_URL },
-  });
+  }));
 });
 
 describe('prod stack program', () => {
   test('installs Dapr but no cluster operator, and no Kafka charts: the cluster is external', () => {
     expect(byType(run, RELEASE_TYPE).map((r) => r.name)).toEqual(['operators-dapr']);
-    expect(
-      byType(run, CONFIG_GROUP_TYPE)
-        .map((g) => g.name)
-        .sort(),
-    ).toEqual(['chart-dapr', 'chart-monitoring', 'chart-namespaces', 'chart-services']);
+    expectOnlyAppCharts(run);
   });
 
   test('reaches the cluster over TLS with the admin credentials from config and the provider spelling of SCRAM-SHA-256', () => {
@@ -184,11 +180,9 @@ describe('prod stack program', () => {
   });
 
   test('uses the explicit provider for every topic and ACL', () => {
-    const provider = named(run, 'kafka-provider');
     const resources = [...byType(run, TOPIC), ...byType(run, ACL)];
     expect(resources.length).toBeGreaterThan(0);
-    expect(new Set(resources.map((r) => r.provider))).toEqual(new Set([`${provider.urn}::kafka-provider-id`]));
-    expect(new Set(resources.map((r) => r.parent))).toEqual(new Set([named(run, 'kafka').urn]));
+    expectUnderKafkaComponent(run, resources);
   });
 
   test('starts the Dapr components and the services after the topics, credentials and ACLs exist', () => {
@@ -215,13 +209,6 @@ describe('prod stack program', () => {
   });
 
   test('exports the external bootstrap address and the apps Secret names, nothing secret', () => {
-    expect(run.outputs).toMatchObject({
-      bootstrapServers: spec.cluster.bootstrapServers,
-      securityProtocol: 'SASL_SSL',
-      saslMechanism: 'SCRAM-SHA-256',
-      topics: spec.topics.map((t) => t.name),
-    });
-    expect(Object.keys(run.outputs.userSecrets as object)).not.toContain('platform-admin');
-    expect(Object.values(run.outputSecrecy)).not.toContain(true);
+    expectSaslSslExports(run, spec, { bootstrapServers: spec.cluster.bootstrapServers, saslMechanism: 'SCRAM-SHA-256' });
   });
 });

@@ -1,8 +1,8 @@
 /** The Pulumi program for the staging stack (Strimzi, three brokers, TLS), under mocks. */
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { clusterCaSecret, loadPlatform, type PlatformSpec } from '../../platform/index.js';
+import { clusterCaSecret, type PlatformSpec } from '../../platform/index.js';
 import { awaitAnnotations, AWAITED_KINDS } from '../../infra/readiness.js';
-import { byType, dependencyNames, FAKE_CA_CRT, named, REPO_ROOT, runProgramOk, unwrapSecrets, type ProgramRun } from './harness.js';
+import { byType, dependencyNames, FAKE_CA_CRT, named, runStackProgram, unwrapSecrets, type ProgramRun } from './harness.js';
 import {
   CONFIG_GROUP_TYPE,
   RELEASE_TYPE,
@@ -19,8 +19,7 @@ let spec: PlatformSpec;
 let run: ProgramRun;
 
 beforeAll(async () => {
-  spec = loadPlatform('staging', REPO_ROOT);
-  run = await runProgramOk('staging', { secrets: { databaseUrl: DATABASE_URL } });
+  ({ spec, run } = await runStackProgram('staging', { secrets: { databaseUrl: DATABASE_URL } }));
 });
 
 describe('staging stack program', () => {

@@ -10,16 +10,15 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEPT_AFTER_DESTROY, keptTableMarkdown } from '../../infra/teardown.js';
-import { DAPR_NAMESPACE, loadPlatform, type PlatformSpec } from '../../platform/index.js';
-import { byType, REPO_ROOT, runProgramOk, type ProgramRun } from './harness.js';
+import { DAPR_NAMESPACE, type PlatformSpec } from '../../platform/index.js';
+import { byType, REPO_ROOT, runStackProgram, type ProgramRun } from './harness.js';
 import { CONFIG_GROUP_TYPE, RELEASE_TYPE, groupObjects } from './program-checks.js';
 
 let spec: PlatformSpec;
 let run: ProgramRun;
 
 beforeAll(async () => {
-  spec = loadPlatform('dev', REPO_ROOT);
-  run = await runProgramOk('dev', { secrets: { databaseUrl: 'postgres://todo:x@db.example:5432/todo' } });
+  ({ spec, run } = await runStackProgram('dev', { secrets: { databaseUrl: 'postgres://todo:x@db.example:5432/todo' } }));
 });
 
 /** Namespaces Pulumi creates (and so deletes, with everything in them). */

@@ -20,10 +20,11 @@ import {
   BrokerLeftovers,
   liveBindings,
   localCredential,
+  prefixedApps,
   removeStackDir,
   runPrefix,
   superuserAdmin,
-  WITHOUT_DEFAULTS,
+  topicGrant,
   writeStackDir,
 } from '../support/broker-stack.js';
 import { describeWithBroker, kafkaClientConfig, readLocalEnv, type LocalEnv } from '../support/local-env.js';
@@ -75,11 +76,11 @@ describeWithBroker('adopting hand-made topics on the local broker as an external
   beforeAll(async () => {
     local = readLocalEnv();
     admin = await superuserAdmin(local, 'adopt-test');
-    const { AclOperations, AclPermissionTypes, Producer, ResourcePatternTypes, ResourceTypes, stringSerializers } = await kafka();
+    const { Producer, stringSerializers } = await kafka();
     dir = writeStackDir(
       STACK,
       {
-        ...WITHOUT_DEFAULTS,
+        ...prefixedApps(P, 'fresh'),
         cluster: {
           flavor: 'external',
           bootstrapServers: local.bootstrapServers,
@@ -88,14 +89,6 @@ describeWithBroker('adopting hand-made topics on the local broker as an external
           saslMechanism: local.saslMechanism,
         },
         protectTopics: true,
-        topics: {
-          ...WITHOUT_DEFAULTS.topics,
-          [EVENTS]: { partitions: 3, retention: '7d', key: 'user_id' },
-          [DLQ]: { partitions: 1, retention: '14d', role: 'dead-letter' },
-          [FRESH]: { partitions: 1, retention: '1d' },
-        },
-        services: { ...WITHOUT_DEFAULTS.services, [`${P}a`]: { consumes: [EVENTS], deadLetterTopic: DLQ } },
-        producers: { ...WITHOUT_DEFAULTS.producers, [`${P}api`]: { produces: [EVENTS, FRESH] } },
       },
       'an external cluster whose topics were made by hand',
     );
@@ -104,17 +97,7 @@ describeWithBroker('adopting hand-made topics on the local broker as an external
     await admin.createTopics({ topics: [EVENTS], partitions: 3, replicas: 1 });
     await admin.createTopics({ topics: [DLQ], partitions: 1, replicas: 1, configs: [{ name: 'retention.ms', value: '86400000' }] });
     // A grant and a user made by hand too.
-    const grant = {
-      resourceType: ResourceTypes.TOPIC,
-      resourceName: EVENTS,
-      resourcePatternType: ResourcePatternTypes.LITERAL,
-      principal: `User:${P}a-service`,
-      host: '*',
-      operation: AclOperations.READ,
-      permissionType: AclPermissionTypes.ALLOW,
-    };
-    await admin.createAcls({ creations: [grant] });
-    leftovers.bindings.push(grant);
+    await leftovers.createBindings(admin, [topicGrant(`${P}a-service`, 'Read', EVENTS)]);
     const user = localCredential(local, `${P}api`, 'SCRAM-SHA-512');
     await scramCredentialProvider.create(user);
     leftovers.credentials.push(user);

@@ -14,14 +14,14 @@ import { changeText, DRIFT_SIDES, type LiveServiceAccount, type StackReport } fr
 import { loadPlatform, serviceAccountDescription, serviceAccountName, type PlatformSpec } from '../../platform/index.js';
 import { drift } from '../../scripts/changes/drift.js';
 import { aclBindings } from '../../scripts/local/acl-bindings.js';
-import { localTopics, createTopics } from '../../scripts/local/topics.js';
 import {
   BrokerLeftovers,
   eventually,
+  prefixedApps,
   removeStackDir,
   runPrefix,
   superuserAdmin,
-  WITHOUT_DEFAULTS,
+  topicGrant,
   writeStackDir,
 } from '../support/broker-stack.js';
 import { describeWithBroker, readLocalEnv, type LocalEnv } from '../support/local-env.js';
@@ -40,7 +40,6 @@ describeWithBroker('npm run drift of a Confluent Cloud stack, on the local broke
   let spec: PlatformSpec;
   let accounts: LiveServiceAccount[];
   const leftovers = new BrokerLeftovers();
-  const kafka = () => import('@platformatic/kafka');
 
   const idOf = (user: string) => accounts.find((a) => a.displayName === serviceAccountName(spec, { name: user }))!.id;
   /** The connection the operator would give: a key of the cluster; here the local superuser over SCRAM. */
@@ -69,7 +68,7 @@ describeWithBroker('npm run drift of a Confluent Cloud stack, on the local broke
     dir = writeStackDir(
       STACK,
       {
-        ...WITHOUT_DEFAULTS,
+        ...prefixedApps(P, 'notes'),
         cluster: {
           flavor: 'confluent-cloud',
           bootstrapServers: 'pkc-a1b2c.us-east-1.aws.confluent.cloud:9092',
@@ -80,14 +79,6 @@ describeWithBroker('npm run drift of a Confluent Cloud stack, on the local broke
           },
         },
         topicDefaults: { minInsyncReplicas: 1 },
-        topics: {
-          ...WITHOUT_DEFAULTS.topics,
-          [`${P}events`]: { partitions: 3, retention: '7d', key: 'user_id' },
-          [`${P}dlq`]: { partitions: 1, retention: '14d', role: 'dead-letter' },
-          [`${P}notes`]: { partitions: 1, retention: '1d' },
-        },
-        services: { ...WITHOUT_DEFAULTS.services, [`${P}a`]: { consumes: [`${P}events`], deadLetterTopic: `${P}dlq` } },
-        producers: { ...WITHOUT_DEFAULTS.producers, [`${P}api`]: { produces: [`${P}events`, `${P}notes`] } },
       },
       'a Confluent Cloud stack, its grants held by the local broker',
     );
@@ -102,13 +93,10 @@ describeWithBroker('npm run drift of a Confluent Cloud stack, on the local broke
       { id: `sa-${RUN_ID}x`, displayName: 'billing-app', description: 'someone else' },
     ];
     admin = await superuserAdmin(local, 'drift-confluent-test');
-    const topics = localTopics(spec);
-    topics.forEach((t) => leftovers.topics.add(t.name));
-    await createTopics(admin, topics);
+    await leftovers.createTopics(admin, spec);
     // Every grant of the spec to its user's service account, as infra/confluent-cloud.ts grants it.
     const grants: Acl[] = spec.users.flatMap((u) => aclBindings(u).map((b) => ({ ...b, principal: `User:${idOf(u.name)}` })));
-    await admin.createAcls({ creations: grants });
-    leftovers.bindings.push(...grants);
+    await leftovers.createBindings(admin, grants);
   });
 
   afterAll(async () => {
@@ -128,21 +116,9 @@ describeWithBroker('npm run drift of a Confluent Cloud stack, on the local broke
   });
 
   test('reports a grant removed and one added on a service account, and a user whose account is gone, by user name', async () => {
-    const { AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes } = await kafka();
     const service = `${P}a-service`;
-    const grant = (operation: number, resourceName: string): Acl => ({
-      resourceType: ResourceTypes.TOPIC,
-      resourceName,
-      resourcePatternType: ResourcePatternTypes.LITERAL,
-      principal: `User:${idOf(service)}`,
-      host: '*',
-      operation: operation as Acl['operation'],
-      permissionType: AclPermissionTypes.ALLOW,
-    });
-    await admin.deleteAcls({ filters: [grant(AclOperations.READ, `${P}events`)] });
-    const added = grant(AclOperations.WRITE, `${P}notes`);
-    await admin.createAcls({ creations: [added] });
-    leftovers.bindings.push(added);
+    await admin.deleteAcls({ filters: [topicGrant(idOf(service), 'Read', `${P}events`)] });
+    await leftovers.createBindings(admin, [topicGrant(idOf(service), 'Write', `${P}notes`)]);
     // The producing app's account deleted in Confluent Cloud: its grants stay behind, under its bare id.
     const organization = () => accounts.filter((a) => a.displayName !== serviceAccountName(spec, { name: `${P}api` }));
     const api = idOf(`${P}api`);

@@ -13,16 +13,16 @@ import { loadPlatform, type PlatformSpec } from '../../platform/index.js';
 import { drift } from '../../scripts/changes/drift.js';
 import { readCluster } from '../../scripts/changes/read-cluster.js';
 import { adminConnection } from '../../scripts/changes/connection.js';
-import { createTopics, localTopics } from '../../scripts/local/topics.js';
 import { withAdminConnection } from '../../infra/scram-credential-provider.js';
 import {
   BrokerLeftovers,
   eventually,
   localCredential,
+  prefixedApps,
   removeStackDir,
   runPrefix,
   superuserAdmin,
-  WITHOUT_DEFAULTS,
+  topicGrant,
   writeStackDir,
 } from '../support/broker-stack.js';
 import { describeWithBroker, readLocalEnv, type LocalEnv } from '../support/local-env.js';
@@ -70,24 +70,11 @@ describeWithBroker('npm run drift on the local broker', () => {
 
   beforeAll(async () => {
     local = readLocalEnv();
-    dir = writeStackDir(STACK, {
-      ...WITHOUT_DEFAULTS,
-      topicDefaults: { replicationFactor: 1 },
-      topics: {
-        ...WITHOUT_DEFAULTS.topics,
-        [`${P}events`]: { partitions: 3, retention: '7d', key: 'user_id' },
-        [`${P}dlq`]: { partitions: 1, retention: '14d', role: 'dead-letter' },
-        [`${P}notes`]: { partitions: 1, retention: '1d' },
-      },
-      services: { ...WITHOUT_DEFAULTS.services, [`${P}a`]: { consumes: [`${P}events`], deadLetterTopic: `${P}dlq` } },
-      producers: { ...WITHOUT_DEFAULTS.producers, [`${P}api`]: { produces: [`${P}events`, `${P}notes`] } },
-    });
+    dir = writeStackDir(STACK, { ...prefixedApps(P, 'notes'), topicDefaults: { replicationFactor: 1 } });
     spec = loadPlatform(STACK, dir);
     admin = await superuserAdmin(local, 'drift-test');
     // The stack as `pulumi up` would leave it: its topics, its users' credentials and grants.
-    const topics = localTopics(spec);
-    topics.forEach((t) => leftovers.topics.add(t.name));
-    await createTopics(admin, topics);
+    await leftovers.createTopics(admin, spec);
     await leftovers.addMissingBindings(admin, spec);
     const live = await readCluster(adminConnection(spec, {}));
     await leftovers.addMissingCredentials(local, spec, new Set(live.scramUsers?.map((u) => u.name)));
@@ -108,15 +95,7 @@ describeWithBroker('npm run drift on the local broker', () => {
   });
 
   test('reports exactly the drift made through the admin API, and not a changed broker default', async () => {
-    const {
-      AclOperations,
-      AclPermissionTypes,
-      ConfigResourceTypes,
-      ConfigSources,
-      IncrementalAlterConfigOperationTypes,
-      ResourcePatternTypes,
-      ResourceTypes,
-    } = await kafka();
+    const { ConfigResourceTypes, ConfigSources, IncrementalAlterConfigOperationTypes } = await kafka();
     // A retention changed by hand, a grant added, a topic deleted, a topic made by hand, a broker-wide default changed.
     await admin.incrementalAlterConfigs({
       resources: [
@@ -127,17 +106,7 @@ describeWithBroker('npm run drift on the local broker', () => {
         },
       ],
     });
-    const grant = {
-      resourceType: ResourceTypes.TOPIC,
-      resourceName: `${P}notes`,
-      resourcePatternType: ResourcePatternTypes.LITERAL,
-      principal: `User:${P}a-service`,
-      host: '*',
-      operation: AclOperations.WRITE,
-      permissionType: AclPermissionTypes.ALLOW,
-    };
-    await admin.createAcls({ creations: [grant] });
-    leftovers.bindings.push(grant);
+    await leftovers.createBindings(admin, [topicGrant(`${P}a-service`, 'Write', `${P}notes`)]);
     await admin.deleteTopics({ topics: [`${P}notes`] });
     leftovers.topics.add(`${P}extra`);
     await admin.createTopics({ topics: [`${P}extra`], partitions: 2, replicas: 1 });

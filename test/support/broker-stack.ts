@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import type { Acl, Admin } from '@platformatic/kafka';
 import { stringify } from 'yaml';
 import { scramCredentialProvider, type ScramCredentialInputs } from '../../infra/scram-credential-provider.js';
-import { PLATFORM_CONFIG_KEY, type PlatformSpec, type ScramSaslMechanism } from '../../platform/index.js';
+import { PLATFORM_CONFIG_KEY, type AclOperation, type PlatformSpec, type ScramSaslMechanism } from '../../platform/index.js';
 import { aclBindings } from '../../scripts/local/acl-bindings.js';
+import { createTopics, localTopics } from '../../scripts/local/topics.js';
 import { kafkaClientConfig, type LocalEnv } from './local-env.js';
 
 /** A name prefix unique to this run, e.g. `drift-m1x2k3-4242-`. */
@@ -35,6 +36,32 @@ export const WITHOUT_DEFAULTS = {
   services: { audit: null, 'recurring-task': null, notification: null, websocket: null },
   producers: { 'todo-api': null },
 } as const;
+
+/**
+ * The topics, service and producer of a test's stack in place of the defaults,
+ * each named under `prefix`: `<prefix>events` (3 partitions, 7 days, keyed by
+ * `user_id`), which service `<prefix>a` consumes with its dead-letter topic
+ * `<prefix>dlq` (1 partition, 14 days), and `<prefix><other>` (1 partition,
+ * 1 day), which app `<prefix>api` produces to besides `<prefix>events`.
+ */
+export function prefixedApps(prefix: string, other: string) {
+  const [events, dlq] = [`${prefix}events`, `${prefix}dlq`];
+  return {
+    topics: {
+      ...WITHOUT_DEFAULTS.topics,
+      [events]: { partitions: 3, retention: '7d', key: 'user_id' },
+      [dlq]: { partitions: 1, retention: '14d', role: 'dead-letter' },
+      [`${prefix}${other}`]: { partitions: 1, retention: '1d' },
+    },
+    services: { ...WITHOUT_DEFAULTS.services, [`${prefix}a`]: { consumes: [events], deadLetterTopic: dlq } },
+    producers: { ...WITHOUT_DEFAULTS.producers, [`${prefix}api`]: { produces: [events, `${prefix}${other}`] } },
+  };
+}
+
+/** A grant as a person makes it by hand: `operation` on the literal topic `topic` to `user`, from any host. */
+export function topicGrant(user: string, operation: AclOperation, topic: string): Acl {
+  return aclBindings({ name: user, acls: [{ resourceType: 'topic', name: topic, patternType: 'literal', operations: [operation] }] })[0]!;
+}
 
 /** An Admin client of the broker's superuser. Close it. */
 export async function superuserAdmin(local: LocalEnv, clientId: string): Promise<Admin> {
@@ -84,6 +111,19 @@ export class BrokerLeftovers {
   readonly topics = new Set<string>();
   readonly bindings: Acl[] = [];
   readonly credentials: ScramCredentialInputs[] = [];
+
+  /** Creates `spec`'s topics as the local broker holds them (`localTopics`), to remove on cleanup. */
+  async createTopics(admin: Admin, spec: PlatformSpec): Promise<void> {
+    const topics = localTopics(spec);
+    topics.forEach((t) => this.topics.add(t.name));
+    await createTopics(admin, topics);
+  }
+
+  /** Creates `bindings` (grants made by hand), to remove on cleanup. */
+  async createBindings(admin: Admin, bindings: readonly Acl[]): Promise<void> {
+    await admin.createAcls({ creations: [...bindings] });
+    this.bindings.push(...bindings);
+  }
 
   /** Creates the bindings of `spec`'s users that the broker lacks; removes only those on cleanup. */
   async addMissingBindings(admin: Admin, spec: PlatformSpec): Promise<void> {
