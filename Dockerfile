@@ -10,7 +10,9 @@
 # The TypeScript is bundled and minified into one ES module at build time
 # (services/lib/bundle.ts) rather than run through tsx or shipped as tsc output:
 # the runtime needs no dev dependency, starts faster, and holds far less source
-# text on its heap (about 17 MiB less resident memory per service). `npm run
+# text on its heap (about 17 MiB less resident memory per service), and the
+# bundle's plugins leave out what a service would load at start-up without using
+# it (another 12–15 MiB: see services/lib/bundle.ts). `npm run
 # bench` builds and runs exactly this bundle with this file's runtime ENV.
 
 ARG NODE_IMAGE=node:22-bookworm-slim

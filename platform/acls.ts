@@ -3,18 +3,16 @@
  * produces. Nothing here is written by hand in a stack file: adding a topic
  * to a service's `consumes` is what grants the read.
  */
+import { LOCALE_ORDER, type NameOrder } from './name-order.js';
 import type { AclOperation, AclSpec, ProducerSpec, ServiceSpec } from './types.js';
 
 function topicAcl(name: string, operations: AclSpec['operations']): AclSpec {
   return { resourceType: 'topic', name, patternType: 'literal', operations };
 }
 
-function sortAcls(acls: AclSpec[]): AclSpec[] {
+function sortAcls(acls: AclSpec[], order: NameOrder): AclSpec[] {
   return acls.sort(
-    (a, b) =>
-      a.resourceType.localeCompare(b.resourceType) ||
-      a.name.localeCompare(b.name) ||
-      a.operations.join().localeCompare(b.operations.join()),
+    (a, b) => order(a.resourceType, b.resourceType) || order(a.name, b.name) || order(a.operations.join(), b.operations.join()),
   );
 }
 
@@ -26,6 +24,7 @@ function sortAcls(acls: AclSpec[]): AclSpec[] {
  */
 export function serviceAcls(
   service: Pick<ServiceSpec, 'consumes' | 'produces' | 'deadLetterTopic' | 'consumerGroup' | 'fanOut'>,
+  order: NameOrder = LOCALE_ORDER,
 ): AclSpec[] {
   const reads = new Set(service.consumes);
   const writes = new Set([...service.produces, service.deadLetterTopic]);
@@ -43,12 +42,15 @@ export function serviceAcls(
         { resourceType: 'group', name: `${service.consumerGroup}-`, patternType: 'prefixed', operations: ['Read', 'Describe'] }
       : { resourceType: 'group', name: service.consumerGroup, patternType: 'literal', operations: ['Read', 'Describe'] },
   );
-  return sortAcls(acls);
+  return sortAcls(acls, order);
 }
 
 /** A producing application may only write (and describe) its topics. */
-export function producerAcls(producer: ProducerSpec): AclSpec[] {
-  return sortAcls([...new Set(producer.produces)].map((topic) => topicAcl(topic, ['Write', 'Describe'])));
+export function producerAcls(producer: ProducerSpec, order: NameOrder = LOCALE_ORDER): AclSpec[] {
+  return sortAcls(
+    [...new Set(producer.produces)].map((topic) => topicAcl(topic, ['Write', 'Describe'])),
+    order,
+  );
 }
 
 /**

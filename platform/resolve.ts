@@ -32,6 +32,7 @@ import { DAPR_APP_TOKEN_ENV, DAPR_APP_TOKEN_SECRET } from './dapr-app-token.js';
 import { consoleRuns } from './monitoring-workloads.js';
 import { STRIMZI_KAFKA_VERSIONS } from './operator-compatibility.js';
 import { topicResourceName } from './names.js';
+import { LOCALE_ORDER, type NameOrder } from './name-order.js';
 import type {
   ClusterSpec,
   DaprSpec,
@@ -49,7 +50,21 @@ import type {
   UserSpec,
 } from './types.js';
 
-const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+const byName =
+  (order: NameOrder) =>
+  <T extends { name: string }>(a: T, b: T) =>
+    order(a.name, b.name);
+
+/** Options of `resolvePlatform`. */
+export interface ResolveOptions {
+  /**
+   * How names are ordered: topics, services, users, ACLs and the keys of
+   * every map. `CODE_UNIT_ORDER` sorts without ICU, for the services, which
+   * only look entries up by name (see name-order.ts).
+   * @default LOCALE_ORDER (`localeCompare`), the order synthesized manifests are written in
+   */
+  readonly order?: NameOrder;
+}
 
 /** `gitops`: the ExternalSecrets store with its defaults filled in, or none. */
 function resolveGitOps(stack: string, config: PlatformConfig): GitOpsSpec {
@@ -76,14 +91,14 @@ export function mergeWithDefaults(config: PlatformConfig): PlatformConfig {
   return deepMerge(base, config);
 }
 
-function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+function sortedRecord<T>(record: Record<string, T>, order: NameOrder): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => order(a, b)));
 }
 
-function entries<T>(record: Record<string, T | null> | undefined): [string, T][] {
+function entries<T>(record: Record<string, T | null> | undefined, order: NameOrder): [string, T][] {
   return Object.entries(record ?? {})
     .filter((entry): entry is [string, T] => entry[1] !== null && entry[1] !== undefined)
-    .sort(([a], [b]) => a.localeCompare(b));
+    .sort(([a], [b]) => order(a, b));
 }
 
 /** The in-cluster bootstrap address the operators' Services answer on. */
@@ -127,12 +142,12 @@ function resolveCluster(config: PlatformConfig, namespaces: NamespacesSpec): Clu
   };
 }
 
-function resolveTopic(key: string, topic: TopicConfig, config: PlatformConfig, cluster: ClusterSpec): TopicSpec {
+function resolveTopic(key: string, topic: TopicConfig, config: PlatformConfig, cluster: ClusterSpec, order: NameOrder): TopicSpec {
   const defaults = config.topicDefaults ?? {};
   const name = topic.name ?? key;
   const replicationFactor = topic.replicationFactor ?? defaults.replicationFactor ?? defaultReplicationFactor(cluster.brokers);
   const minInsyncReplicas = topic.minInsyncReplicas ?? defaults.minInsyncReplicas ?? defaultMinInsyncReplicas(replicationFactor);
-  const extra = Object.entries(topic.config ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const extra = Object.entries(topic.config ?? {}).sort(([a], [b]) => order(a, b));
   return {
     name,
     resourceName: topicResourceName(name),
@@ -152,7 +167,13 @@ function resolveTopic(key: string, topic: TopicConfig, config: PlatformConfig, c
   };
 }
 
-function resolveService(name: string, service: ServiceConfig, config: PlatformConfig, monitoring: MonitoringSpec): ServiceSpec {
+function resolveService(
+  name: string,
+  service: ServiceConfig,
+  config: PlatformConfig,
+  monitoring: MonitoringSpec,
+  order: NameOrder,
+): ServiceSpec {
   const appId = `${name}-service`;
   const images = { ...DEFAULTS.images, ...config.images };
   return {
@@ -171,12 +192,15 @@ function resolveService(name: string, service: ServiceConfig, config: PlatformCo
     resources: deepMerge(SERVICE_RESOURCES, service.resources),
     database: service.database ?? SERVICE_DEFAULTS.database,
     lagThreshold: service.lagThreshold ?? monitoring.lagThreshold,
-    env: sortedRecord(service.env ?? {}),
-    secretEnv: sortedRecord({
-      ...Object.fromEntries(Object.entries(service.secretEnv ?? {}).map(([name, ref]) => [name, { name: ref.secret, key: ref.key }])),
-      // Derived: every Dapr-mode service checks the sidecar's app API token (dapr-app-token.ts).
-      ...((service.mode ?? SERVICE_DEFAULTS.mode) === 'dapr' ? { [DAPR_APP_TOKEN_ENV]: DAPR_APP_TOKEN_SECRET } : {}),
-    }),
+    env: sortedRecord(service.env ?? {}, order),
+    secretEnv: sortedRecord(
+      {
+        ...Object.fromEntries(Object.entries(service.secretEnv ?? {}).map(([name, ref]) => [name, { name: ref.secret, key: ref.key }])),
+        // Derived: every Dapr-mode service checks the sidecar's app API token (dapr-app-token.ts).
+        ...((service.mode ?? SERVICE_DEFAULTS.mode) === 'dapr' ? { [DAPR_APP_TOKEN_ENV]: DAPR_APP_TOKEN_SECRET } : {}),
+      },
+      order,
+    ),
     ingress: service.ingress?.host
       ? {
           host: service.ingress.host,
@@ -184,30 +208,38 @@ function resolveService(name: string, service: ServiceConfig, config: PlatformCo
           className: service.ingress.className ?? INGRESS_DEFAULTS.className,
           tlsSecret: service.ingress.tlsSecret ?? INGRESS_DEFAULTS.tlsSecret,
           controllerNamespace: service.ingress.controllerNamespace ?? INGRESS_DEFAULTS.controllerNamespace,
-          annotations: sortedRecord(service.ingress.annotations ?? {}),
+          annotations: sortedRecord(service.ingress.annotations ?? {}, order),
         }
       : null,
     egress: (service.egress ?? [])
       .map((rule) => ({ port: rule.port, namespace: rule.namespace ?? null }))
-      .sort((a, b) => a.port - b.port || String(a.namespace).localeCompare(String(b.namespace))),
+      .sort((a, b) => a.port - b.port || order(String(a.namespace), String(b.namespace))),
   };
 }
 
 /** A label map without the labels a stack removed (`null`), sorted by key. */
-function presentLabels(labels: Readonly<Record<string, string | null>> | undefined): Record<string, string> {
-  return sortedRecord(Object.fromEntries(Object.entries(labels ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')));
+function presentLabels(labels: Readonly<Record<string, string | null>> | undefined, order: NameOrder): Record<string, string> {
+  return sortedRecord(
+    Object.fromEntries(Object.entries(labels ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    order,
+  );
 }
 
-function resolveMonitoring(config: PlatformConfig, namespaces: NamespacesSpec): MonitoringSpec {
+function resolveMonitoring(config: PlatformConfig, namespaces: NamespacesSpec, order: NameOrder): MonitoringSpec {
   const { selectorLabels, dashboards, ...settings } = { ...DEFAULTS.monitoring, ...config.monitoring };
   return {
     ...(settings as Omit<MonitoringSpec, 'selectorLabels' | 'dashboards'>),
-    selectorLabels: presentLabels(selectorLabels),
-    dashboards: { namespace: dashboards?.namespace ?? namespaces.kafka, labels: presentLabels(dashboards?.labels) },
+    selectorLabels: presentLabels(selectorLabels, order),
+    dashboards: { namespace: dashboards?.namespace ?? namespaces.kafka, labels: presentLabels(dashboards?.labels, order) },
   };
 }
 
-function resolveUsers(services: ServiceSpec[], producers: ProducerSpec[], facts: Pick<PlatformSpec, 'cluster' | 'monitoring'>): UserSpec[] {
+function resolveUsers(
+  services: ServiceSpec[],
+  producers: ProducerSpec[],
+  facts: Pick<PlatformSpec, 'cluster' | 'monitoring'>,
+  order: NameOrder,
+): UserSpec[] {
   const user = (name: string, kind: UserSpec['kind'], acls: UserSpec['acls']): UserSpec => ({
     name,
     kind,
@@ -219,15 +251,15 @@ function resolveUsers(services: ServiceSpec[], producers: ProducerSpec[], facts:
     user(EXPORTER_USER, 'exporter', exporterAcls()),
     // It reads messages: only where a console of ours authenticates as it.
     ...(consoleRuns(facts) ? [user(CONSOLE_USER, 'console', consoleAcls())] : []),
-    ...services.map((s) => user(s.user, 'service', serviceAcls(s))),
-    ...producers.map((p) => user(p.name, 'producer', producerAcls(p))),
-  ].sort(byName);
+    ...services.map((s) => user(s.user, 'service', serviceAcls(s, order))),
+    ...producers.map((p) => user(p.name, 'producer', producerAcls(p, order))),
+  ].sort(byName(order));
 }
 
 /** Registry, tag and digests over DEFAULTS; the third-party images pinned where a digest is set. */
-function resolveImages(config: PlatformConfig): ImagesSpec {
+function resolveImages(config: PlatformConfig, order: NameOrder): ImagesSpec {
   const images = { ...DEFAULTS.images, ...config.images };
-  const digests = sortedRecord(images.digests ?? {});
+  const digests = sortedRecord(images.digests ?? {}, order);
   const thirdParty = Object.fromEntries(
     (Object.keys(THIRD_PARTY_IMAGES) as ThirdPartyImage[]).map((key) => [key, pinnedImage(THIRD_PARTY_IMAGES[key], digests[key])]),
   ) as ImagesSpec['thirdParty'];
@@ -245,7 +277,8 @@ function resolveDapr(config: PlatformConfig): DaprSpec {
 }
 
 /** Fills defaults and derives users, ACLs and addresses. Input must be valid. */
-export function resolvePlatform(stack: string, stackConfig: PlatformConfig): PlatformSpec {
+export function resolvePlatform(stack: string, stackConfig: PlatformConfig, options: ResolveOptions = {}): PlatformSpec {
+  const order = options.order ?? LOCALE_ORDER;
   const config = mergeWithDefaults(stackConfig);
   const namespaces = { ...DEFAULTS.namespaces, ...config.namespaces } as NamespacesSpec;
   const operators = Object.fromEntries(
@@ -255,14 +288,14 @@ export function resolvePlatform(stack: string, stackConfig: PlatformConfig): Pla
     }),
   ) as Record<OperatorName, OperatorChartSpec>;
   const cluster = resolveCluster(config, namespaces);
-  const monitoring = resolveMonitoring(config, namespaces);
+  const monitoring = resolveMonitoring(config, namespaces, order);
   const dapr = resolveDapr(config);
   const retry = { ...DEFAULTS.retry, ...config.retry } as RetrySpec;
-  const topics = entries(config.topics)
-    .map(([key, t]) => resolveTopic(key, t, config, cluster))
-    .sort(byName);
-  const services = entries(config.services).map(([name, s]) => resolveService(name, s, config, monitoring));
-  const producers = entries(config.producers).map(([name, p]) => ({
+  const topics = entries(config.topics, order)
+    .map(([key, t]) => resolveTopic(key, t, config, cluster, order))
+    .sort(byName(order));
+  const services = entries(config.services, order).map(([name, s]) => resolveService(name, s, config, monitoring, order));
+  const producers = entries(config.producers, order).map(([name, p]) => ({
     name,
     produces: [...(p.produces ?? [])].sort(),
   }));
@@ -274,17 +307,17 @@ export function resolvePlatform(stack: string, stackConfig: PlatformConfig): Pla
     topics,
     services,
     producers,
-    users: resolveUsers(services, producers, { cluster, monitoring }),
+    users: resolveUsers(services, producers, { cluster, monitoring }, order),
     retry,
     dapr,
     monitoring,
     operators,
     acknowledgements: {
-      partitionIncrease: sortedRecord(config.acknowledge?.partitionIncrease ?? {}),
-      replicationChange: sortedRecord(config.acknowledge?.replicationChange ?? {}),
-      cleanupPolicyChange: sortedRecord(config.acknowledge?.cleanupPolicyChange ?? {}),
+      partitionIncrease: sortedRecord(config.acknowledge?.partitionIncrease ?? {}, order),
+      replicationChange: sortedRecord(config.acknowledge?.replicationChange ?? {}, order),
+      cleanupPolicyChange: sortedRecord(config.acknowledge?.cleanupPolicyChange ?? {}, order),
     },
-    images: resolveImages(config),
+    images: resolveImages(config, order),
     gitops: resolveGitOps(stack, config),
   };
 }
