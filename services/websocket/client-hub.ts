@@ -17,10 +17,17 @@
  * gets the update, so one large update never cuts a client that keeps up, and
  * the memory held is at most the bound plus one update per socket. The total
  * is the sum of each socket's queue as last seen, refreshed whenever an
- * update is queued on it and whenever one of its writes completes. An update
- * is encoded once and its bytes shared by all of its user's sockets.
+ * update is queued on it and whenever one of its writes completes.
+ *
+ * An update is framed once (`encodeTextFrame`) and the same Buffer written to
+ * the TCP socket under each of its user's WebSockets, not sent through
+ * `ws.send`, which frames it again per socket. That is safe because `ws`
+ * itself only writes control frames here (ping, pong, close), each in one
+ * synchronous call, and queues nothing of its own without compression
+ * (which the endpoint does not negotiate): frames never interleave.
  */
 import type { WebSocket } from 'ws';
+import { encodeTextFrame } from './text-frame.js';
 
 /**
  * Close codes the service sends. 4000-4999 are for applications (RFC 6455
@@ -58,8 +65,17 @@ export interface ClientHubObserver {
 
 function ignoreError(): void {}
 
+/** What the hub uses of the stream a WebSocket runs on (a `net.Socket` in the service). */
+export interface FrameSink {
+  write(frame: Buffer, written: () => void): unknown;
+  /** Bytes written and not yet taken by the kernel. */
+  readonly writableLength: number;
+}
+
 interface Client {
   readonly socket: WebSocket;
+  /** The stream under `socket`: updates go straight to it, already framed. */
+  readonly stream: FrameSink;
   readonly userId: string;
   /** Token expiry, ms since the epoch. */
   readonly expiresAtMs: number;
@@ -116,10 +132,14 @@ export class ClientHub {
     return this.byUser.get(userId)?.size ?? 0;
   }
 
-  /** Registers an authenticated socket of `userId` whose token expires at `expiresAtMs`. */
-  add(socket: WebSocket, userId: string, expiresAtMs: number): void {
+  /**
+   * Registers an authenticated socket of `userId` whose token expires at
+   * `expiresAtMs`; `stream` is the one `socket` runs on (the socket the
+   * upgrade handed to `ws`).
+   */
+  add(socket: WebSocket, stream: FrameSink, userId: string, expiresAtMs: number): void {
     const slice = this.nextSlice++;
-    const client: Client = { socket, userId, expiresAtMs, alive: true, ending: false, queued: 0, removed: false, slice };
+    const client: Client = { socket, stream, userId, expiresAtMs, alive: true, ending: false, queued: 0, removed: false, slice };
     this.clients.set(socket, client);
     let sockets = this.byUser.get(userId);
     if (!sockets) this.byUser.set(userId, (sockets = new Set()));
@@ -140,9 +160,13 @@ export class ClientHub {
   deliver(userId: string, message: string | Buffer): number {
     const sockets = this.byUser.get(userId);
     if (!sockets) return 0;
-    const data = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
-    const bytes = data.length;
+    const frame = encodeTextFrame(message);
+    const bytes = frame.length;
     const { maxBufferedBytes, maxTotalBufferedBytes = Infinity } = this.options;
+    // One callback per update, not per socket: whichever of its writes completes refreshes the user's queued sockets.
+    const written = () => {
+      for (const client of sockets) if (client.queued > 0) this.refresh(client);
+    };
     let sent = 0;
     for (const client of sockets) {
       if (client.ending || client.socket.readyState !== client.socket.OPEN) continue;
@@ -151,7 +175,7 @@ export class ClientHub {
         this.end(client, 'slow', CLOSE_CODES.slowConsumer, 'too slow: the unsent queue passed its bound');
         continue;
       }
-      client.socket.send(data, { binary: false }, () => this.refresh(client));
+      client.stream.write(frame, written);
       this.refresh(client);
       sent++;
     }
@@ -201,7 +225,7 @@ export class ClientHub {
   /** Takes the socket's unsent bytes into the total again; returns them. */
   private refresh(client: Client): number {
     if (client.removed) return 0;
-    const buffered = client.socket.bufferedAmount;
+    const buffered = client.stream.writableLength;
     this.queuedTotal += buffered - client.queued;
     client.queued = buffered;
     return buffered;

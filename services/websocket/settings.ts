@@ -29,8 +29,11 @@ export const WEBSOCKET_ENV = {
  *   queue of small updates costs about 3.2 times its bytes.
  * Since the hub's listeners are shared (one function per hub, not three
  * closures per client) a connection holds 2.8 KiB of heap and 6-6.7 KiB of
- * RSS. 10,000 connections (ten per user for 1,000 users) peaked at 134-146
- * MiB with 1,000 updates/s (README, Performance), in a 96 MiB old generation
+ * RSS; since `ws` no longer keeps an auto-pong closure per connection and
+ * the raw socket no longer a second error listener, 2.9 KiB of heap (3.0 in
+ * the same run before). 10,000 connections (ten per user for 1,000 users)
+ * peaked at 134-146 MiB with 1,000 updates/s, 118-122 MiB since updates are
+ * framed once per user (README, Performance), in a 96 MiB old generation
  * (`WEBSOCKET_NODE_OPTIONS` in platform/defaults.ts: the image's 48 MiB ran
  * out); 4 MiB of queued updates across all clients hold about 13 MiB more,
  * within the pod's limit. 256 KiB per socket is

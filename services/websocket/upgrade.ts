@@ -15,7 +15,7 @@
  */
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { requestPath } from '../lib/http-server.js';
 import type { Logger } from '../lib/logger.js';
 import type { ClientHub } from './client-hub.js';
@@ -94,9 +94,18 @@ function destroySocket(this: Duplex): void {
   this.destroy();
 }
 
+/**
+ * A `ping` listener of every WebSocket (`this`): answers with the same
+ * payload, as RFC 6455 §5.5.2 requires. `ws` would do it itself (`autoPong`),
+ * with a closure per connection to count its pending pongs: 10,000 closures.
+ */
+function answerPing(this: WebSocket, data: Buffer): void {
+  if (this.readyState === this.OPEN) this.pong(data, false);
+}
+
 /** Serves WebSocket upgrades on `server` at `WEBSOCKET_PATH`; returns the (server-less) WebSocketServer. */
 export function attachWebSocketEndpoint(server: Server, options: WebSocketEndpointOptions): WebSocketServer {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, clientTracking: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, clientTracking: false, autoPong: false });
   const clock = options.clock ?? Date.now;
   const { hub, log } = options;
   const maxConnections = options.maxConnections ?? Infinity;
@@ -136,7 +145,12 @@ export function attachWebSocketEndpoint(server: Server, options: WebSocketEndpoi
       });
     }
     // ws checks the handshake headers (method, Upgrade, Sec-WebSocket-Key and -Version) and answers 400 itself.
-    wss.handleUpgrade(request, socket, head, (ws) => hub.add(ws, sub, exp * 1000));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      // From here ws listens for errors on the socket and destroys it; ours would only keep an array of two listeners.
+      socket.removeListener('error', destroySocket);
+      ws.on('ping', answerPing);
+      hub.add(ws, socket, sub, exp * 1000);
+    });
   };
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -134,6 +134,13 @@ describe('the WebSocket endpoint and client hub', () => {
     expect(disconnects).toEqual(['heartbeat']);
   });
 
+  test("a client's ping is answered with a pong carrying its payload", async () => {
+    const client = await connect('alice');
+    const pong = new Promise<string>((resolve) => client.socket.once('pong', (data: Buffer) => resolve(data.toString())));
+    client.socket.ping('are you there');
+    expect(await pong).toBe('are you there');
+  });
+
   test('a slow client is disconnected with 4408 while a fast one keeps receiving everything', async () => {
     const slow = await connect('alice');
     const fast = await connect('alice');

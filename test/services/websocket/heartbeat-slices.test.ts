@@ -11,9 +11,13 @@ import { ClientHub, type DisconnectReason } from '../../../services/websocket/cl
 class FakeSocket extends EventEmitter {
   readonly OPEN = 1;
   readyState = 1;
-  bufferedAmount = 0;
+  /** The socket is its own stream here: nothing is ever queued. */
+  readonly writableLength = 0;
   pings = 0;
   terminated = false;
+  write(): boolean {
+    return true;
+  }
   ping(): void {
     this.pings++;
   }
@@ -32,7 +36,7 @@ function hubWith(count: number) {
   const hub = new ClientHub({ maxBufferedBytes: 1024, slowCloseGraceMs: 1000 }, { disconnected: (_u, reason) => cut.push(reason) });
   const sockets = Array.from({ length: count }, (_, i) => {
     const socket = new FakeSocket();
-    hub.add(socket as unknown as WebSocket, `user-${i % 3}`, Date.now() + 3_600_000);
+    hub.add(socket as unknown as WebSocket, socket, `user-${i % 3}`, Date.now() + 3_600_000);
     return socket;
   });
   return { hub, sockets, cut };
