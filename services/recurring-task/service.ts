@@ -9,12 +9,12 @@
  * (NOTES §5) and break per-user order.
  */
 import type pg from 'pg';
-import { PermanentError, ServiceConfigError, ServiceError } from '../lib/errors.js';
+import { PermanentError, ServiceConfigError } from '../lib/errors.js';
 import type { TaskEvent } from '../lib/events.js';
 import type { EventContext, ReceivedEvent, ServiceContext, ServiceDefinition, ServiceHandler } from '../lib/handler.js';
 import type { Logger } from '../lib/logger.js';
 import { KafkaEventPublisher } from '../lib/kafka-publisher.js';
-import { createPgPool, pgError } from '../lib/postgres.js';
+import { createPgPool } from '../lib/postgres.js';
 import type { EventPublisher } from '../lib/publisher.js';
 import { RecurringTaskMetrics } from './metrics.js';
 import { nextOccurrenceOf } from './occurrence.js';
@@ -45,11 +45,8 @@ export class RecurringTaskHandler {
 
   /** One event, in a transaction of its own (its position and its reminder changes commit together). */
   async handle(event: TaskEvent, context?: PositionedContext): Promise<void> {
-    try {
-      await withTransaction(this.pool, (client) => this.handleAll([event], [context], client));
-    } catch (error) {
-      throw error instanceof ServiceError ? error : pgError(error, `handling ${event.event_type} of task ${event.task_id}`);
-    }
+    // withTransaction judges PostgreSQL's errors (pgError); anything else is ours or the publisher's and passes as it is.
+    await withTransaction(this.pool, (client) => this.handleAll([event], [context], client));
   }
 
   /**
@@ -60,18 +57,13 @@ export class RecurringTaskHandler {
    * step is idempotent.
    */
   async handleBatch(events: readonly ReceivedEvent<TaskEvent>[]): Promise<void> {
-    try {
-      await withTransaction(this.pool, (client) =>
-        this.handleAll(
-          events.map((e) => e.event),
-          events.map((e) => e.context),
-          client,
-        ),
-      );
-    } catch (error) {
-      // Connecting, BEGIN and COMMIT fail outside handleAll: the driver's error, judged by pgError.
-      throw error instanceof ServiceError ? error : pgError(error, `handling a batch of ${events.length} task-events`);
-    }
+    await withTransaction(this.pool, (client) =>
+      this.handleAll(
+        events.map((e) => e.event),
+        events.map((e) => e.context),
+        client,
+      ),
+    );
   }
 
   private async handleAll(
@@ -81,33 +73,26 @@ export class RecurringTaskHandler {
   ): Promise<void> {
     const foreign = contexts.find((c) => c !== undefined && c.topic !== TOPICS.taskEvents);
     if (foreign) throw new PermanentError(`recurring-task consumes ${TOPICS.taskEvents} only, got an event from ${foreign.topic}`);
-    let current: TaskEvent | undefined;
-    try {
-      for (const [i, event] of events.entries()) {
-        current = event;
-        // A completion publishes its next occurrence whatever came after it (once per completion, by event id).
-        if (event.event_type === 'completed') await this.completed(event);
-        const plan = planReminders(event, this.clock());
-        const position = eventPosition(contexts[i]);
-        if (!(await claimTaskPosition(db, event, plan.eventAt, position))) {
-          this.log.debug(
-            {
-              task_id: event.task_id,
-              user_id: event.user_id,
-              event_id: event.event_id,
-              partition: position.partition,
-              offset: position.offset,
-            },
-            'older than what the task has seen (redelivery or replay); reminders unchanged',
-          );
-          continue;
-        }
-        const { changed } = await applyReminderPlan(db, plan);
-        if (changed > 0) this.log.debug({ task_id: event.task_id, user_id: event.user_id, plan: plan.kind, changed }, 'reminders updated');
+    for (const [i, event] of events.entries()) {
+      // A completion publishes its next occurrence whatever came after it (once per completion, by event id).
+      if (event.event_type === 'completed') await this.completed(event);
+      const plan = planReminders(event, this.clock());
+      const position = eventPosition(contexts[i]);
+      if (!(await claimTaskPosition(db, event, plan.eventAt, position))) {
+        this.log.debug(
+          {
+            task_id: event.task_id,
+            user_id: event.user_id,
+            event_id: event.event_id,
+            partition: position.partition,
+            offset: position.offset,
+          },
+          'older than what the task has seen (redelivery or replay); reminders unchanged',
+        );
+        continue;
       }
-    } catch (error) {
-      // Our own errors say whether to retry; a driver error is judged by its SQLSTATE.
-      throw error instanceof ServiceError ? error : pgError(error, `handling ${current?.event_type} of task ${current?.task_id}`);
+      const { changed } = await applyReminderPlan(db, plan);
+      if (changed > 0) this.log.debug({ task_id: event.task_id, user_id: event.user_id, plan: plan.kind, changed }, 'reminders updated');
     }
   }
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { TaskEvent } from '../../../services/lib/events.js';
 import type { ReceivedEvent } from '../../../services/lib/handler.js';
+import { classify } from '../../../services/lib/classify.js';
 import { migrate } from '../../../services/recurring-task/schema.js';
 import { RecurringTaskHandler } from '../../../services/recurring-task/service.js';
 import { describeWithBroker, readLocalEnv } from '../../support/local-env.js';
@@ -83,5 +84,47 @@ describeWithBroker('recurring-task handler batches', () => {
     // The library's replay, one event at a time, then handles the good one.
     await handler.handle(event('created', 3));
     expect(await states(3)).toEqual(['pending', 'pending']);
+  });
+
+  test("a bug in the service's own code is the message's fault, a database error the database's", async () => {
+    // A clock that throws stands for any plain Error of our own code between two statements.
+    const buggy = new RecurringTaskHandler(pool, { publish: async () => {} } as never, memoryLogger().log, undefined, () => {
+      throw new Error('clock exploded');
+    });
+    const ownBug = await buggy.handle(event('created', 5)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(ownBug).toBeInstanceOf(Error);
+    // Retried, then dead-lettered with the event kept for replay; never held for ever as if PostgreSQL were down.
+    expect(classify(ownBug)).toMatchObject({ kind: 'message', canRetry: true });
+    expect(await states(5)).toEqual([]);
+
+    // A statement the database refuses for its own reasons (here: the table is locked and lock_timeout ends the wait).
+    const blocker = await pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE reminder_schedule IN ACCESS EXCLUSIVE MODE');
+      const locked = new pg.Pool({ connectionString: readLocalEnv().databaseUrl, max: 1, options: '-c lock_timeout=200' });
+      try {
+        const held = new RecurringTaskHandler(
+          locked,
+          { publish: async () => {} } as never,
+          memoryLogger().log,
+          undefined,
+          () => new Date('2031-05-01T10:00:00Z'),
+        );
+        const dbFault = await held.handle(event('created', 6)).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(classify(dbFault)).toMatchObject({ kind: 'dependency', dependency: 'postgres' });
+      } finally {
+        await locked.end();
+      }
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
   });
 });
