@@ -10,14 +10,16 @@
  * the rows into scratch copies of the table with fewer indexes, for the cost
  * of each index.
  *
- * Options (environment): BENCH_ROWS (default 150000), BENCH_REPEAT (default 1).
+ * Options (environment): BENCH_ROWS (default 150000), BENCH_REPEAT (default 1),
+ * BENCH_WAYS (comma-separated way names; default all), BENCH_SKIP_INDEXES=1
+ * (leave out the index part).
  */
 import '../platform/require-node.cjs';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { AuditStore, type AuditRow } from '../services/audit/audit-store.js';
-import { CopyFromStdin, CopyIngest, type CopyIngestSettings } from '../services/audit/copy-ingest.js';
+import { COPY_INGEST, CopyFromStdin, CopyIngest, type CopyIngestSettings } from '../services/audit/copy-ingest.js';
 import { AUDIT_TABLE } from '../services/audit/schema.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { benchAuditRow, type RunId } from './bench-events.js';
@@ -30,9 +32,13 @@ const BATCH = 500;
 interface Way {
   readonly name: string;
   readonly write: (pool: pg.Pool) => (rows: readonly AuditRow[]) => Promise<number>;
+  /** Rows per batch handed to `write`. @default BATCH */
+  readonly batch?: number;
+  /** Batches written at once, each awaited on its own (as the consumer's `concurrentBatches`). @default 1 */
+  readonly concurrentBatches?: number;
 }
 
-const WAYS: Way[] = [
+const ALL_WAYS: Way[] = [
   {
     name: 'values_250x2',
     write: (pool) => {
@@ -44,7 +50,14 @@ const WAYS: Way[] = [
   { name: 'staged_copy_250x2', write: copyWay({ rowsPerCopy: 250, concurrentCopies: 2, directFirst: false }) },
   { name: 'direct_copy_500x1', write: copyWay({ rowsPerCopy: 500, concurrentCopies: 1, directFirst: true }) },
   { name: 'direct_copy_250x2', write: copyWay({ rowsPerCopy: 250, concurrentCopies: 2, directFirst: true }) },
+  // Two consumer batches at once, each its own COPY and transaction on its own connection (the audit service's way).
+  { name: 'direct_copy_500_2_batches_at_once', write: copyWay(COPY_INGEST), concurrentBatches: 2 },
+  { name: 'direct_copy_1000x1', write: copyWay({ ...COPY_INGEST, rowsPerCopy: 1000 }), batch: 1000 },
+  { name: 'direct_copy_1000_2_batches_at_once', write: copyWay({ ...COPY_INGEST, rowsPerCopy: 1000 }), batch: 1000, concurrentBatches: 2 },
 ];
+
+/** The ways measured: all, or those named in BENCH_WAYS (comma-separated). */
+const WAYS = process.env.BENCH_WAYS ? ALL_WAYS.filter((way) => process.env.BENCH_WAYS!.split(',').includes(way.name)) : ALL_WAYS;
 
 /** A CopyIngest with `settings`, one per way (its connections keep their staging tables). */
 function copyWay(settings: CopyIngestSettings): Way['write'] {
@@ -87,18 +100,30 @@ async function measureWay(pool: pg.Pool, way: Way, rows: number, at: number): Pr
   const run: RunId = randomUUID().slice(0, 8);
   const write = way.write(pool);
   // Batches built ahead: the rate is the writes' alone.
+  const size = way.batch ?? BATCH;
   const batches: AuditRow[][] = [];
-  for (let from = 0; from < rows; from += BATCH) {
-    batches.push(Array.from({ length: Math.min(BATCH, rows - from) }, (_, k) => benchAuditRow(run, from + k, at)));
+  for (let from = 0; from < rows; from += size) {
+    batches.push(Array.from({ length: Math.min(size, rows - from) }, (_, k) => benchAuditRow(run, from + k, at)));
   }
-  // Warm the connections (and each one's staging table) on one batch of other rows.
+  // Warm the connections (and each one's staging table) on batches of other rows.
   const warm = randomUUID().slice(0, 8);
-  await write(Array.from({ length: BATCH }, (_, k) => benchAuditRow(warm, k, at)));
+  const concurrent = way.concurrentBatches ?? 1;
+  await Promise.all(
+    Array.from({ length: concurrent }, (_, c) => write(Array.from({ length: size }, (_, k) => benchAuditRow(warm, c * size + k, at)))),
+  );
   const pids = await backendPids(pool);
   const cpuBefore = cpuSeconds(pids);
   const started = performance.now();
   let written = 0;
-  for (const batch of batches) written += await write(batch);
+  let next = 0;
+  // Each writer takes the next batch when its last one is written, like a consumer with `concurrent` handler calls.
+  const writer = async () => {
+    for (let batch = batches[next++]; batch !== undefined; batch = batches[next++]) {
+      const landed = await write(batch);
+      written += landed;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrent }, writer));
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuSeconds(pids);
   await removeBenchRows(pool, warm);
@@ -172,7 +197,7 @@ async function main(): Promise<void> {
         process.stdout.write(`ingest.round_${r}.${way.name}_server_cpu_us_per_row: ${round(result.serverCpuUs, 1)}\n`);
         if (result.written !== rows) process.stdout.write(`ingest.round_${r}.${way.name}_rows_written: ${result.written}\n`);
       }
-      for (const variant of INDEX_VARIANTS) {
+      for (const variant of process.env.BENCH_SKIP_INDEXES === '1' ? [] : INDEX_VARIANTS) {
         progress(`audit ingest, round ${r}: COPY into a copy of the table, ${variant.name}`);
         const copy = await copyIntoVariant(client, variant, rows, at);
         process.stdout.write(`ingest.round_${r}.copy_${variant.name}_rows_per_second: ${round(copy.rate, 0)}\n`);

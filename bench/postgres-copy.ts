@@ -8,7 +8,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { copyText, CopyFromStdin, taggedRows } from '../services/audit/copy-ingest.js';
+import { CopyFromStdin, taggedRows } from '../services/audit/copy-ingest.js';
+import { copyBytes } from '../services/audit/copy-text.js';
 import { AUDIT_TABLE } from '../services/audit/schema.js';
 import { benchAuditRow, benchUserPattern, type RunId } from './bench-events.js';
 
@@ -20,7 +21,7 @@ export function benchCopyData(run: RunId, events: number, at: number): Buffer {
   const slice = 5000;
   for (let from = 0; from < events; from += slice) {
     const rows = Array.from({ length: Math.min(slice, events - from) }, (_, k) => benchAuditRow(run, from + k, at));
-    parts.push(Buffer.from(copyText(rows), 'utf8'));
+    parts.push(copyBytes(rows));
   }
   return Buffer.concat(parts);
 }

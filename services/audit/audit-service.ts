@@ -12,6 +12,7 @@ import {
   type ServiceHandler,
   type TaskEvent,
 } from '../lib/index.js';
+import type { ConcurrentBatches } from '../lib/message-processor.js';
 import { AuditStore, type AuditRow } from './audit-store.js';
 
 /** The row recording `event` as received with `context`. */
@@ -22,17 +23,20 @@ export function toAuditRow(event: TaskEvent, context: EventContext): AuditRow {
     userId: event.user_id,
     taskId: event.task_id,
     occurredAt: event.timestamp,
-    // The text as received is the event (validated already): storing it spares serializing the parsed copy again.
-    payload: context.value?.toString('utf8') ?? event,
+    // The bytes as received are the event (validated already): COPY takes them as they are (copy-text.ts).
+    payload: context.value ?? event,
     topic: context.topic,
     partition: context.partition,
     offset: context.offset,
   };
 }
 
+/** Batches written at once, each one COPY and one transaction on its own connection. @default 2 */
+export const AUDIT_CONCURRENT_BATCHES = 2;
+
 export const auditService: ServiceDefinition<TaskEvent> = {
   name: 'audit',
-  async start({ config, log }): Promise<ServiceHandler<TaskEvent>> {
+  async start({ config, log }): Promise<ServiceHandler<TaskEvent> & ConcurrentBatches> {
     // loadServiceConfig requires DATABASE_URL for services whose spec says `database: true`.
     const pool = createPgPool(config.databaseUrl!, config.appId);
     const store = new AuditStore(pool);
@@ -45,6 +49,9 @@ export const auditService: ServiceDefinition<TaskEvent> = {
       if (inserted < rows.length) log.debug({ skipped: rows.length - inserted }, 'events already recorded were skipped');
     };
     return {
+      // Rows land in any order (keyed by event id): two COPYs on two connections keep PostgreSQL busy while
+      // the other one commits (npm run bench:audit-ingest: 72,000-80,000 rows/s against 40,000-45,000 one at a time).
+      concurrentBatches: AUDIT_CONCURRENT_BATCHES,
       handle: (event, context) => write([toAuditRow(event, context)]),
       handleBatch: (events: readonly ReceivedEvent<TaskEvent>[]) => write(events.map(({ event, context }) => toAuditRow(event, context))),
       close: () => pool.end(),

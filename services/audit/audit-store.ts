@@ -31,8 +31,8 @@ export interface AuditRow {
   readonly userId: string;
   readonly taskId: number;
   readonly occurredAt: string;
-  /** The event, or its JSON text exactly as received (saves serializing it again). */
-  readonly payload: TaskEvent | string;
+  /** The event, or its JSON exactly as received, as text or as the record's bytes (saves serializing it again). */
+  readonly payload: TaskEvent | string | Buffer;
   readonly topic: string;
   readonly partition: number | null;
   readonly offset: bigint | null;
@@ -80,7 +80,12 @@ function parameters(rows: readonly AuditRow[]): unknown[] {
     values[i++] = row.userId;
     values[i++] = row.taskId;
     values[i++] = row.occurredAt;
-    values[i++] = typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload);
+    values[i++] =
+      typeof row.payload === 'string'
+        ? row.payload
+        : Buffer.isBuffer(row.payload)
+          ? row.payload.toString('utf8')
+          : JSON.stringify(row.payload);
     values[i++] = row.topic;
     values[i++] = row.partition;
     values[i++] = row.offset === null ? null : row.offset.toString();

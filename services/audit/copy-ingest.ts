@@ -27,6 +27,7 @@
 import type pg from 'pg';
 import { pgError } from '../lib/postgres.js';
 import type { AuditRow } from './audit-store.js';
+import { CopyTextWriter } from './copy-text.js';
 import { AUDIT_TABLE } from './schema.js';
 
 /** How batches are written. */
@@ -82,48 +83,6 @@ const UNIQUE_VIOLATION = '23505';
 export const COPY_AND_MOVE =
   `COPY ${STAGING_TABLE} (${COLUMNS}) FROM STDIN;\n` +
   `INSERT INTO ${AUDIT_TABLE} (${COLUMNS}) SELECT ${COLUMNS} FROM ${STAGING_TABLE} ON CONFLICT (event_id) DO NOTHING`;
-
-/**
- * A value in COPY's text format: backslash, tab, newline and carriage return
- * escaped; null as `\N`.
- * @see https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.2
- */
-export function copyValue(value: string | number | bigint | null): string {
-  if (value === null) return '\\N';
-  const text = typeof value === 'string' ? value : String(value);
-  // Most values need no escape; test once instead of four replacements.
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : text;
-}
-
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** `rows` as COPY text, one line per row, columns in `COLUMNS` order. */
-export function copyText(rows: readonly AuditRow[], from = 0, to = rows.length): string {
-  let text = '';
-  for (let i = from; i < to; i++) {
-    const row = rows[i]!;
-    text +=
-      copyValue(row.eventId) +
-      '\t' +
-      copyValue(row.eventType) +
-      '\t' +
-      copyValue(row.userId) +
-      '\t' +
-      copyValue(row.taskId) +
-      '\t' +
-      copyValue(row.occurredAt) +
-      '\t' +
-      copyValue(typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload)) +
-      '\t' +
-      copyValue(row.topic) +
-      '\t' +
-      copyValue(row.partition) +
-      '\t' +
-      copyValue(row.offset) +
-      '\n';
-  }
-  return text;
-}
 
 /** The commands of one simple-query message, as the server completed them (`COPY 500`, `INSERT 0 498`). */
 export interface CopyOutcome {
@@ -207,6 +166,8 @@ export function taggedRows(tag: string | undefined): number {
  */
 export class CopyIngest {
   private readonly staged = new WeakSet<pg.PoolClient>();
+  /** Writers no COPY is using, kept with their grown buffers (at most as many as COPYs ran at once). */
+  private readonly idleWriters: CopyTextWriter[] = [];
 
   constructor(
     private readonly pool: pg.Pool,
@@ -227,7 +188,10 @@ export class CopyIngest {
     const writer = async () => {
       for (let chunk = next++; chunk < chunks && failure === undefined; chunk = next++) {
         try {
-          const landed = await this.copy(copyText(rows, chunk * size, Math.min(rows.length, (chunk + 1) * size)));
+          const writer = (this.idleWriters.pop() ?? new CopyTextWriter()).reset();
+          const landed = await this.copy(writer.rows(rows, chunk * size, Math.min(rows.length, (chunk + 1) * size)).bytes());
+          // Only once the COPY ended: the connection may still have been sending these bytes until then.
+          this.idleWriters.push(writer);
           inserted += landed;
         } catch (error) {
           failure ??= { error };
@@ -239,15 +203,14 @@ export class CopyIngest {
     return inserted;
   }
 
-  /** One chunk on one connection; resolves with the rows it inserted. */
-  private async copy(text: string): Promise<number> {
+  /** One chunk (COPY text) on one connection; resolves with the rows it inserted. */
+  private async copy(data: Buffer): Promise<number> {
     const client = await this.pool.connect();
     // A checked-out client has no 'error' listener of the pool's: without one, a connection lost here would end the process.
     const ignore = () => {};
     client.on('error', ignore);
     let broken: Error | undefined;
     try {
-      const data = Buffer.from(text, 'utf8');
       if (this.settings.directFirst) {
         try {
           return taggedRows((await CopyFromStdin.run(client, COPY_DIRECT, data)).commands[0]);

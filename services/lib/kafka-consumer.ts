@@ -16,20 +16,23 @@
  * Batches are pipelined, with a fixed bound on what is in flight: while the
  * handler works on one batch, the stream fetches ahead (up to `highWaterMark`
  * records plus one fetch of at most `maxFetchBytes`), the next batch is read
- * and decoded, and the previous batch's offsets are committed. Handler calls
- * stay strictly one after the other, in partition order, and a batch's
- * offsets are committed only after its handler call finished.
+ * and decoded, and the offsets of finished batches are committed. Handler
+ * calls stay strictly one after the other, in partition order, unless the
+ * handler allows several at once (`concurrentBatches`, for a handler that
+ * needs no order); either way an offset is committed only after the handler
+ * calls of its batch and of every batch read before it finished.
  */
 import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
 import { classify } from './classify.js';
 import type { ServiceConfig, KafkaConnectionConfig } from './config.js';
 import type { DependencyHealth } from './dependency-health.js';
 import { TransientError } from './errors.js';
-import type { RawMessage } from './dead-letter.js';
 import { loadKafkaClient } from './kafka-client.js';
+import { toRawMessage } from './kafka-raw-message.js';
 import { kafkaClientOptions } from './kafka-options.js';
 import type { Logger } from './logger.js';
-import type { BatchOutcome, MessageProcessor, PreparedBatch } from './message-processor.js';
+import { InFlightBatches } from './in-flight-batches.js';
+import type { MessageProcessor } from './message-processor.js';
 import type { ServiceMetrics } from './metrics.js';
 import { PartitionTracker } from './partition-tracker.js';
 import { backoffDelayMs, sleep, SPEC_RETRY_POLICY, type RetryPolicy } from './retry.js';
@@ -68,6 +71,13 @@ export interface KafkaConsumerTuning {
   readonly highWaterMark: number;
   /** How often the lag gauge is refreshed, in ms. @default 10000 */
   readonly lagIntervalMs: number;
+  /**
+   * Handler calls running at once. More than one only suits a handler that
+   * needs no order (its records are admitted when read, and a later batch may
+   * finish first); offsets are still committed only up to the finished
+   * prefix. @default the handler's `concurrentBatches`, else 1
+   */
+  readonly concurrentBatches?: number;
   /**
    * Longest wait for an offset commit, in ms. A commit that does not land by
    * then ends the session: the batch is redelivered instead of the consumer
@@ -109,17 +119,10 @@ export function consumerFetchOptions(tuning: KafkaConsumerTuning = DEFAULT_CONSU
   };
 }
 
+export { toRawMessage };
+
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
-
-/** A batch handed to the handler: its outcome, then its commit (which waits for `before`, the previous commit). */
-interface InFlightBatch {
-  /** Messages in the batch. */
-  readonly size: number;
-  readonly outcome: Promise<BatchOutcome>;
-  readonly committed: Promise<void>;
-  readonly before: Promise<void>;
-}
 
 export interface KafkaConsumerRunnerOptions {
   readonly config: ServiceConfig;
@@ -291,64 +294,51 @@ export class KafkaConsumerRunner {
 
   /**
    * Reads, decodes, handles and commits batches until the stream ends or
-   * stops early. A batch's commit starts as soon as its handler call ends
-   * (and after the previous batch's commit), so an idle partition is never
-   * left uncommitted. At most three batches are alive at once: one being
-   * handled, the next decoded and waiting for it, and the previous one's
-   * commit in flight. A batch that stops early (shutdown during retries) ends
-   * the pipeline: the batch read behind it is dropped unhandled and redelivered.
+   * stops early. While the handler works, the next batch is read and decoded;
+   * up to `concurrentBatches` handler calls run at once (one unless the
+   * handler allows more), and offsets are committed behind them, one commit
+   * at a time, only up to the finished prefix (`InFlightBatches`), so an idle
+   * partition is never left uncommitted. A batch that stops early (shutdown
+   * during retries) ends the pipeline: the batch read behind it is dropped
+   * unhandled and redelivered.
    *
    * Which records of a batch are handled is decided only when its turn comes
-   * (after the previous batch's handler call), because a rebalance during
-   * that call changes what this member owns: see `PartitionTracker.admit`.
+   * (with one call at a time: after the previous batch's handler call),
+   * because a rebalance during that call changes what this member owns: see
+   * `PartitionTracker.admit`.
    */
   private async pipeline(stream: Stream, consumer: Consumer<Buffer, Buffer, Buffer, Buffer>, signal: AbortSignal): Promise<void> {
     const { processor, log } = this.options;
     const { maxBatch, maxFetchBytes, commitTimeoutMs } = this.tuning;
     const owns = (topic: string, partition: number | null) => this.partitions.owns(topic, partition);
-    const start = (batch: KafkaMessage[], prepared: PreparedBatch, before: Promise<void>): InFlightBatch => {
-      const size = batch.length;
-      const outcome = processor.handle(prepared, { owns });
-      const committed = (async (messages: KafkaMessage[] | undefined) => {
-        const { completed, succeeded, deadLettered, abandoned } = await outcome;
-        log.debug({ messages: size, completed, succeeded, deadLettered, abandoned: abandoned.size }, 'batch processed');
-        // Keep only the (at most one per partition) messages to commit, not the batch, while waiting.
-        const targets = commitTargets(messages!, completed);
-        messages = undefined;
-        await before;
-        await this.commit(consumer, targets, abandoned, commitTimeoutMs);
-        log.debug({ messages: completed }, 'batch committed');
-      })(batch);
-      // Both are awaited below; these handlers only keep a failure from counting as unhandled meanwhile.
-      outcome.catch(() => {});
-      committed.catch(() => {});
-      return { size, outcome, committed, before };
-    };
-    let previous: InFlightBatch | undefined;
+    const window = new InFlightBatches(
+      this.tuning.concurrentBatches ?? processor.concurrentBatches,
+      (targets, abandoned) => this.commit(consumer, targets, abandoned, commitTimeoutMs),
+      {
+        processed: ({ messages, outcome: { completed, succeeded, deadLettered, abandoned } }) =>
+          log.debug({ messages, completed, succeeded, deadLettered, abandoned: abandoned.size }, 'batch processed'),
+        committed: ({ batches, messages }) => log.debug({ batches, messages }, 'batch committed'),
+      },
+    );
     try {
       while (!signal.aborted) {
         const batch = await readBatch(stream, maxBatch, maxFetchBytes, signal);
         if (batch === null) break;
-        // Decoded while the previous batch is handled; redone below in the rare case a rebalance removes records.
+        // Decoded while earlier batches are handled; redone below in the rare case a rebalance removes records.
         let prepared = processor.prepare(batch.map(toRawMessage));
-        if (previous) {
-          const { completed } = await previous.outcome;
-          if (completed < previous.size) break;
-          // Bounds the commits queued behind the handler to one (and surfaces a failed commit).
-          await previous.before;
-        }
+        if (!(await window.slot())) break;
         const { admitted, dropped } = this.partitions.admit(batch);
         if (admitted.length < batch.length) {
           log.info({ ...dropped, admitted: admitted.length }, 'records dropped after a rebalance: revoked, stale or already handled');
           if (admitted.length === 0) continue;
           prepared = processor.prepare(admitted.map(toRawMessage));
         }
-        previous = start(admitted, prepared, previous?.committed ?? Promise.resolve());
+        window.add(admitted, processor.handle(prepared, { owns }));
       }
-      await previous?.committed;
+      await window.drain();
     } finally {
       // A failure above leaves work in flight: let it settle before the session closes the stream.
-      await Promise.allSettled([previous?.outcome, previous?.committed]);
+      await window.settle();
     }
   }
 
@@ -406,32 +396,6 @@ export class KafkaConsumerRunner {
       this.options.log.warn({ err }, 'closing the consumer failed');
     }
   }
-}
-
-/** Headers as a plain string map (values UTF-8 decoded). */
-function headersOf(message: KafkaMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [key, value] of message.headers) headers[key.toString('utf8')] = value?.toString('utf8') ?? '';
-  return headers;
-}
-
-export function toRawMessage(message: KafkaMessage): RawMessage {
-  return {
-    topic: message.topic,
-    partition: message.partition,
-    offset: message.offset,
-    key: message.key === undefined || message.key === null ? null : message.key.toString('utf8'),
-    headers: headersOf(message),
-    value: message.value ?? undefined,
-    timestamp: new Date(Number(message.timestamp)),
-  };
-}
-
-/** Per partition, the last of the first `completed` messages: committing it commits everything before it. */
-function commitTargets(batch: readonly KafkaMessage[], completed: number): KafkaMessage[] {
-  const last = new Map<string, KafkaMessage>();
-  for (let i = 0; i < completed; i++) last.set(`${batch[i]!.topic}:${batch[i]!.partition}`, batch[i]!);
-  return [...last.values()];
 }
 
 /** `commit`, or a retryable `KAFKA_COMMIT_TIMEOUT` after `timeoutMs`. */

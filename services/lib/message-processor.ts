@@ -53,6 +53,17 @@ export interface MessageProcessorOptions {
   readonly health?: DependencyHealth;
 }
 
+/**
+ * What a handler that needs no order among its events may add to itself: the
+ * consumer then runs up to `concurrentBatches` handler calls at once (the
+ * audit trail, whose rows are keyed by event id and land in any order). A
+ * handler without it is called one batch at a time, in partition order.
+ */
+export interface ConcurrentBatches {
+  /** Handler calls at once. @default 1 */
+  readonly concurrentBatches?: number;
+}
+
 /** Per-call options of `MessageProcessor.handle`. */
 export interface HandleOptions {
   /**
@@ -116,6 +127,11 @@ export class MessageProcessor {
 
   constructor(private readonly options: MessageProcessorOptions) {
     this.kindOf = options.eventKindOf ?? eventKindOfTopic;
+  }
+
+  /** Handler calls the handler takes at once (see `ConcurrentBatches`). */
+  get concurrentBatches(): number {
+    return (this.options.handler as ConcurrentBatches).concurrentBatches ?? 1;
   }
 
   /** Processes `messages` in order; writes their dead letters before resolving. */
@@ -289,16 +305,7 @@ export class MessageProcessor {
   }
 
   private context(message: RawMessage, attempt: number): EventContext {
-    return {
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-      key: message.key,
-      headers: message.headers,
-      value: message.value,
-      attempt,
-      signal: this.options.signal,
-    };
+    return new MessageContext(message, attempt, this.options.signal);
   }
 
   /**
@@ -345,6 +352,42 @@ export class MessageProcessor {
       this.failingDependencies.clear();
     }
     for (const letter of letters) metrics.processed(letter.source.topic, 'dead_letter');
+  }
+}
+
+/**
+ * The `EventContext` of one message: a view of it, so its key and headers
+ * are decoded only if the handler reads them (see kafka-raw-message.ts).
+ */
+class MessageContext implements EventContext {
+  constructor(
+    private readonly message: RawMessage,
+    readonly attempt: number,
+    readonly signal: AbortSignal,
+  ) {}
+
+  get topic(): string {
+    return this.message.topic;
+  }
+
+  get partition(): number | null {
+    return this.message.partition;
+  }
+
+  get offset(): bigint | null {
+    return this.message.offset;
+  }
+
+  get key(): string | null {
+    return this.message.key;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    return this.message.headers;
+  }
+
+  get value(): Buffer | undefined {
+    return this.message.value;
   }
 }
 

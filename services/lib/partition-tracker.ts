@@ -63,8 +63,8 @@ export interface AdmissionCounts {
 interface Ownership {
   /** Generation in which this member got the partition. */
   readonly since: number;
-  /** Offset of the next record to hand on, once one was. */
-  next?: bigint;
+  /** Offset of the last record handed on, once one was (kept as is: no new bigint per record). */
+  last?: bigint;
   /** Highest offset committed during this ownership. */
   committed?: bigint;
 }
@@ -134,8 +134,16 @@ export class PartitionTracker {
     let revoked = 0;
     let stale = 0;
     let duplicate = 0;
+    // Records come in runs of one partition: look its ownership up once per run, not once per record.
+    let topic: string | undefined;
+    let partition: number | undefined;
+    let ownership: Ownership | undefined;
     for (const message of batch) {
-      const ownership = this.owned.get(partitionKeyOf(message.topic, message.partition));
+      if (message.topic !== topic || message.partition !== partition) {
+        topic = message.topic;
+        partition = message.partition;
+        ownership = this.owned.get(partitionKeyOf(topic, partition));
+      }
       if (ownership === undefined) {
         revoked++;
         continue;
@@ -145,11 +153,11 @@ export class PartitionTracker {
         stale++;
         continue;
       }
-      if (ownership.next !== undefined && message.offset < ownership.next) {
+      if (ownership.last !== undefined && message.offset <= ownership.last) {
         duplicate++;
         continue;
       }
-      ownership.next = message.offset + 1n;
+      ownership.last = message.offset;
       admitted.push(message);
     }
     return { admitted, dropped: { revoked, stale, duplicate } };
