@@ -86,13 +86,12 @@ export const MEASURED_SERVICE_RESOURCES: Record<string, Resources> = {
  * The websocket Deployment's `NODE_OPTIONS`, over the image's (Dockerfile):
  * the same 1 MiB young generation, a 96 MiB old generation for 10,000
  * connections (2.8 KiB of heap each, `bench/memory-costs.ts`) and the updates
- * in flight to them, and `--optimize-for-size`, which took 2.5–4.5 MiB off
- * the 10,000-client peak at the same CPU and p99 (two runs of
- * `BENCH_ONLY=websocket npm run bench`; for audit it cost 30 % of the rate,
- * so the image does not set it for every service).
- * @default '--max-semi-space-size=1 --max-old-space-size=96 --optimize-for-size'
+ * in flight to them. (`--optimize-for-size` took another 2.5–4.5 MiB off
+ * the 10,000-client peak on the command line, but Node refuses it in
+ * `NODE_OPTIONS`: exit code 9.)
+ * @default '--max-semi-space-size=1 --max-old-space-size=96'
  */
-export const WEBSOCKET_NODE_OPTIONS = '--max-semi-space-size=1 --max-old-space-size=96 --optimize-for-size';
+export const WEBSOCKET_NODE_OPTIONS = '--max-semi-space-size=1 --max-old-space-size=96';
 
 /** The HTTP port every service listens on (deliveries, health, metrics). */
 export const SERVICE_PORT = 8080;

@@ -12,7 +12,6 @@ import {
   type ServiceHandler,
   type TaskEvent,
 } from '../lib/index.js';
-import type { ConcurrentBatches } from '../lib/message-processor.js';
 import { AuditStore, type AuditRow } from './audit-store.js';
 
 /** The row recording `event` as received with `context`. */
@@ -36,7 +35,7 @@ export const AUDIT_CONCURRENT_BATCHES = 2;
 
 export const auditService: ServiceDefinition<TaskEvent> = {
   name: 'audit',
-  async start({ config, log }): Promise<ServiceHandler<TaskEvent> & ConcurrentBatches> {
+  async start({ config, log }): Promise<ServiceHandler<TaskEvent>> {
     // loadServiceConfig requires DATABASE_URL for services whose spec says `database: true`.
     const pool = createPgPool(config.databaseUrl!, config.appId);
     const store = new AuditStore(pool);

@@ -60,6 +60,14 @@ export interface EventHandler<E extends AnyEvent = AnyEvent> {
    * at fault; when a dependency fails, it retries the batch as a whole.
    */
   handleBatch?(events: readonly ReceivedEvent<E>[]): Promise<void>;
+  /**
+   * Optional, for a handler that needs no order among its events (the audit
+   * trail, whose rows are keyed by event id and land in any order): the Kafka
+   * consumer runs up to this many handler calls at once and commits offsets
+   * only up to the batches that all finished. Without it, one batch at a
+   * time, in partition order. @default 1
+   */
+  readonly concurrentBatches?: number;
 }
 
 /** What `ServiceDefinition.start` returns. */

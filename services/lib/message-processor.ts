@@ -53,17 +53,6 @@ export interface MessageProcessorOptions {
   readonly health?: DependencyHealth;
 }
 
-/**
- * What a handler that needs no order among its events may add to itself: the
- * consumer then runs up to `concurrentBatches` handler calls at once (the
- * audit trail, whose rows are keyed by event id and land in any order). A
- * handler without it is called one batch at a time, in partition order.
- */
-export interface ConcurrentBatches {
-  /** Handler calls at once. @default 1 */
-  readonly concurrentBatches?: number;
-}
-
 /** Per-call options of `MessageProcessor.handle`. */
 export interface HandleOptions {
   /**
@@ -129,9 +118,9 @@ export class MessageProcessor {
     this.kindOf = options.eventKindOf ?? eventKindOfTopic;
   }
 
-  /** Handler calls the handler takes at once (see `ConcurrentBatches`). */
+  /** Handler calls the handler takes at once (`EventHandler.concurrentBatches`). */
   get concurrentBatches(): number {
-    return (this.options.handler as ConcurrentBatches).concurrentBatches ?? 1;
+    return this.options.handler.concurrentBatches ?? 1;
   }
 
   /** Processes `messages` in order; writes their dead letters before resolving. */
