@@ -62,24 +62,25 @@ export const BROKER_RESOURCES: Resources = {
 
 /**
  * Service pod resources, from `npm run bench` (README, Performance): a caught-up
- * service idles at 89-97 MiB RSS and peaks at 104-107 MiB while draining a
+ * service idles at 76-77 MiB RSS and peaks at 92-98 MiB while draining a
  * backlog; requests are the steady state, memory limits the peak x 1.25, and
  * CPU limits what draining at full speed used. The V8 heap is capped at 48 MiB
  * (Dockerfile), so a leak fails fast, well below the limit.
  */
 export const SERVICE_RESOURCES: Resources = {
-  requests: { cpu: '50m', memory: '96Mi' },
-  limits: { cpu: '500m', memory: '136Mi' },
+  requests: { cpu: '50m', memory: '80Mi' },
+  limits: { cpu: '500m', memory: '128Mi' },
 };
 
 /** Measured per service where it differs from SERVICE_RESOURCES (same source). */
 export const MEASURED_SERVICE_RESOURCES: Record<string, Resources> = {
-  // Draining a 150,000-event backlog through COPY: 105-107 MiB peak, up to 0.8 core.
-  audit: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '800m', memory: '136Mi' } },
-  // Webhook calls through node:http: 102-103 MiB peak, 0.55 core while draining.
-  notification: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '550m', memory: '136Mi' } },
-  // 10,000 clients (ten per user) at 1,000 updates/s: 320-330m and 123-131 MiB steady, 132-134 MiB peak.
-  websocket: { requests: { cpu: '350m', memory: '136Mi' }, limits: { cpu: '500m', memory: '168Mi' } },
+  // Draining a 150,000-event backlog, two COPY batches in flight: 97-98 MiB peak, up to 0.8 core.
+  audit: { requests: { cpu: '50m', memory: '80Mi' }, limits: { cpu: '800m', memory: '128Mi' } },
+  // Webhook calls through node:http: 92-94 MiB peak, 0.56 core while draining.
+  notification: { requests: { cpu: '50m', memory: '80Mi' }, limits: { cpu: '600m', memory: '120Mi' } },
+  // 10,000 clients (ten per user) at 1,000 updates/s: 290-300m and 112 MiB steady, 117-122 MiB peak;
+  // the CPU limit keeps headroom over the steady use, since throttling would show as latency.
+  websocket: { requests: { cpu: '300m', memory: '120Mi' }, limits: { cpu: '500m', memory: '152Mi' } },
 };
 
 /**

@@ -134,18 +134,18 @@ describe('the external prod stack', () => {
 });
 
 describe('service resources', () => {
-  it('come from the measured figures: audit may use 800m to drain a backlog, websocket requests its steady 350m with 10,000 clients', () => {
+  it('come from the measured figures: audit may use 800m to drain a backlog, websocket requests its steady 300m with 10,000 clients', () => {
     const spec = resolvePlatform('t', {});
     const resources = (name: string) => spec.services.find((s) => s.name === name)?.resources;
-    expect(resources('audit')).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '800m', memory: '136Mi' } });
-    expect(resources('recurring-task')).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '136Mi' } });
-    expect(resources('websocket')?.requests).toEqual({ cpu: '350m', memory: '136Mi' });
+    expect(resources('audit')).toEqual({ requests: { cpu: '50m', memory: '80Mi' }, limits: { cpu: '800m', memory: '128Mi' } });
+    expect(resources('recurring-task')).toEqual({ requests: { cpu: '50m', memory: '80Mi' }, limits: { cpu: '500m', memory: '128Mi' } });
+    expect(resources('websocket')?.requests).toEqual({ cpu: '300m', memory: '120Mi' });
   });
 
   it('merge a stack override over the measured figures', () => {
     const spec = resolvePlatform('t', { services: { audit: { resources: { limits: { cpu: '1', memory: '136Mi' } } } } });
     expect(spec.services.find((s) => s.name === 'audit')?.resources).toEqual({
-      requests: { cpu: '50m', memory: '96Mi' },
+      requests: { cpu: '50m', memory: '80Mi' },
       limits: { cpu: '1', memory: '136Mi' },
     });
   });

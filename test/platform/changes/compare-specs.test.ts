@@ -63,7 +63,7 @@ describe('comparing two specs of a stack', () => {
       'grant todo-mobile Describe topic task-events',
       'grant todo-mobile Write topic task-events',
       'websocket replicas 1 → 3',
-      'websocket resources.limits.memory 168Mi → 256Mi',
+      'websocket resources.limits.memory 152Mi → 256Mi',
       'task-updates expectedMessagesPerSecond none → 5',
       'audit lagThreshold 1000 → 500',
       'monitoring forMinutes 5 → 15',
