@@ -28,6 +28,7 @@ import pg from 'pg';
 import { consumerFetchOptions } from '../services/lib/kafka-consumer.js';
 import { kafkaClientOptions } from '../services/lib/kafka-options.js';
 import { publisherAs } from '../test/services/lib/broker-support.js';
+import { AuditStore } from '../services/audit/audit-store.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { benchEvent, benchUserPattern, type RunId } from './bench-events.js';
 import { measureKafkaConnect } from './kafka-connect.js';
@@ -167,7 +168,9 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
   progress('audit: audit service over the same events');
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   try {
-    // The table as the COPY below finds it: dead rows of earlier runs vacuumed away.
+    // The table as the audit service creates it (a fresh `npm run local:up` has none yet), and as the
+    // COPY below finds it: dead rows of earlier runs vacuumed away.
+    await new AuditStore(pool).migrate();
     await pool.query('VACUUM audit_events');
     const audit = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000);
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id LIKE $1', [
