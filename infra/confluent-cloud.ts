@@ -86,9 +86,6 @@ export const CONFLUENT_ADMIN_ROLE = 'CloudClusterAdmin';
 /** Confluent's limit on a service account's display name. */
 const DISPLAY_NAME_MAX = 64;
 
-/** The service account's display name, `todo-events-<stack>-<user>` (platform/confluent-cloud.ts: drift finds accounts by it). */
-export { serviceAccountName };
-
 /**
  * Every user whose service account name would be longer than Confluent
  * allows, with the spec entry to shorten; empty when all fit. The program

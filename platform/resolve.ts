@@ -50,7 +50,7 @@ import type {
   UserSpec,
 } from './types.js';
 
-const byName =
+const nameComparator =
   (order: NameOrder) =>
   <T extends { name: string }>(a: T, b: T) =>
     order(a.name, b.name);
@@ -253,7 +253,7 @@ function resolveUsers(
     ...(consoleRuns(facts) ? [user(CONSOLE_USER, 'console', consoleAcls())] : []),
     ...services.map((s) => user(s.user, 'service', serviceAcls(s, order))),
     ...producers.map((p) => user(p.name, 'producer', producerAcls(p, order))),
-  ].sort(byName(order));
+  ].sort(nameComparator(order));
 }
 
 /** Registry, tag and digests over DEFAULTS; the third-party images pinned where a digest is set. */
@@ -293,7 +293,7 @@ export function resolvePlatform(stack: string, stackConfig: PlatformConfig, opti
   const retry = { ...DEFAULTS.retry, ...config.retry } as RetrySpec;
   const topics = entries(config.topics, order)
     .map(([key, t]) => resolveTopic(key, t, config, cluster, order))
-    .sort(byName(order));
+    .sort(nameComparator(order));
   const services = entries(config.services, order).map(([name, s]) => resolveService(name, s, config, monitoring, order));
   const producers = entries(config.producers, order).map(([name, p]) => ({
     name,

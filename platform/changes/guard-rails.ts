@@ -99,9 +99,7 @@ const PROTECTION_STEP = 'set protectTopics: false in a change of its own first, 
  * replacement, deleting the topic and creating it anew (`protectTopics` turns
  * that into an error).
  */
-export const TOPIC_APPLIERS: Readonly<
-  Record<ClusterFlavor, { readonly name: string; readonly onFewerPartitions: 'rejects' | 'replaces' }>
-> = {
+const TOPIC_APPLIERS: Readonly<Record<ClusterFlavor, { readonly name: string; readonly onFewerPartitions: 'rejects' | 'replaces' }>> = {
   strimzi: { name: "Strimzi's topic operator", onFewerPartitions: 'rejects' },
   redpanda: { name: 'the Redpanda operator', onFewerPartitions: 'rejects' },
   external: { name: '@pulumi/kafka', onFewerPartitions: 'replaces' },

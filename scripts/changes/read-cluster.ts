@@ -70,7 +70,7 @@ async function readTopics(kafka: typeof PlatformaticKafka, admin: PlatformaticKa
  * lists them with the accounts' integer ids (`User:1234`) instead.
  * @see https://docs.confluent.io/cloud/current/security/access-control/acls/operations.html (Describe ACL)
  */
-export const CONFLUENT_ACL_LISTING_PRINCIPAL = 'UserV2:*';
+const CONFLUENT_ACL_LISTING_PRINCIPAL = 'UserV2:*';
 
 async function describeAllAcls(kafka: typeof PlatformaticKafka, admin: PlatformaticKafka.Admin, principal: string | null) {
   return admin.describeAcls({

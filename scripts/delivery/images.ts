@@ -71,7 +71,7 @@ export function registryHost(images: readonly ServiceImage[]): string {
 }
 
 /** `key=image` lines of the third-party images, for the build job to resolve to digests. */
-export function thirdPartyLines(): string[] {
+function thirdPartyLines(): string[] {
   return Object.entries(THIRD_PARTY_IMAGES).map(([key, image]) => `${key}=${image}`);
 }
 

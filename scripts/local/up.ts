@@ -172,7 +172,7 @@ function cleanUp(reason: string): Promise<string> {
       byPid.set(name, `${await stopProcess(server.pid, signal, 10_000)} (pid ${server.pid})`);
     }
     const { kafka, postgres } = await stopAll();
-    const outcomes = new Map([['Kafka', byPid.get('Kafka') ?? kafka], ['PostgreSQL', byPid.get('PostgreSQL') ?? postgres], ...byPid]);
+    const outcomes = new Map([['Kafka', kafka], ['PostgreSQL', postgres], ...byPid]);
     const stopped = [...outcomes].map(([name, outcome]) => `${name} ${outcome}`);
     const interruptedCommands = commands.length > 0 ? `, ${commands.join(' and ')} interrupted` : '';
     return `stopped what it had started: ${stopped.join(', ')}${interruptedCommands}; removed its data in ${LOCAL_DIR}`;

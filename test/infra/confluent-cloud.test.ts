@@ -1,7 +1,7 @@
 /** The pure parts of the Confluent Cloud component: ACL bindings in Confluent's spelling, and service account names. */
 import { describe, expect, test } from '@jest/globals';
-import { confluentAclBindings, serviceAccountName, serviceAccountNameProblems } from '../../infra/confluent-cloud.js';
-import { loadPlatform } from '../../platform/index.js';
+import { confluentAclBindings, serviceAccountNameProblems } from '../../infra/confluent-cloud.js';
+import { loadPlatform, serviceAccountName } from '../../platform/index.js';
 import { REPO_ROOT } from './harness.js';
 
 const spec = loadPlatform('confluent', REPO_ROOT);

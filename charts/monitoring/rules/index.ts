@@ -22,7 +22,6 @@ import { trafficRules } from './traffic.js';
 export * from './rule.js';
 export { RECORDED, THRESHOLDS, RATE_WINDOW, VOLUME_WINDOW } from './recorded.js';
 export { SKEW_MIN_MESSAGES_PER_SECOND } from './partition-skew.js';
-export { DEPENDENCY_DOWN_LOOKBACK } from './dependencies.js';
 export { KAFKA_EXPORTER_METRICS } from './kafka-exporter-metrics.js';
 export { REDPANDA_METRICS, REDPANDA_USER_TOPICS_NAMESPACE } from './redpanda-metrics.js';
 export { activeHoursCondition } from './traffic.js';
