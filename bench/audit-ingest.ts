@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { AuditStore, type AuditRow } from '../services/audit/audit-store.js';
 import { COPY_INGEST, CopyFromStdin, CopyIngest, type CopyIngestSettings } from '../services/audit/copy-ingest.js';
-import { AUDIT_TABLE } from '../services/audit/schema.js';
+import { AUDIT_COPY_COLUMNS, AUDIT_TABLE } from '../services/audit/schema.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { benchAuditRow, type RunId } from './bench-events.js';
 import { benchCopyData, measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
@@ -42,8 +42,8 @@ const ALL_WAYS: Way[] = [
   {
     name: 'values_250x2',
     write: (pool) => {
-      const store = new AuditStore(pool) as AuditStore & { insertValues?: (rows: readonly AuditRow[]) => Promise<number> };
-      return (rows) => (store.insertValues ?? store.insert).call(store, rows);
+      const store = new AuditStore(pool);
+      return (rows) => store.insertValues(rows);
     },
   },
   { name: 'staged_copy_500x1', write: copyWay({ rowsPerCopy: 500, concurrentCopies: 1, directFirst: false }) },
@@ -163,11 +163,7 @@ async function copyIntoVariant(
     const pids = await backendPids(client);
     const cpuBefore = cpuSeconds(pids).server;
     const started = performance.now();
-    await CopyFromStdin.run(
-      client,
-      `COPY ${table} (event_id, event_type, user_id, task_id, occurred_at, payload, topic, "partition", "offset") FROM STDIN`,
-      data,
-    );
+    await CopyFromStdin.run(client, `COPY ${table} (${AUDIT_COPY_COLUMNS}) FROM STDIN`, data);
     const seconds = (performance.now() - started) / 1000;
     return { rate: rows / seconds, serverCpuUs: ((cpuSeconds(pids).server - cpuBefore) / rows) * 1e6 };
   } finally {

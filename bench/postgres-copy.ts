@@ -10,10 +10,8 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { CopyFromStdin, taggedRows } from '../services/audit/copy-ingest.js';
 import { copyBytes } from '../services/audit/copy-text.js';
-import { AUDIT_TABLE } from '../services/audit/schema.js';
+import { AUDIT_COPY_COLUMNS, AUDIT_TABLE } from '../services/audit/schema.js';
 import { benchAuditRow, benchUserPattern, type RunId } from './bench-events.js';
-
-const COLUMNS = 'event_id, event_type, user_id, task_id, occurred_at, payload, topic, "partition", "offset"';
 
 /** The COPY text of rows `0 … events - 1` of `run`, built in slices (a single 100 MB string concatenation is slow). */
 export function benchCopyData(run: RunId, events: number, at: number): Buffer {
@@ -47,7 +45,7 @@ export async function measurePostgresCopy(databaseUrl: string, run: RunId, event
   await client.connect();
   try {
     const started = performance.now();
-    const { commands } = await CopyFromStdin.run(client, `COPY ${AUDIT_TABLE} (${COLUMNS}) FROM STDIN`, data);
+    const { commands } = await CopyFromStdin.run(client, `COPY ${AUDIT_TABLE} (${AUDIT_COPY_COLUMNS}) FROM STDIN`, data);
     const seconds = (performance.now() - started) / 1000;
     return { rate: events / seconds, rows: taggedRows(commands[0]) };
   } finally {

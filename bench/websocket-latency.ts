@@ -128,7 +128,7 @@ export async function measureWebSocketLatency(
       const now = nowMs();
       for (const update of batch) sentAt[update.task.id - 1] = now;
       if (Number.isNaN(measureStart) && seq > options.warmupSeconds * options.eventsPerSecond) {
-        measureStart = nowMs();
+        measureStart = now;
         cpuStart = service.cpuSample();
       }
       // Requests overlap like a real API's; a slow one does not delay the schedule.
@@ -177,7 +177,7 @@ export async function measureWebSocketLatency(
       achievedRate: (published / (measureEnd - measureStart)) * 1000,
       peakRssMiB: service.memoryMiB().peakRss,
       connectedRssMiB,
-      // Its steady state is its load: a thousand clients connected and updates flowing.
+      // Its steady state is its load: every client connected and updates flowing.
       use: { steadyRssMiB: loadRssMiB, peakRssMiB: service.memoryMiB().peakRss, steadyCores: loadCores, busyCores: loadCores },
       slowest,
     };

@@ -22,7 +22,7 @@ import type pg from 'pg';
 import type { TaskEvent } from '../lib/index.js';
 import { pgError } from '../lib/index.js';
 import { CopyIngest } from './copy-ingest.js';
-import { AUDIT_MIGRATION_LOCK, AUDIT_MIGRATIONS, AUDIT_TABLE } from './schema.js';
+import { AUDIT_COPY_COLUMNS, AUDIT_MIGRATION_LOCK, AUDIT_MIGRATIONS, AUDIT_TABLE } from './schema.js';
 
 /** One row of `audit_events`, before the database adds `id` and `recorded_at`. */
 export interface AuditRow {
@@ -61,7 +61,7 @@ export function insertStatement(rows: number): string {
       `($${p + 1}::uuid,$${p + 2},$${p + 3},$${p + 4}::bigint,$${p + 5}::timestamptz,$${p + 6}::jsonb,$${p + 7},$${p + 8}::int,$${p + 9}::bigint)`,
     );
   }
-  return `INSERT INTO ${AUDIT_TABLE} (event_id, event_type, user_id, task_id, occurred_at, payload, topic, "partition", "offset")
+  return `INSERT INTO ${AUDIT_TABLE} (${AUDIT_COPY_COLUMNS})
   VALUES ${tuples.join(',')}
   ON CONFLICT (event_id) DO NOTHING`;
 }

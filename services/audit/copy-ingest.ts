@@ -28,7 +28,7 @@ import type pg from 'pg';
 import { pgError } from '../lib/postgres.js';
 import type { AuditRow } from './audit-store.js';
 import { CopyTextWriter } from './copy-text.js';
-import { AUDIT_TABLE } from './schema.js';
+import { AUDIT_COPY_COLUMNS, AUDIT_TABLE } from './schema.js';
 
 /** How batches are written. */
 export const COPY_INGEST = {
@@ -60,9 +60,6 @@ export interface CopyIngestSettings {
 /** The connection's staging table: the audit columns, typed, so COPY parses each value once. */
 export const STAGING_TABLE = 'audit_staging';
 
-/** The columns COPY fills, in order. */
-const COLUMNS = 'event_id, event_type, user_id, task_id, occurred_at, payload, topic, "partition", "offset"';
-
 /** Creates the connection's staging table; runs once per connection. */
 export const CREATE_STAGING = `CREATE TEMPORARY TABLE IF NOT EXISTS ${STAGING_TABLE} (
     event_id uuid, event_type text, user_id text, task_id bigint, occurred_at timestamptz,
@@ -74,15 +71,15 @@ export const CREATE_STAGING = `CREATE TEMPORARY TABLE IF NOT EXISTS ${STAGING_TA
  * fastest path. It fails with `unique_violation` (23505), writing nothing,
  * when any of its events is recorded already (a redelivery) or twice in it.
  */
-export const COPY_DIRECT = `COPY ${AUDIT_TABLE} (${COLUMNS}) FROM STDIN`;
+export const COPY_DIRECT = `COPY ${AUDIT_TABLE} (${AUDIT_COPY_COLUMNS}) FROM STDIN`;
 
 /** The SQLSTATE of a duplicate `event_id`. */
 const UNIQUE_VIOLATION = '23505';
 
 /** The one message per chunk: COPY into staging, then move what is new, in one implicit transaction. */
 export const COPY_AND_MOVE =
-  `COPY ${STAGING_TABLE} (${COLUMNS}) FROM STDIN;\n` +
-  `INSERT INTO ${AUDIT_TABLE} (${COLUMNS}) SELECT ${COLUMNS} FROM ${STAGING_TABLE} ON CONFLICT (event_id) DO NOTHING`;
+  `COPY ${STAGING_TABLE} (${AUDIT_COPY_COLUMNS}) FROM STDIN;\n` +
+  `INSERT INTO ${AUDIT_TABLE} (${AUDIT_COPY_COLUMNS}) SELECT ${AUDIT_COPY_COLUMNS} FROM ${STAGING_TABLE} ON CONFLICT (event_id) DO NOTHING`;
 
 /** The commands of one simple-query message, as the server completed them (`COPY 500`, `INSERT 0 498`). */
 export interface CopyOutcome {

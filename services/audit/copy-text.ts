@@ -51,7 +51,7 @@ export class CopyTextWriter {
     return this.buffer.subarray(0, this.length);
   }
 
-  /** Appends `rows[from]` up to (not including) `rows[to]`, columns in `AUDIT_COPY_COLUMNS` order. */
+  /** Appends `rows[from]` up to (not including) `rows[to]`, columns in `AUDIT_COPY_COLUMNS` order (schema.ts). */
   rows(rows: readonly AuditRow[], from = 0, to = rows.length): this {
     for (let i = from; i < to; i++) {
       const row = rows[i]!;

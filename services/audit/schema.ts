@@ -6,6 +6,9 @@
 
 export const AUDIT_TABLE = 'audit_events';
 
+/** The columns the service writes, in the order its COPY rows and INSERT tuples list them. */
+export const AUDIT_COPY_COLUMNS = 'event_id, event_type, user_id, task_id, occurred_at, payload, topic, "partition", "offset"';
+
 export const AUDIT_MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS ${AUDIT_TABLE} (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

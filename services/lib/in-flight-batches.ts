@@ -61,11 +61,6 @@ export class InFlightBatches {
       throw new RangeError(`concurrency: ${concurrency} is not allowed; use 1 or more`);
   }
 
-  /** False once a batch stopped early or something failed: read no further. */
-  get open(): boolean {
-    return !this.halted && this.failure === undefined;
-  }
-
   /** Handler calls running now. */
   get handling(): number {
     return this.handlingCount;

@@ -105,10 +105,10 @@ export {
   DEFAULT_CONSUMER_TUNING,
   MAX_FETCH_BYTES,
   consumerFetchOptions,
-  toRawMessage,
   type KafkaConsumerTuning,
   type KafkaConsumerRunnerOptions,
 } from './kafka-consumer.js';
+export { toRawMessage } from './kafka-raw-message.js';
 export { mountDaprSubscriber, cloudEventData, type DaprStatus, type CloudEvent, type DaprSubscriberOptions } from './dapr-subscriber.js';
 export type { EventContext, ReceivedEvent, EventHandler, ServiceHandler, ServiceContext, ServiceDefinition } from './handler.js';
 export { runService, SHUTDOWN_TIMEOUT_MS, type RunServiceOptions, type RunningService } from './service.js';

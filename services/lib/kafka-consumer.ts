@@ -119,8 +119,6 @@ export function consumerFetchOptions(tuning: KafkaConsumerTuning = DEFAULT_CONSU
   };
 }
 
-export { toRawMessage };
-
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 

@@ -27,11 +27,11 @@ export const WEBSOCKET_ENV = {
  * - one buffered 255-byte update (a spec-sized task update queued on a socket
  *   whose reader stopped): 0.4 KiB heap + 0.3 KiB external, 0.8 KiB RSS, so a
  *   queue of small updates costs about 3.2 times its bytes.
- * Since the hub's listeners are shared (one function per hub, not three
- * closures per client) a connection holds 2.8 KiB of heap and 6-6.7 KiB of
- * RSS; since `ws` no longer keeps an auto-pong closure per connection and
- * the raw socket no longer a second error listener, 2.9 KiB of heap (3.0 in
- * the same run before). 10,000 connections (ten per user for 1,000 users)
+ * With the hub's listeners shared (one function per hub, not three closures
+ * per client), no auto-pong closure of `ws` per connection and no second
+ * error listener on the raw socket, a connection holds about 2.9 KiB of heap
+ * (`node --expose-gc --import tsx bench/memory-costs.ts 2000`: 3.0 in the
+ * same run without the last two) and 6-6.7 KiB of RSS. 10,000 connections (ten per user for 1,000 users)
  * peaked at 134-146 MiB with 1,000 updates/s, 118-122 MiB since updates are
  * framed once per user (README, Performance), in a 96 MiB old generation
  * (`WEBSOCKET_NODE_OPTIONS` in platform/defaults.ts: the image's 48 MiB ran
