@@ -86,15 +86,52 @@ export interface CopyOutcome {
   readonly commands: readonly string[];
 }
 
-/** Bytes per CopyData message when sending a large text. @default 256 KiB */
+/**
+ * Bytes per CopyData message: the server reads a whole message into memory
+ * before it parses any of it, so a large text (the bench's 75 MB) goes in
+ * slices; a consumer batch (about 250 KiB) is one. @default 256 KiB
+ */
 const COPY_CHUNK_BYTES = 256 * 1024;
+
+/** CopyData's type byte ('d'); CopyDone is 'c' with no body. @see https://www.postgresql.org/docs/current/protocol-message-formats.html */
+const COPY_DATA = 0x64;
+const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
+
+/** The five bytes before a CopyData body: its type and its length, which counts itself. */
+function copyDataHeader(bodyBytes: number): Buffer {
+  const header = Buffer.allocUnsafe(5);
+  header[0] = COPY_DATA;
+  header.writeInt32BE(bodyBytes + 4, 1);
+  return header;
+}
+
+/** The part of pg's `Connection` a COPY writes to: its socket (TLS or not) and its Query message. */
+interface CopyWire {
+  readonly stream: NodeJS.WritableStream & { readonly writable: boolean; cork(): void; uncork(): void };
+  query(text: string): void;
+}
 
 /**
  * One simple-query message holding a `COPY … FROM STDIN` (and possibly
- * statements after it), with the rows to send when the server asks: a pg
- * `Submittable`. It resolves (`callback`) at ReadyForQuery with the command
- * tags, or fails with the first error; a query timeout of the client
- * (`query_timeout`) applies to it like to any query.
+ * statements after it), sent together with its rows: a pg `Submittable`.
+ * It resolves (`callback`) at ReadyForQuery with the command tags, or fails
+ * with the first error; a query timeout of the client (`query_timeout`)
+ * applies to it like to any query.
+ *
+ * The rows follow the Query message at once, in the same write, instead of
+ * after the server's CopyInResponse: that wait cost a round trip through a
+ * busy event loop per batch, and PostgreSQL sat idle meanwhile (sampled from
+ * `pg_stat_activity` while the bench's audit service drained 150,000 events;
+ * sending at once measured 10 % more events/s, the same three rounds out of
+ * three). The protocol allows it: the backend reads its input in order, and
+ * when the COPY fails before or during copy-in mode it drops any CopyData
+ * and CopyDone that follow ("any subsequent CopyData, CopyDone, or CopyFail
+ * messages issued by the frontend will simply be dropped", Protocol Flow,
+ * COPY Operations; PostgresMain accepts and ignores them outside a COPY).
+ * @see https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-COPY
+ *
+ * The CopyData frames are written here around views of `data` rather than
+ * through pg's serializer, which copies each chunk into a new buffer.
  */
 export class CopyFromStdin {
   callback?: (error: Error | null, outcome?: CopyOutcome) => void;
@@ -116,14 +153,24 @@ export class CopyFromStdin {
   }
 
   submit(connection: pg.Connection): void {
-    (connection as unknown as { query(text: string): void }).query(this.text);
+    const wire = connection as unknown as CopyWire;
+    const { stream } = wire;
+    // As pg's own sends: a socket that is no longer writable fails the query through the connection's error.
+    if (!stream.writable) return;
+    // One writev for the Query, every frame and CopyDone.
+    stream.cork();
+    wire.query(this.text);
+    for (let at = 0; at < this.data.length; at += COPY_CHUNK_BYTES) {
+      const body = this.data.subarray(at, at + COPY_CHUNK_BYTES);
+      stream.write(copyDataHeader(body.length));
+      stream.write(body);
+    }
+    stream.write(COPY_DONE);
+    stream.uncork();
   }
 
-  handleCopyInResponse(connection: pg.Connection): void {
-    const wire = connection as unknown as { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void };
-    for (let at = 0; at < this.data.length; at += COPY_CHUNK_BYTES) wire.sendCopyFromChunk(this.data.subarray(at, at + COPY_CHUNK_BYTES));
-    wire.endCopyFrom();
-  }
+  /** The rows went with the query (`submit`): nothing is left to send. */
+  handleCopyInResponse(): void {}
 
   handleCommandComplete(message: { text: string }): void {
     this.commands.push(message.text);

@@ -9,7 +9,9 @@ import type pg from 'pg';
 import { toAuditRow } from '../../../services/audit/audit-service.js';
 import type { AuditRow } from '../../../services/audit/audit-store.js';
 import { AuditStore } from '../../../services/audit/audit-store.js';
-import { CopyIngest, STAGING_TABLE } from '../../../services/audit/copy-ingest.js';
+import { CopyFromStdin, CopyIngest, STAGING_TABLE, taggedRows } from '../../../services/audit/copy-ingest.js';
+import { copyBytes } from '../../../services/audit/copy-text.js';
+import { AUDIT_COPY_COLUMNS } from '../../../services/audit/schema.js';
 import { canRetry, errorCode } from '../../../services/lib/errors.js';
 import { createPgPool } from '../../../services/lib/postgres.js';
 import { describeWithBroker, readLocalEnv } from '../../support/local-env.js';
@@ -140,6 +142,57 @@ describeWithBroker('COPY ingestion of audit rows on the local PostgreSQL', () =>
       } finally {
         client.release();
       }
+    });
+  });
+
+  describe('the rows sent with the COPY statement, before the server asks for them', () => {
+    const copyInto = (table: string) => `COPY ${table} (${AUDIT_COPY_COLUMNS}) FROM STDIN`;
+    /** The connection answers the next query as it should: nothing of the COPY's data is left in its way. */
+    const stillInStep = async (client: pg.PoolClient) => {
+      const { rows } = await client.query<{ n: number }>('SELECT $1::int + 1 AS n', [41]);
+      expect(rows).toEqual([{ n: 42 }]);
+    };
+
+    it('lands every row of a text larger than one CopyData message', async () => {
+      const id = user();
+      const data = copyBytes(Array.from({ length: 1500 }, (_, i) => row(id, i)));
+      expect(data.length).toBeGreaterThan(2 * 256 * 1024);
+      const client = await pool.connect();
+      try {
+        const { commands } = await CopyFromStdin.run(client, copyInto('audit_events'), data);
+        expect(taggedRows(commands[0])).toBe(1500);
+        await stillInStep(client);
+      } finally {
+        client.release();
+      }
+      expect(await count(id)).toEqual({ n: 1500, ids: 1500 });
+    });
+
+    it('leaves the connection in step when the statement fails before copy-in mode, so its rows are dropped unread', async () => {
+      const client = await pool.connect();
+      try {
+        const data = copyBytes(Array.from({ length: 600 }, (_, i) => row(user(), i)));
+        const error = await CopyFromStdin.run(client, copyInto('audit_events_missing'), data).catch((e: unknown) => e);
+        expect((error as { code?: string }).code).toBe('42P01');
+        await stillInStep(client);
+      } finally {
+        client.release();
+      }
+    });
+
+    it('leaves the connection in step when a row fails in the middle of the data', async () => {
+      const id = user();
+      const rows = Array.from({ length: 1200 }, (_, i) => row(id, i));
+      rows[700] = { ...rows[700]!, eventId: 'not-a-uuid' };
+      const client = await pool.connect();
+      try {
+        const error = await CopyFromStdin.run(client, copyInto('audit_events'), copyBytes(rows)).catch((e: unknown) => e);
+        expect((error as { code?: string }).code).toBe('22P02');
+        await stillInStep(client);
+      } finally {
+        client.release();
+      }
+      expect(await count(id)).toEqual({ n: 0, ids: 0 });
     });
   });
 
