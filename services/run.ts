@@ -24,7 +24,7 @@ import {
 } from './lib/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each service narrows the event type itself
-type AnyDefinition = ServiceDefinition<any>;
+type AnyDefinition = ServiceDefinition<any, any>;
 
 /** Each service's definition, loaded on demand so a process only loads its own code. */
 const SERVICES: Record<string, () => Promise<AnyDefinition>> = {

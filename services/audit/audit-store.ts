@@ -19,7 +19,6 @@
  * kept for that comparison.
  */
 import type pg from 'pg';
-import type { TaskEvent } from '../lib/index.js';
 import { pgError } from '../lib/index.js';
 import { CopyIngest } from './copy-ingest.js';
 import { AUDIT_COPY_COLUMNS, AUDIT_MIGRATION_LOCK, AUDIT_MIGRATIONS, AUDIT_TABLE } from './schema.js';
@@ -31,8 +30,8 @@ export interface AuditRow {
   readonly userId: string;
   readonly taskId: number;
   readonly occurredAt: string;
-  /** The event, or its JSON exactly as received, as text or as the record's bytes (saves serializing it again). */
-  readonly payload: TaskEvent | string | Buffer;
+  /** The whole event (serialized here), or its JSON exactly as received, as text or as the record's bytes (saves serializing it again). */
+  readonly payload: object | string | Buffer;
   readonly topic: string;
   readonly partition: number | null;
   readonly offset: bigint | null;

@@ -29,7 +29,7 @@ import { errorCode, MalformedMessageError } from './errors.js';
 import { parseEvent } from './event-validation.js';
 import { eventKindOfTopic } from './event-topics.js';
 import type { EventKind } from './events.js';
-import type { EventHandler } from './handler.js';
+import type { AnyEventHandler } from './handler.js';
 import { sendJson, type ServiceHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
@@ -54,7 +54,7 @@ export interface CloudEvent {
 
 export interface DaprSubscriberOptions {
   readonly topics: readonly string[];
-  readonly handler: EventHandler;
+  readonly handler: AnyEventHandler;
   readonly metrics: ServiceMetrics;
   readonly log: Logger;
   /** Aborted at shutdown: new deliveries are answered RETRY. */
@@ -132,9 +132,13 @@ async function deliver(
     metrics.processed(topic, 'retry');
     return answer('RETRY');
   }
-  let event;
+  let eventId: string;
+  let event: unknown;
   try {
-    event = parseEvent(topic, cloudEventData(body), kind);
+    const parsed = parseEvent(topic, cloudEventData(body), kind);
+    eventId = parsed.event_id;
+    // The sidecar hands over the decoded data, not the record's bytes.
+    event = options.handler.keep ? options.handler.keep(parsed, undefined) : parsed;
   } catch (err) {
     metrics.processed(topic, 'dead_letter');
     log.warn({ err, topic, code: errorCode(err) }, 'delivery dropped');
@@ -152,13 +156,13 @@ async function deliver(
         failing.add(dependency);
         health?.failed(dependency, err);
         metrics.processed(topic, 'retry');
-        log.warn({ err, topic, eventId: event.event_id, dependency }, 'a dependency failed; asking the sidecar to retry');
+        log.warn({ err, topic, eventId, dependency }, 'a dependency failed; asking the sidecar to retry');
         return answer('RETRY');
       }
       if (failure.canRetry && attempt < policy.attempts && !signal.aborted) {
         const delayMs = backoffDelayMs(policy, attempt);
         metrics.processed(topic, 'retry');
-        log.warn({ err, topic, eventId: event.event_id, attempt, delayMs }, 'handling failed; retrying');
+        log.warn({ err, topic, eventId, attempt, delayMs }, 'handling failed; retrying');
         await sleep(delayMs, signal);
         if (!signal.aborted) continue;
       }
@@ -168,7 +172,7 @@ async function deliver(
         return answer('RETRY');
       }
       metrics.processed(topic, 'dead_letter');
-      log.warn({ err, topic, eventId: event.event_id, attempts: attempt }, 'handling failed for good; dropping to the dead-letter topic');
+      log.warn({ err, topic, eventId, attempts: attempt }, 'handling failed for good; dropping to the dead-letter topic');
       return answer('DROP');
     }
     metrics.observeHandling(topic, (performance.now() - started) / 1000);

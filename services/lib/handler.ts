@@ -35,8 +35,8 @@ export interface EventContext {
   readonly signal: AbortSignal;
 }
 
-/** One decoded, valid event with its context. */
-export interface ReceivedEvent<E extends AnyEvent = AnyEvent> {
+/** One decoded, valid event (or what its handler `keep`s of it) with its context. */
+export interface ReceivedEvent<E = AnyEvent> {
   readonly event: E;
   readonly context: EventContext;
 }
@@ -50,16 +50,29 @@ export interface ReceivedEvent<E extends AnyEvent = AnyEvent> {
  * dead-letters it at once; any other error is retried per the policy and then
  * dead-lettered. Handlers must be idempotent: delivery is at least once.
  */
-export interface EventHandler<E extends AnyEvent = AnyEvent> {
+export interface EventHandler<E extends AnyEvent = AnyEvent, K = E> {
+  /**
+   * Optional: what of a valid event the handler needs, taken as soon as the
+   * event is validated; `handle` and `handleBatch` get that instead of the
+   * event, and the rest of the decoded tree is garbage at once. A consumer
+   * holds each event from its fetch until its batch commits (tens of
+   * milliseconds, thousands of events), long enough for V8 to move all of it
+   * into the old generation: a handler that needs a few fields (the audit
+   * trail stores the record's own bytes) keeps the garbage collector from
+   * copying the rest. `value` is the record's bytes (Kafka mode; undefined
+   * in Dapr mode, where a handler that stores the event must keep it whole).
+   * An error it throws dead-letters the event. @default the whole event
+   */
+  keep?(event: E, value: Buffer | undefined): K;
   /** Handles one event. */
-  handle(event: E, context: EventContext): Promise<void>;
+  handle(event: K, context: EventContext): Promise<void>;
   /**
    * Optional: handles the valid events of one fetched batch (Kafka mode), in
    * partition order, all or nothing. When it fails because of an event, the
    * library falls back to one-event batches to find and dead-letter the event
    * at fault; when a dependency fails, it retries the batch as a whole.
    */
-  handleBatch?(events: readonly ReceivedEvent<E>[]): Promise<void>;
+  handleBatch?(events: readonly ReceivedEvent<K>[]): Promise<void>;
   /**
    * Optional, for a handler that needs no order among its events (the audit
    * trail, whose rows are keyed by event id and land in any order): the Kafka
@@ -70,8 +83,11 @@ export interface EventHandler<E extends AnyEvent = AnyEvent> {
   readonly concurrentBatches?: number;
 }
 
+/** A handler as the library drives it, whatever its event type and what it keeps of each. */
+export type AnyEventHandler = EventHandler<AnyEvent, unknown>;
+
 /** What `ServiceDefinition.start` returns. */
-export interface ServiceHandler<E extends AnyEvent = AnyEvent> extends EventHandler<E> {
+export interface ServiceHandler<E extends AnyEvent = AnyEvent, K = E> extends EventHandler<E, K> {
   /** Extra readiness, e.g. the database pool is usable. @default always ready */
   isReady?(): boolean;
   /** Releases resources; called once, after consumption stopped and in-flight work finished. */
@@ -100,9 +116,9 @@ export interface ServiceContext {
 }
 
 /** A service: its name in the platform spec and how to build its handler. */
-export interface ServiceDefinition<E extends AnyEvent = AnyEvent> {
+export interface ServiceDefinition<E extends AnyEvent = AnyEvent, K = E> {
   /** Name in the platform spec, e.g. `audit`. */
   readonly name: string;
   /** Opens what the handler needs (database pools, migrations) and returns it. */
-  start(context: ServiceContext): Promise<ServiceHandler<E>>;
+  start(context: ServiceContext): Promise<ServiceHandler<E, K>>;
 }

@@ -110,5 +110,13 @@ export {
 } from './kafka-consumer.js';
 export { toRawMessage } from './kafka-raw-message.js';
 export { mountDaprSubscriber, cloudEventData, type DaprStatus, type CloudEvent, type DaprSubscriberOptions } from './dapr-subscriber.js';
-export type { EventContext, ReceivedEvent, EventHandler, ServiceHandler, ServiceContext, ServiceDefinition } from './handler.js';
+export type {
+  AnyEventHandler,
+  EventContext,
+  ReceivedEvent,
+  EventHandler,
+  ServiceHandler,
+  ServiceContext,
+  ServiceDefinition,
+} from './handler.js';
 export { runService, SHUTDOWN_TIMEOUT_MS, type RunServiceOptions, type RunningService } from './service.js';

@@ -19,11 +19,11 @@
 import { classify } from './classify.js';
 import { ServiceError } from './errors.js';
 import { parseEvent } from './event-validation.js';
-import type { AnyEvent, EventKind } from './events.js';
+import type { EventKind } from './events.js';
 import { eventKindOfTopic } from './event-topics.js';
 import { deadLetterEnvelope, type DeadLetterEnvelope, type RawMessage } from './dead-letter.js';
 import type { DependencyHealth } from './dependency-health.js';
-import type { EventContext, EventHandler, ReceivedEvent } from './handler.js';
+import type { AnyEventHandler, EventContext, ReceivedEvent } from './handler.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { backoffDelayMs, sleep, type RetryPolicy } from './retry.js';
@@ -38,7 +38,7 @@ export class ShutdownInterruptedError extends ServiceError {
 export interface MessageProcessorOptions {
   /** App id written into dead letters and the `service` label. */
   readonly service: string;
-  readonly handler: EventHandler;
+  readonly handler: AnyEventHandler;
   /** Attempts and backoff of message failures; its `maxDelayMs` also caps the waits between dependency retries. */
   readonly retry: RetryPolicy;
   readonly metrics: ServiceMetrics;
@@ -79,7 +79,8 @@ export interface BatchOutcome {
 
 interface Item {
   readonly message: RawMessage;
-  event?: AnyEvent;
+  /** The valid event, or what the handler keeps of it (`EventHandler.keep`). */
+  event?: unknown;
   done: boolean;
   /** Set when the message was given up on. */
   letter?: DeadLetterEnvelope;
@@ -137,12 +138,15 @@ export class MessageProcessor {
   prepare(messages: readonly RawMessage[]): PreparedBatch {
     const items: Item[] = new Array(messages.length);
     const valid: Item[] = [];
+    const { handler } = this.options;
+    const keep = handler.keep?.bind(handler);
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i]!;
       const item: Item = { message, done: false };
       items[i] = item;
       try {
-        item.event = parseEvent(message.topic, message.value, this.kindOf(message.topic));
+        const event = parseEvent(message.topic, message.value, this.kindOf(message.topic));
+        item.event = keep ? keep(event, message.value) : event;
         valid.push(item);
       } catch (error) {
         item.done = true;
@@ -225,7 +229,7 @@ export class MessageProcessor {
    */
   private async attempt(
     items: readonly Item[],
-    call: (received: readonly ReceivedEvent[]) => Promise<void>,
+    call: (received: readonly ReceivedEvent<unknown>[]) => Promise<void>,
     batch: boolean,
     owns: NonNullable<HandleOptions['owns']>,
   ): Promise<Attempted> {
@@ -236,7 +240,7 @@ export class MessageProcessor {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
-        await call(current.map((item) => ({ event: item.event!, context: this.context(item.message, attempt) })));
+        await call(current.map((item) => ({ event: item.event, context: this.context(item.message, attempt) })));
       } catch (error) {
         const failure = classify(error);
         if (failure.kind === 'dependency') {

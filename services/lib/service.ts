@@ -80,8 +80,8 @@ function requireAppApiToken(config: ServiceConfig): string {
 }
 
 /** Starts `definition` and resolves once its HTTP server listens and its consumer is starting. */
-export async function runService<E extends AnyEvent>(
-  definition: ServiceDefinition<E>,
+export async function runService<E extends AnyEvent, K = E>(
+  definition: ServiceDefinition<E, K>,
   options: RunServiceOptions = {},
 ): Promise<RunningService> {
   const env = options.env ?? process.env;
@@ -122,7 +122,7 @@ export async function runService<E extends AnyEvent>(
     },
   };
 
-  const handler: ServiceHandler<E> = await definition.start(context);
+  const handler: ServiceHandler<E, K> = await definition.start(context);
   const handlerReady = () => handler.isReady?.() ?? true;
   http.readinessCheck('handler', handlerReady);
 

@@ -238,8 +238,8 @@ export function keptLogger(level: 'debug' | 'info' | 'warn' = 'info'): { log: Lo
 }
 
 /** Starts `definition` as `npm run service` would, with `env`, the suite's retries and quick fetches. */
-export async function startFaultService<E extends AnyEvent>(
-  definition: ServiceDefinition<E>,
+export async function startFaultService<E extends AnyEvent, K = E>(
+  definition: ServiceDefinition<E, K>,
   env: Record<string, string>,
   options: {
     eventKinds?: Readonly<Record<string, EventKind>>;

@@ -29,8 +29,22 @@ interface Handled {
 /** Slows each handler call, so one member falls behind the producer and its read-ahead buffer stays full. */
 const HANDLER_DELAY_MS = 120;
 
-/** `definition` with each successful handler call recorded as `member`, in the order it finished. */
-function observed(definition: ServiceDefinition<TaskEvent>, member: string, sink: Handled[]): ServiceDefinition<TaskEvent> {
+/** An event as the observed handler holds it: whole, for the record, and what the inner handler keeps of it. */
+interface Observed<K> {
+  readonly whole: TaskEvent;
+  readonly kept: K;
+}
+
+/**
+ * `definition` with each successful handler call recorded as `member`, in the
+ * order it finished. The inner handler still gets only what it keeps of each
+ * event (`EventHandler.keep`), as it would unobserved.
+ */
+function observed<K>(
+  definition: ServiceDefinition<TaskEvent, K>,
+  member: string,
+  sink: Handled[],
+): ServiceDefinition<TaskEvent, Observed<K>> {
   const record = (events: readonly TaskEvent[]) => {
     for (const event of events) {
       const sequence = sequenceOf(event);
@@ -46,15 +60,16 @@ function observed(definition: ServiceDefinition<TaskEvent>, member: string, sink
         isReady: inner.isReady?.bind(inner),
         close: inner.close?.bind(inner),
         concurrentBatches: inner.concurrentBatches,
-        handle: async (event, eventContext) => {
+        keep: (whole, value) => ({ whole, kept: inner.keep ? inner.keep(whole, value) : (whole as K) }),
+        handle: async ({ whole, kept }, eventContext) => {
           await pause();
-          await inner.handle(event, eventContext);
-          record([event]);
+          await inner.handle(kept, eventContext);
+          record([whole]);
         },
-        handleBatch: async (events: readonly ReceivedEvent<TaskEvent>[]) => {
+        handleBatch: async (events: readonly ReceivedEvent<Observed<K>>[]) => {
           await pause();
-          await inner.handleBatch!(events);
-          record(events.map((e) => e.event));
+          await inner.handleBatch!(events.map(({ event, context }) => ({ event: event.kept, context })));
+          record(events.map((e) => e.event.whole));
         },
       };
     },

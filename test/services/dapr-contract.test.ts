@@ -12,8 +12,10 @@ import { PermanentError, TransientError } from '../../services/lib/errors.js';
 import type { ReminderEvent } from '../../services/lib/events.js';
 import { createLogger } from '../../services/lib/logger.js';
 import { runService, type RunningService } from '../../services/lib/service.js';
+import { auditService } from '../../services/audit/index.js';
 import { notificationService } from '../../services/notification/index.js';
 import { describeWithBroker, readLocalEnv } from '../support/local-env.js';
+import { localPool, taskEvent } from './lib/broker-support.js';
 import { specReminder } from '../support/spec-events.js';
 
 const quiet = createLogger({ stream: { write: () => true } });
@@ -300,5 +302,27 @@ describeWithBroker('Dapr contract of the notification service with its webhook (
     statusFor.delete('down later up');
     expect(answer(await deliver(service, cloudEvent(event)))).toEqual(SUCCESS);
     expect(calls.filter((c) => c.key === event.event_id)).toHaveLength(2);
+  });
+});
+
+describeWithBroker('Dapr contract of the audit service (rows in PostgreSQL)', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    const env = { KAFKA_MODE: 'dapr', PORT: '0', DATABASE_URL: readLocalEnv().databaseUrl, APP_API_TOKEN: APP_TOKEN };
+    service = await runService(auditService, { env, logger: quiet });
+  });
+  afterAll(() => service?.close());
+
+  it('records the whole event as the payload: without the record bytes, keep holds on to all of it', async () => {
+    const event = taskEvent(`dapr-audit-${randomUUID()}`, 7);
+    expect(answer(await deliver(service, cloudEvent(event, 'task-events'), '/events/task-events'))).toEqual(SUCCESS);
+    const pool = localPool();
+    try {
+      const { rows } = await pool.query('SELECT payload, "partition", "offset" FROM audit_events WHERE event_id = $1', [event.event_id]);
+      expect(rows).toEqual([{ payload: event, partition: null, offset: null }]);
+    } finally {
+      await pool.query('DELETE FROM audit_events WHERE user_id = $1', [event.user_id]);
+      await pool.end();
+    }
   });
 });

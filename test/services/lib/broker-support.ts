@@ -113,8 +113,8 @@ export function serviceEnv(group: string, extra: Record<string, string> = {}): R
 }
 
 /** Starts `definition` in this process in `group` and waits until it has joined. */
-export async function startInGroup<E extends AnyEvent>(
-  definition: ServiceDefinition<E>,
+export async function startInGroup<E extends AnyEvent, K = E>(
+  definition: ServiceDefinition<E, K>,
   group: string,
   extra: Record<string, string> = {},
   eventKinds?: Readonly<Record<string, EventKind>>,

@@ -3,7 +3,7 @@ import type { DeadLetterEnvelope, RawMessage } from '../../../services/lib/dead-
 import { DependencyHealth } from '../../../services/lib/dependency-health.js';
 import { PermanentError, TransientError } from '../../../services/lib/errors.js';
 import type { TaskEvent } from '../../../services/lib/events.js';
-import type { EventHandler, ReceivedEvent } from '../../../services/lib/handler.js';
+import type { AnyEventHandler, ReceivedEvent } from '../../../services/lib/handler.js';
 import { createLogger } from '../../../services/lib/logger.js';
 import { MessageProcessor } from '../../../services/lib/message-processor.js';
 import { ServiceMetrics } from '../../../services/lib/metrics.js';
@@ -34,7 +34,7 @@ function raw(value: string | TaskEvent): RawMessage {
   };
 }
 
-function setup(handler: EventHandler, signal = new AbortController().signal, log = quiet) {
+function setup(handler: AnyEventHandler, signal = new AbortController().signal, log = quiet) {
   const metrics = new ServiceMetrics('test-service', { defaultMetrics: false });
   const letters: DeadLetterEnvelope[] = [];
   const processor = new MessageProcessor({
@@ -261,6 +261,38 @@ describe('MessageProcessor', () => {
     expect(handled).toEqual(['a']);
     expect(letters.map((l) => [l.error.code, l.original_message.value])).toEqual([['MESSAGE_MALFORMED', 'not json']]);
     expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['message dead-lettered']);
+  });
+
+  it('hands the handler only what its keep takes of each valid event, given the record bytes', async () => {
+    const kept: unknown[] = [];
+    const { processor } = setup({
+      keep: (event, value) => ({ id: event.event_id, bytes: value?.length }),
+      handle: async () => {},
+      handleBatch: async (events) => void kept.push(...events.map((e) => e.event)),
+    });
+    const [a, b] = [taskEvent('a'), taskEvent('b')];
+    const messages = [raw(a), raw('{oops'), raw(b)];
+    const outcome = await processor.process(messages);
+    expect(outcome.succeeded).toBe(2);
+    expect(kept).toEqual([
+      { id: a.event_id, bytes: messages[0]!.value!.length },
+      { id: b.event_id, bytes: messages[2]!.value!.length },
+    ]);
+  });
+
+  it('dead-letters an event whose keep throws, with that error, and handles the rest', async () => {
+    const handled: string[] = [];
+    const { processor, letters } = setup({
+      keep: (event) => {
+        if ((event as TaskEvent).task_data.title === 'unkeepable') throw new PermanentError('no column for it');
+        return event;
+      },
+      handle: async (event) => void handled.push((event as TaskEvent).task_data.title),
+    });
+    const outcome = await processor.process([raw(taskEvent('unkeepable')), raw(taskEvent('fine'))]);
+    expect([outcome.completed, outcome.succeeded, outcome.deadLettered]).toEqual([2, 1, 1]);
+    expect(handled).toEqual(['fine']);
+    expect(letters.map((l) => [l.error.message, l.attempts])).toEqual([['no column for it', 0]]);
   });
 
   it('hands each event its record value exactly as received, for handlers that store the text', async () => {

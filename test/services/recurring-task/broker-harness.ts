@@ -84,8 +84,8 @@ export function memoryLogger(): { log: Logger; lines: Array<Record<string, unkno
  * Starts `definition` in this process as it runs under `npm run service`
  * (local files, its own user and group), on a free port, with fast retries.
  */
-export async function startService<E extends AnyEvent>(
-  definition: ServiceDefinition<E>,
+export async function startService<E extends AnyEvent, K = E>(
+  definition: ServiceDefinition<E, K>,
   extraEnv: Record<string, string> = {},
 ): Promise<{ service: RunningService; lines: Array<Record<string, unknown>> }> {
   const spec = defaultServiceSpec(definition.name);
