@@ -3,7 +3,8 @@
  * come from platform/metrics.ts, which the alert rules read too. Each service
  * gets its own registry, so several services can run in one process (tests).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { BatchHistogram } from './batch-histogram.js';
 import { METRIC_LABELS, SERVICE_METRICS, type MessageOutcome } from '../../platform/index.js';
 
 /**
@@ -25,7 +26,7 @@ export class ServiceMetrics {
   /** The registry `/metrics` renders. */
   readonly registry = new Registry();
   private readonly processedTotal: Counter<string>;
-  private readonly handlingSeconds: Histogram<string>;
+  private readonly handlingSeconds: BatchHistogram;
   private readonly consumerLag: Gauge<string>;
   private readonly refusedTotal: Counter<string>;
   private readonly dependencyUp: Gauge<string>;
@@ -46,13 +47,13 @@ export class ServiceMetrics {
       labelNames: [s, topic, outcome],
       registers: [this.registry],
     });
-    this.handlingSeconds = new Histogram({
-      name: SERVICE_METRICS.handlingSeconds,
-      help: 'Time spent handling a message, in seconds: its share of the handler call that completed it (the call divided by its messages).',
-      labelNames: [s, topic],
-      buckets: HANDLING_SECONDS_BUCKETS,
-      registers: [this.registry],
-    });
+    this.handlingSeconds = new BatchHistogram(
+      SERVICE_METRICS.handlingSeconds,
+      'Time spent handling a message, in seconds: its share of the handler call that completed it (the call divided by its messages).',
+      service,
+      HANDLING_SECONDS_BUCKETS,
+      this.registry,
+    );
     this.consumerLag = new Gauge({
       name: SERVICE_METRICS.consumerLag,
       help: 'Messages between the high watermark and the committed offset, per assigned partition.',
@@ -96,11 +97,7 @@ export class ServiceMetrics {
    * the histogram's count is messages and its sum the time actually spent.
    */
   observeHandling(topic: string, seconds: number, messages = 1): void {
-    if (messages <= 0) return;
-    // Resolve the labelled series once, not once per message: a batch of a thousand would hash the labels a thousand times.
-    const series = this.handlingSeconds.labels({ service: this.service, topic });
-    const share = seconds / messages;
-    for (let i = 0; i < messages; i++) series.observe(share);
+    if (messages > 0) this.handlingSeconds.observe(topic, seconds / messages, messages);
   }
 
   /** Sets whether `dependency` is reachable. */
