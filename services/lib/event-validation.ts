@@ -19,6 +19,15 @@ import {
 type Problems = string[];
 type Obj = Record<string, unknown>;
 
+/** Whether a field may be absent or null. Shared constants: the checks run for every consumed event, and a literal per call is garbage per event. */
+interface Presence {
+  readonly optional?: boolean;
+  readonly nullable?: boolean;
+}
+const REQUIRED: Presence = {};
+const OPTIONAL: Presence = { optional: true };
+const OPTIONAL_NULLABLE: Presence = { optional: true, nullable: true };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -63,7 +72,7 @@ class FieldChecker {
     if (typeof value !== 'string' || !UUID.test(value)) this.fail(field, 'a UUID');
   }
 
-  dateTime(field: string, { optional = false, nullable = false } = {}): void {
+  dateTime(field: string, { optional = false, nullable = false }: Presence = REQUIRED): void {
     if (!this.present(field, optional)) return;
     const value = this.obj[field];
     if (nullable && value === null) return;
@@ -96,7 +105,7 @@ class FieldChecker {
   }
 
   /** A nested object, checked by `check` when present and an object. */
-  object(field: string, check: (checker: FieldChecker) => void, { optional = false, nullable = false } = {}): void {
+  object(field: string, check: (checker: FieldChecker) => void, { optional = false, nullable = false }: Presence = REQUIRED): void {
     if (!this.present(field, optional)) return;
     const value = this.obj[field];
     if (nullable && value === null) return;
@@ -143,22 +152,23 @@ function checkTaskEvent(fields: FieldChecker): void {
   fields.dateTime('timestamp');
   fields.string('user_id');
   fields.positiveInteger('task_id');
-  fields.object('task_data', (task) => {
-    task.string('title');
-    task.boolean('completed');
-    task.string('priority', true);
-    task.stringArray('tags');
-    task.dateTime('due_date', { optional: true, nullable: true });
-    task.custom('recurring', checkRecurrence);
-  });
-  fields.object(
-    'metadata',
-    (metadata) => {
-      metadata.oneOf('source', EVENT_SOURCES);
-      metadata.string('correlation_id', true);
-    },
-    { optional: true },
-  );
+  fields.object('task_data', checkTaskData);
+  fields.object('metadata', checkMetadata, OPTIONAL);
+}
+
+// The nested checks are functions of their own, not arrows inside their parent's: an arrow is a new closure per event.
+function checkTaskData(task: FieldChecker): void {
+  task.string('title');
+  task.boolean('completed');
+  task.string('priority', true);
+  task.stringArray('tags');
+  task.dateTime('due_date', OPTIONAL_NULLABLE);
+  task.custom('recurring', checkRecurrence);
+}
+
+function checkMetadata(metadata: FieldChecker): void {
+  metadata.oneOf('source', EVENT_SOURCES);
+  metadata.string('correlation_id', true);
 }
 
 function checkReminder(fields: FieldChecker, problems: Problems): void {
@@ -180,12 +190,14 @@ function checkTaskUpdate(fields: FieldChecker): void {
   fields.dateTime('timestamp');
   fields.string('user_id');
   fields.oneOf('update_type', TASK_UPDATE_TYPES);
-  fields.object('task', (task) => {
-    task.positiveInteger('id');
-    task.string('title');
-    task.boolean('completed');
-    task.string('priority', true);
-  });
+  fields.object('task', checkUpdatedTask);
+}
+
+function checkUpdatedTask(task: FieldChecker): void {
+  task.positiveInteger('id');
+  task.string('title');
+  task.boolean('completed');
+  task.string('priority', true);
 }
 
 /** Every problem of `value` as an event of `kind` (empty when valid). */
