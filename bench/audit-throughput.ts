@@ -86,7 +86,8 @@ const TOPIC = 'task-events';
 const PRODUCE_CHUNK = 500;
 const PRODUCE_CONCURRENCY = 4;
 
-async function produce(run: RunId, events: number, at: number): Promise<void> {
+/** Produces the `events` bench events of `run` to `task-events` as the API user, a few requests in flight. */
+export async function produceBenchEvents(run: RunId, events: number, at: number): Promise<void> {
   const api = publisherAs('todo-api');
   try {
     for (let next = 0; next < events;) {
@@ -159,7 +160,7 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
   const { databaseUrl } = readLocalEnv();
   progress(`audit: producing ${options.events} task-events`);
   // Other suites may write to the shared topic meanwhile: the block is whatever lies between.
-  const block = await produceBlock(TOPIC, () => produce(run, options.events, at));
+  const block = await produceBlock(TOPIC, () => produceBenchEvents(run, options.events, at));
 
   progress(`audit: bare consumer over ${blockSize(block)} events`);
   const bareRate = await bareConsumerRate(block);

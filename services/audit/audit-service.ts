@@ -23,7 +23,8 @@ export type AuditedEvent = Pick<TaskEvent, 'event_id' | 'event_type' | 'user_id'
  * store as the payload; the whole event otherwise (Dapr mode). Draining the
  * bench's 150,000 events, the peak RSS with the columns alone was 93.5–96.8
  * MiB against 96.1–99.8 with whole events (four rounds each, alternating in
- * one run); events/s and CPU per event within the rounds' spread.
+ * one run of `npm run bench:audit-rounds`); events/s and CPU per event within
+ * the rounds' spread.
  */
 export function keepAudited(event: TaskEvent, value: Buffer | undefined): AuditedEvent {
   if (value === undefined) return event;

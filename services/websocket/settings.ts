@@ -31,9 +31,10 @@ export const WEBSOCKET_ENV = {
  * per client), no auto-pong closure of `ws` per connection and no second
  * error listener on the raw socket, a connection holds about 2.9 KiB of heap
  * (`node --expose-gc --import tsx bench/memory-costs.ts 2000`: 3.0 in the
- * same run without the last two) and 6-6.7 KiB of RSS. 10,000 connections (ten per user for 1,000 users)
- * peaked at 134-146 MiB with 1,000 updates/s, 118-122 MiB since updates are
- * framed once per user (README, Performance), in a 96 MiB old generation
+ * same run without the last two) and 6-6.7 KiB of RSS. 10,000 connections
+ * (ten per user for 1,000 users) peaked at 134-146 MiB with 1,000 updates/s,
+ * 118-122 MiB since updates are framed once per user (README, Performance),
+ * in a 96 MiB old generation
  * (`WEBSOCKET_NODE_OPTIONS` in platform/defaults.ts: the image's 48 MiB ran
  * out); 4 MiB of queued updates across all clients hold about 13 MiB more,
  * within the pod's limit. 256 KiB per socket is

@@ -16,6 +16,7 @@
 import type { TaskEvent } from '../../services/lib/events.js';
 import type { ReceivedEvent, ServiceDefinition } from '../../services/lib/handler.js';
 import { auditService } from '../../services/audit/index.js';
+import { partitionKeyOf } from '../../services/lib/message-processor.js';
 import { recurringTaskService } from '../../services/recurring-task/service.js';
 import { describeWithBroker } from '../support/local-env.js';
 import type { FaultBroker, FaultPostgres } from './fault-env.js';
@@ -42,6 +43,9 @@ interface Handled {
  * committed comes again: at least once, as for any member a partition moves to.
  */
 type RegainedBetween = (member: string, partition: number | null, from: number, to: number) => boolean;
+
+/** What a member logs when its assignment changed (kafka-consumer.ts), with `assigned`, `revoked` and `kept` partition keys. */
+const ASSIGNMENT_CHANGED = 'partition assignment changed';
 
 /** Slows each handler call, so one member falls behind the producer and its read-ahead buffer stays full. */
 const HANDLER_DELAY_MS = 120;
@@ -134,8 +138,8 @@ describeWithBroker('fault: consumers scaled 1 → 3 → 1 while producing', () =
     (members[member]?.lines ?? []).some((line) => {
       const at = Date.parse(String(line.time));
       return (
-        line.msg === 'partition assignment changed' &&
-        (line.assigned as string[]).includes(`task-events:${partition}`) &&
+        line.msg === ASSIGNMENT_CHANGED &&
+        (line.assigned as string[]).includes(partitionKeyOf('task-events', partition)) &&
         at > from &&
         at <= to
       );
@@ -200,7 +204,7 @@ describeWithBroker('fault: consumers scaled 1 → 3 → 1 while producing', () =
         `  handled per member: ${JSON.stringify(perMember)}`,
         `  handled more than once (by the member a partition moved to, from the committed offset): audit ${handled.audit.length - seen('audit')}, recurring-task ${handled['recurring-task'].length - seen('recurring-task')}`,
         `  events handled twice on an audit member within one ownership ${repeats(handled.audit, regained).length} (${repeats(handled.audit, () => false).length} counting partitions given back); per-user order violations on a recurring-task member ${orderViolations(handled['recurring-task'], regained).length} (${orderViolations(handled['recurring-task'], () => false).length})`,
-        `  assignment changes logged: ${logged('partition assignment changed').length}; read-ahead records dropped: ${sum('revoked')} revoked, ${sum('stale')} stale, ${sum('duplicate')} fetched again`,
+        `  assignment changes logged: ${logged(ASSIGNMENT_CHANGED).length}; read-ahead records dropped: ${sum('revoked')} revoked, ${sum('stale')} stale, ${sum('duplicate')} fetched again`,
       ].join('\n'),
     );
   }, 300_000);

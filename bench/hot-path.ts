@@ -1,0 +1,64 @@
+/**
+ * CPU of two per-event steps of the consuming library, in one process, no
+ * broker: the handling-time histogram (prom-client's `Histogram`, one
+ * observation a message, against `BatchHistogram`, one a handler call of
+ * 500) and decoding plus validating a bench event (`parseEvent`).
+ *
+ *   npm run bench:hot-path
+ *
+ * Each figure is the median of five rounds; the ratio compares the two
+ * histograms measured in the same rounds.
+ */
+import { Histogram, Registry } from 'prom-client';
+import { HANDLING_SECONDS_BUCKETS, ServiceMetrics } from '../services/lib/metrics.js';
+import { parseEvent } from '../services/lib/event-validation.js';
+import { benchEvent } from './bench-events.js';
+import { round } from './stats.js';
+
+const ROUNDS = 5;
+const BATCH = 500;
+const OBSERVATIONS = 2_000_000;
+const EVENTS = 300_000;
+
+/** Nanoseconds per unit of `units` calls of `work`, median of `ROUNDS`. */
+function nsPer(units: number, work: () => void): number {
+  const rounds: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const started = process.hrtime.bigint();
+    work();
+    rounds.push(Number(process.hrtime.bigint() - started) / units);
+  }
+  return rounds.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
+}
+
+const reference = new Histogram({
+  name: 'reference_seconds',
+  help: 'prom-client, one observation a message',
+  labelNames: ['service', 'topic'],
+  buckets: HANDLING_SECONDS_BUCKETS,
+  registers: [new Registry()],
+});
+const perMessage = nsPer(OBSERVATIONS, () => {
+  for (let b = 0; b < OBSERVATIONS / BATCH; b++) {
+    const series = reference.labels({ service: 'audit-service', topic: 'task-events' });
+    for (let i = 0; i < BATCH; i++) series.observe(0.00002);
+  }
+});
+const metrics = new ServiceMetrics('audit-service', { defaultMetrics: false });
+const perCall = nsPer(OBSERVATIONS, () => {
+  for (let b = 0; b < OBSERVATIONS / BATCH; b++) metrics.observeHandling('task-events', 0.01, BATCH);
+});
+
+const values = Array.from({ length: 1000 }, (_, i) => Buffer.from(JSON.stringify(benchEvent('a1b2c3d4', i, Date.now()))));
+const parse = nsPer(EVENTS, () => {
+  for (let i = 0; i < EVENTS; i++) parseEvent('task-events', values[i % values.length]!, 'task-event');
+});
+
+process.stdout.write(
+  [
+    `prom_client_histogram_ns_per_message: ${round(perMessage, 1)}`,
+    `batch_histogram_ns_per_message: ${round(perCall, 2)}`,
+    `batch_histogram_to_prom_client_ratio: ${round(perCall / perMessage, 4)}`,
+    `parse_and_validate_ns_per_event: ${round(parse, 0)}`,
+  ].join('\n') + '\n',
+);
