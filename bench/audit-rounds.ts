@@ -26,6 +26,7 @@ import { produceBenchEvents } from './audit-throughput.js';
 import { BackendWaits } from './backend-waits.js';
 import { benchUserPattern } from './bench-events.js';
 import { measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
+import { postgresCpuSeconds } from './postgres-cpu.js';
 import { buildServices } from './service-process.js';
 import { progress, round } from './stats.js';
 import { produceBlock, serviceOverBlock } from './topic-block.js';
@@ -52,8 +53,11 @@ try {
       // ServiceProcess reads the extra Node arguments when it spawns the service.
       process.env.BENCH_SERVICE_NODE_ARGS = _args ?? '';
       const waits = await BackendWaits.start(databaseUrl, 'audit-service');
+      const cpuBefore = postgresCpuSeconds();
       const audit = await serviceOverBlock('audit', block, 180_000, env, _bundle ? [_bundle, 'audit'] : undefined);
       const backends = await waits.stop();
+      // Everything PostgreSQL did while the service ran (its connections have ended), but the sampling's own backend.
+      const postgresCpu = postgresCpuSeconds() - cpuBefore - waits.ownCpuAtStop;
       const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id LIKE $1', [
         benchUserPattern(run),
       ]);
@@ -61,12 +65,15 @@ try {
       (rates[name] ??= []).push(audit.rate);
       process.stdout.write(
         `round ${r} ${name}: ${round(audit.rate, 0)} events/s, ${rows[0]!.n} rows, peak ${round(audit.peakRssMiB)} MiB, ` +
-          `${round(audit.busyCores, 2)} cores; backends: ${backends.map(([state, n]) => `${state}=${n}`).join(' ')}\n`,
+          `${round(audit.busyCores, 2)} cores (${round((audit.busyCores / audit.rate) * 1e6, 1)} µs an event), ` +
+          `PostgreSQL ${round((postgresCpu / EVENTS) * 1e6, 1)} µs a row; backends: ${backends.map(([state, n]) => `${state}=${n}`).join(' ')}\n`,
       );
     }
     const copy = await measurePostgresCopy(databaseUrl, run, EVENTS, at);
     (rates.copy ??= []).push(copy.rate);
-    process.stdout.write(`round ${r} PostgreSQL COPY: ${round(copy.rate, 0)} rows/s\n`);
+    process.stdout.write(
+      `round ${r} PostgreSQL COPY: ${round(copy.rate, 0)} rows/s, PostgreSQL ${round(copy.postgresCpuMicrosPerRow, 1)} µs a row\n`,
+    );
   }
   for (const [name, values] of Object.entries(rates)) {
     process.stdout.write(

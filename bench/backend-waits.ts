@@ -7,6 +7,7 @@
  * phases do not.
  */
 import pg from 'pg';
+import { processCpuSeconds } from './service-process.js';
 
 /** How often `pg_stat_activity` is read. @default 5 ms */
 const SAMPLE_EVERY_MS = 5;
@@ -14,17 +15,26 @@ const SAMPLE_EVERY_MS = 5;
 export class BackendWaits {
   private readonly samples: string[][] = [];
   private sampling = true;
+  /** `ownPostgresCpuSeconds` when sampling stopped (its backend exits then). */
+  ownCpuAtStop = 0;
   private loop: Promise<void> | undefined;
 
   private constructor(
     private readonly client: pg.Client,
     private readonly applicationName: string,
+    private readonly backendPid: number,
   ) {}
+
+  /** CPU seconds the sampling itself has cost PostgreSQL (its backend's), to subtract from PostgreSQL's total. */
+  ownPostgresCpuSeconds(): number {
+    return processCpuSeconds(this.backendPid);
+  }
 
   static async start(databaseUrl: string, applicationName: string): Promise<BackendWaits> {
     const client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-backend-waits' });
     await client.connect();
-    const waits = new BackendWaits(client, applicationName);
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const waits = new BackendWaits(client, applicationName, rows[0]!.pid);
     waits.loop = waits.sample();
     return waits;
   }
@@ -33,6 +43,7 @@ export class BackendWaits {
   async stop(): Promise<Array<[state: string, samples: number]>> {
     this.sampling = false;
     await this.loop;
+    this.ownCpuAtStop = this.ownPostgresCpuSeconds();
     await this.client.end();
     const busy = (sample: string[]) => sample.some((state) => state.startsWith('active'));
     const first = this.samples.findIndex(busy);

@@ -12,6 +12,7 @@ import { CopyFromStdin, taggedRows } from '../services/audit/copy-ingest.js';
 import { copyBytes } from '../services/audit/copy-text.js';
 import { AUDIT_COPY_COLUMNS, AUDIT_TABLE } from '../services/audit/schema.js';
 import { benchAuditRow, benchUserPattern, type RunId } from './bench-events.js';
+import { postgresCpuSeconds } from './postgres-cpu.js';
 
 /** The COPY text of rows `0 … events - 1` of `run`, built in slices (a single 100 MB string concatenation is slow). */
 export function benchCopyData(run: RunId, events: number, at: number): Buffer {
@@ -36,6 +37,8 @@ export interface PostgresCopyResult {
   readonly rate: number;
   /** Rows the COPY reported (should equal the events). */
   readonly rows: number;
+  /** CPU all of PostgreSQL used during the COPY, in µs per row (postgres-cpu.ts). */
+  readonly postgresCpuMicrosPerRow: number;
 }
 
 /** COPYs the `events` rows of `run` into `audit_events` (see the module comment). */
@@ -44,10 +47,12 @@ export async function measurePostgresCopy(databaseUrl: string, run: RunId, event
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-postgres-copy' });
   await client.connect();
   try {
+    const cpuBefore = postgresCpuSeconds();
     const started = performance.now();
     const { commands } = await CopyFromStdin.run(client, `COPY ${AUDIT_TABLE} (${AUDIT_COPY_COLUMNS}) FROM STDIN`, data);
     const seconds = (performance.now() - started) / 1000;
-    return { rate: events / seconds, rows: taggedRows(commands[0]) };
+    const cpu = postgresCpuSeconds() - cpuBefore;
+    return { rate: events / seconds, rows: taggedRows(commands[0]), postgresCpuMicrosPerRow: (cpu / events) * 1e6 };
   } finally {
     await removeBenchRows(client, run).finally(() => client.end());
   }

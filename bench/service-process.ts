@@ -86,10 +86,23 @@ const CLOCK_TICKS = (() => {
 
 /** CPU time (user + system) a process has used, in seconds, from `/proc/<pid>/stat`. */
 export function processCpuSeconds(pid: number): number {
+  return processTimes(pid).cpuSeconds;
+}
+
+/** What `/proc/<pid>/stat` says of a process's CPU: its own, its reaped children's, and its parent. */
+export function processTimes(pid: number): {
+  readonly cpuSeconds: number;
+  readonly reapedChildrenCpuSeconds: number;
+  readonly ppid: number;
+} {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  // Fields after the command name (which may hold spaces): state is field 3, ppid 4, utime 14, stime 15, cutime 16, cstime 17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  return {
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+    reapedChildrenCpuSeconds: (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS,
+    ppid: Number(fields[1]),
+  };
 }
 
 /** CPU used between two moments, in cores (1 = one core busy throughout). */

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Producer } from '@platformatic/kafka';
+import { leanMessagesSource } from '../../../services/lib/bundle-kafka-messages.js';
+import { bundleServices } from '../../../services/lib/bundle.js';
+import { describeWithBroker, readLocalEnv } from '../../support/local-env.js';
+import { privateTopics, RUN_ID, uniqueGroup } from './broker-support.js';
+
+const PROBE = join(process.cwd(), 'test', 'services', 'lib', 'bundle-probes', 'kafka-messages.ts');
+const run = promisify(execFile);
+
+mkdirSync(join(process.cwd(), 'build'), { recursive: true });
+const dir = mkdtempSync(join(process.cwd(), 'build', 'bundle-messages-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface ProbeResult {
+  seen: Array<{ offset: string; value: string; headers: string[][]; headerEntries: number; setHeader: string | null }>;
+  detached: string;
+  committed: string;
+}
+
+async function probe(args: readonly string[], topic: string): Promise<ProbeResult> {
+  const { stdout } = await run(process.execPath, [
+    ...args,
+    readLocalEnv().plaintextBootstrapServers,
+    topic,
+    uniqueGroup('bundle-messages'),
+  ]);
+  return JSON.parse(stdout) as ProbeResult;
+}
+
+describeWithBroker('consumed messages in the service bundle (leanKafkaMessages)', () => {
+  const topic = `test-bundle-messages-${RUN_ID}`;
+  let removeTopic: () => Promise<void>;
+
+  beforeAll(async () => {
+    removeTopic = await privateTopics([topic]);
+    const producer = new Producer({ clientId: `test-${RUN_ID}`, bootstrapBrokers: [readLocalEnv().plaintextBootstrapServers] });
+    try {
+      await producer.send({
+        messages: [
+          { topic, value: Buffer.from('a') },
+          { topic, value: Buffer.from('b'), headers: new Map([[Buffer.from('trace'), Buffer.from('x')]]) },
+          { topic, value: Buffer.from('c') },
+        ],
+      });
+    } finally {
+      await producer.close();
+    }
+  });
+  afterAll(() => removeTopic?.());
+
+  it('carry the same values and headers, share read-only empty headers, and commit through message.commit()', async () => {
+    const bundle = join(dir, 'kafka-messages.js');
+    await bundleServices(bundle, PROBE);
+    const readOnly = 'the headers of a message without headers are read-only';
+    expect(await probe([bundle], topic)).toEqual({
+      seen: [
+        { offset: '0', value: 'a', headers: [], headerEntries: 0, setHeader: readOnly },
+        { offset: '1', value: 'b', headers: [['trace', 'x']], headerEntries: 1, setHeader: null },
+        { offset: '2', value: 'c', headers: [], headerEntries: 0, setHeader: readOnly },
+      ],
+      detached: 'TypeError',
+      committed: '3',
+    });
+  });
+
+  it('unbundled, the client gives every message headers of its own and a bound commit', async () => {
+    const { seen, detached, committed } = await probe(['--import', 'tsx', PROBE], topic);
+    expect(seen.map((message) => message.setHeader)).toEqual([null, null, null]);
+    expect(seen.map((message) => message.headers)).toEqual([[], [['trace', 'x']], []]);
+    expect({ detached, committed }).toEqual({ detached: 'worked', committed: '3' });
+  });
+});
+
+describe('leanMessagesSource', () => {
+  it('refuses a source without the code it rewrites, naming each part and the file to update', () => {
+    expect(() => leanMessagesSource('for (const record of batch.records) {}', 'dist/clients/consumer/messages-stream.js')).toThrow(
+      'dist/clients/consumer/messages-stream.js: did not find the bound commit of each message, the deserialization error context, ' +
+        'the headers Map and array of each message; @platformatic/kafka changed, update services/lib/bundle-kafka-messages.ts',
+    );
+  });
+});
