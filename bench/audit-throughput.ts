@@ -12,7 +12,10 @@
  *    measured from its committed offsets, which it moves only after the rows
  *    are written;
  * 3. PostgreSQL's own COPY of the same rows into `audit_events` (no Kafka,
- *    postgres-copy.ts): the limit;
+ *    postgres-copy.ts): the limit. Steps 2 and 3 run in `rounds` pairs, one
+ *    right after the other, and the figures are the medians: the machine's
+ *    speed moves both by ±15 % from one minute to the next, so a single pair
+ *    measured minutes apart says more about the machine than the service;
  * 4. the peer, Kafka Connect with the Debezium JDBC sink, over the same events
  *    on a topic of its own (kafka-connect.ts);
  * 5. the recurring-task service (child process) for a fixed window, as it
@@ -35,7 +38,7 @@ import { measureKafkaConnect } from './kafka-connect.js';
 import { measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
 import { NOOP_SERVICE_BUNDLE } from './service-process.js';
 import { progress } from './stats.js';
-import { blockSize, measuredUse, produceBlock, serviceOverBlock, type TopicBlock } from './topic-block.js';
+import { blockSize, measuredUse, produceBlock, serviceOverBlock, type ServiceRun, type TopicBlock } from './topic-block.js';
 import type { MeasuredUse } from './resources.js';
 
 export interface AuditThroughputOptions {
@@ -47,6 +50,8 @@ export interface AuditThroughputOptions {
   readonly recurringWindowSeconds: number;
   /** Run the peer (Kafka Connect with the Debezium JDBC sink) over the same events. @default true */
   readonly kafkaConnect: boolean;
+  /** Pairs of (audit service, PostgreSQL's COPY) measured, one after the other (see the module comment). @default 3 */
+  readonly rounds: number;
 }
 
 export const AUDIT_THROUGHPUT_DEFAULTS: AuditThroughputOptions = {
@@ -54,6 +59,7 @@ export const AUDIT_THROUGHPUT_DEFAULTS: AuditThroughputOptions = {
   auditTimeoutSeconds: 180,
   recurringWindowSeconds: 15,
   kafkaConnect: true,
+  rounds: 3,
 };
 
 export interface AuditThroughputResult {
@@ -61,17 +67,23 @@ export interface AuditThroughputResult {
   readonly bareRate: number;
   /** The service runtime with a handler that does nothing (see noop-service.ts). */
   readonly noopRate: number;
+  /** The median of the rounds' rates. */
   readonly auditRate: number;
-  /** Rows of this run found in `audit_events` afterwards (should equal `events`). */
+  /** Fewest rows of this run found in `audit_events` after a round (should equal `events`). */
   readonly rowsWritten: number;
+  /** The highest of the rounds. */
   readonly auditPeakRssMiB: number;
   /** Idle and draining the block. */
   readonly auditUse: MeasuredUse;
   readonly recurringRate: number;
   readonly recurringPeakRssMiB: number;
   readonly recurringUse: MeasuredUse;
-  /** PostgreSQL's own COPY of the same rows into `audit_events`, rows/s (postgres-copy.ts). */
+  /** PostgreSQL's own COPY of the same rows into `audit_events`, rows/s (postgres-copy.ts): the median of the rounds. */
   readonly postgresCopyRate: number;
+  /** Each round's audit rate ÷ COPY rate, in order. */
+  readonly copyRatios: readonly number[];
+  /** The median of `copyRatios`. */
+  readonly copyRatio: number;
   /** The peer over the same events (kafka-connect.ts); undefined when not run. */
   readonly kafkaConnect?: {
     readonly rate: number;
@@ -154,6 +166,41 @@ async function bareConsumerRate(block: TopicBlock): Promise<number> {
   }
 }
 
+/** The middle value (the upper one of an even count). */
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+/** The round whose audit rate is the median. */
+function medianRound<R extends { audit: ServiceRun }>(rounds: readonly R[]): R {
+  return [...rounds].sort((a, b) => a.audit.rate - b.audit.rate)[Math.floor(rounds.length / 2)]!;
+}
+
+/**
+ * One pair: the audit service drains the block into a vacuumed table, its
+ * rows are counted and removed, then PostgreSQL's own COPY of the same rows
+ * (which removes them again).
+ */
+async function auditRound(
+  pool: pg.Pool,
+  block: TopicBlock,
+  run: RunId,
+  options: AuditThroughputOptions,
+  at: number,
+  databaseUrl: string,
+): Promise<{ audit: ServiceRun; rows: number; copyRate: number }> {
+  // As the COPY below finds it: dead rows of earlier runs vacuumed away.
+  await pool.query('VACUUM audit_events');
+  const audit = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000);
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id LIKE $1', [
+    benchUserPattern(run),
+  ]);
+  await removeBenchRows(pool, run);
+  const copy = await measurePostgresCopy(databaseUrl, run, options.events, at);
+  if (copy.rows !== options.events) throw new Error(`COPY wrote ${copy.rows} of ${options.events} rows`);
+  return { audit, rows: rows[0]!.n, copyRate: copy.rate };
+}
+
 export async function measureAuditThroughput(options: AuditThroughputOptions = AUDIT_THROUGHPUT_DEFAULTS): Promise<AuditThroughputResult> {
   const run = randomUUID().slice(0, 8);
   const at = Date.now();
@@ -166,22 +213,15 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
   const bareRate = await bareConsumerRate(block);
   progress('audit: the audit runtime with a no-op handler over the same events');
   const noop = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000, {}, [NOOP_SERVICE_BUNDLE]);
-  progress('audit: audit service over the same events');
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   try {
-    // The table as the audit service creates it (a fresh `npm run local:up` has none yet), and as the
-    // COPY below finds it: dead rows of earlier runs vacuumed away.
+    // The table as the audit service creates it (a fresh `npm run local:up` has none yet).
     await new AuditStore(pool).migrate();
-    await pool.query('VACUUM audit_events');
-    const audit = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000);
-    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id LIKE $1', [
-      benchUserPattern(run),
-    ]);
-    await removeBenchRows(pool, run);
-
-    progress(`audit: PostgreSQL's own COPY of the same ${options.events} rows into audit_events`);
-    const copy = await measurePostgresCopy(databaseUrl, run, options.events, at);
-    if (copy.rows !== options.events) throw new Error(`COPY wrote ${copy.rows} of ${options.events} rows`);
+    const rounds: Array<{ audit: ServiceRun; rows: number; copyRate: number }> = [];
+    for (let r = 1; r <= options.rounds; r++) {
+      progress(`audit: round ${r} of ${options.rounds}: the audit service over the same events, then PostgreSQL's own COPY of them`);
+      rounds.push(await auditRound(pool, block, run, options, at, databaseUrl));
+    }
 
     const kafkaConnect = options.kafkaConnect ? await measureKafkaConnect(run, options.events, at) : undefined;
 
@@ -191,14 +231,17 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
       events: options.events,
       bareRate,
       noopRate: noop.rate,
-      auditRate: audit.rate,
-      rowsWritten: rows[0]!.n,
-      auditPeakRssMiB: audit.peakRssMiB,
-      auditUse: measuredUse(audit),
+      auditRate: median(rounds.map((r) => r.audit.rate)),
+      rowsWritten: Math.min(...rounds.map((r) => r.rows)),
+      auditPeakRssMiB: Math.max(...rounds.map((r) => r.audit.peakRssMiB)),
+      // The round whose rate is the median, for the resources it suggests.
+      auditUse: measuredUse(medianRound(rounds).audit),
       recurringRate: recurring.rate,
       recurringPeakRssMiB: recurring.peakRssMiB,
       recurringUse: measuredUse(recurring),
-      postgresCopyRate: copy.rate,
+      postgresCopyRate: median(rounds.map((r) => r.copyRate)),
+      copyRatios: rounds.map((r) => r.audit.rate / r.copyRate),
+      copyRatio: median(rounds.map((r) => r.audit.rate / r.copyRate)),
       kafkaConnect,
     };
   } finally {

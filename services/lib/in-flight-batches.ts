@@ -9,8 +9,12 @@
  * still being handled. One commit is in flight at a time; batches that
  * finish meanwhile wait behind it and go out together in the next commit,
  * one offset per partition (the newest), which is what the broker keeps
- * anyway. A batch that stops early (shutdown) is committed up to its
- * completed prefix and ends the window: nothing read after it is committed.
+ * anyway. Under load the commits are paced (`commitIntervalMs`): while a
+ * handler call is still running, a commit waits until that long after the
+ * previous one, so the batches finishing meanwhile go out together; once
+ * none is running (an idle consumer, a shutdown) it goes at once. A batch
+ * that stops early (shutdown) is committed up to its completed prefix and
+ * ends the window: nothing read after it is committed.
  * A failed handler call or commit ends it too, and is thrown from `slot` and
  * `drain`; what was not committed is redelivered.
  */
@@ -48,6 +52,10 @@ export class InFlightBatches {
   private halted = false;
   /** Set once the commits reached that batch: nothing after it is committed. */
   private sealed = false;
+  /** When the last commit started (`performance.now()`), for the pacing. */
+  private lastCommitAt = Number.NEGATIVE_INFINITY;
+  /** The paced commit waiting for its time. */
+  private pacedCommit: NodeJS.Timeout | undefined;
   /** Woken whenever a handler call or a commit settles. */
   private wake: (() => void) | undefined;
   private readonly pending = new Set<Promise<unknown>>();
@@ -56,6 +64,8 @@ export class InFlightBatches {
     private readonly concurrency: number,
     private readonly commit: CommitFunction,
     private readonly events: InFlightBatchEvents = {},
+    /** Least time between two commits while a handler call runs, in ms (see the module comment). @default 0 */
+    private readonly commitIntervalMs = 0,
   ) {
     if (!Number.isInteger(concurrency) || concurrency < 1)
       throw new RangeError(`concurrency: ${concurrency} is not allowed; use 1 or more`);
@@ -125,6 +135,22 @@ export class InFlightBatches {
   /** Starts a commit of the finished prefix, unless one is in flight or there is nothing to commit. */
   private pump(): void {
     if (this.committing || this.failure !== undefined) return;
+    if (this.pacedCommit) {
+      if (this.handlingCount > 0) return;
+      // Nothing left running: what waited goes now.
+      clearTimeout(this.pacedCommit);
+      this.pacedCommit = undefined;
+    }
+    const wait = this.lastCommitAt + this.commitIntervalMs - performance.now();
+    if (wait > 0 && this.handlingCount > 0 && this.queue[0]?.outcome !== undefined) {
+      this.pacedCommit = setTimeout(() => {
+        this.pacedCommit = undefined;
+        this.pump();
+      }, wait);
+      // A consumer that is closing does not wait for it: the last handler call to finish commits at once.
+      this.pacedCommit.unref();
+      return;
+    }
     const last = new Map<string, KafkaMessage>();
     const abandoned = new Set<string>();
     let batches = 0;
@@ -138,6 +164,7 @@ export class InFlightBatches {
       if (stopped) this.sealed = true;
     }
     if (batches === 0) return;
+    this.lastCommitAt = performance.now();
     this.committing = this.commit([...last.values()], abandoned);
     this.track(
       this.committing.then(

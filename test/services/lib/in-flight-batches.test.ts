@@ -74,6 +74,64 @@ describe('InFlightBatches', () => {
     expect(commits).toBe(1);
   });
 
+  describe('paced commits (commitIntervalMs)', () => {
+    const labels = (targets: readonly KafkaMessage[]) => targets.map((t) => `${t.partition}@${t.offset}`);
+
+    it('holds a commit back while a handler call runs, and sends what waited at once when none is left', async () => {
+      const commits: string[][] = [];
+      // An interval no test run reaches: only the end of the last handler call can release the commit.
+      const window = new InFlightBatches(2, async (targets) => void commits.push(labels(targets)), {}, 3_600_000);
+      const calls = [call(), call(), call()];
+      window.add([record(0, 1)], calls[0]!.promise);
+      window.add([record(0, 2)], calls[1]!.promise);
+      calls[0]!.finish(1);
+      await flush();
+      // The first commit goes at once: none came before it.
+      expect(commits).toEqual([['0@1']]);
+      window.add([record(0, 3)], calls[2]!.promise);
+      calls[1]!.finish(1);
+      await flush();
+      expect(commits).toEqual([['0@1']]);
+      calls[2]!.finish(1);
+      await window.drain();
+      expect(commits).toEqual([['0@1'], ['0@3']]);
+    });
+
+    it('sends a held commit once the interval has passed, while handler calls still run', async () => {
+      const commits: string[][] = [];
+      const window = new InFlightBatches(2, async (targets) => void commits.push(labels(targets)), {}, 20);
+      const calls = [call(), call(), call()];
+      window.add([record(0, 1)], calls[0]!.promise);
+      window.add([record(0, 2)], calls[1]!.promise);
+      calls[0]!.finish(1);
+      await flush();
+      window.add([record(0, 3)], calls[2]!.promise);
+      calls[1]!.finish(1);
+      while (commits.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(commits).toEqual([['0@1'], ['0@2']]);
+      expect(window.handling).toBe(1);
+      calls[2]!.finish(1);
+      await window.drain();
+      expect(commits).toEqual([['0@1'], ['0@2'], ['0@3']]);
+    });
+
+    it('without an interval commits each batch as soon as the one before has committed', async () => {
+      const commits: string[][] = [];
+      const window = new InFlightBatches(2, async (targets) => void commits.push(labels(targets)));
+      const calls = [call(), call(), call()];
+      window.add([record(0, 1)], calls[0]!.promise);
+      window.add([record(0, 2)], calls[1]!.promise);
+      calls[0]!.finish(1);
+      await flush();
+      window.add([record(0, 3)], calls[2]!.promise);
+      calls[1]!.finish(1);
+      await flush();
+      expect(commits).toEqual([['0@1'], ['0@2']]);
+      calls[2]!.finish(1);
+      await window.drain();
+    });
+  });
+
   it('refuses a concurrency below 1', () => {
     expect(() => new InFlightBatches(0, async () => {})).toThrow('concurrency: 0 is not allowed; use 1 or more');
   });
