@@ -65,16 +65,18 @@ export function deferValidatorCompilation(source: string, file = 'options.js'): 
   return `${rewritten}\n${LAZY_COMPILE}`;
 }
 
+/** An esbuild plugin that bundles the modules `filter` matches as `rewrite` returns their source. */
+export function sourceRewritePlugin(name: string, filter: RegExp, rewrite: (source: string, file: string) => string): Plugin {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({ filter }, async (args) => ({ contents: rewrite(await readFile(args.path, 'utf8'), args.path), loader: 'js' }));
+    },
+  };
+}
+
 /** Rewrites `KAFKA_OPTIONS_MODULES` as they are bundled (`deferValidatorCompilation`). */
-export const lazyKafkaValidators: Plugin = {
-  name: 'lazy-kafka-validators',
-  setup(build) {
-    build.onLoad({ filter: KAFKA_OPTIONS_MODULES }, async (args) => ({
-      contents: deferValidatorCompilation(await readFile(args.path, 'utf8'), args.path),
-      loader: 'js',
-    }));
-  },
-};
+export const lazyKafkaValidators = sourceRewritePlugin('lazy-kafka-validators', KAFKA_OPTIONS_MODULES, deferValidatorCompilation);
 
 /** The package, still loaded from `node_modules` (it reads its `.wasm` next to its code). */
 export const WASM_UTILS = '@platformatic/wasm-utils';

@@ -26,8 +26,7 @@
  * Each rewrite throws when its source is not found, so a client version that
  * moved the code fails the build instead of silently keeping the cost.
  */
-import { readFile } from 'node:fs/promises';
-import type { Plugin } from 'esbuild';
+import { sourceRewritePlugin } from './bundle-kafka-client.js';
 
 /** The module that builds consumed messages. */
 export const KAFKA_MESSAGES_STREAM = /[\\/]@platformatic[\\/]kafka[\\/]dist[\\/]clients[\\/]consumer[\\/]messages-stream\.js$/;
@@ -103,12 +102,4 @@ export function leanMessagesSource(source: string, file = 'messages-stream.js'):
 }
 
 /** Rewrites `KAFKA_MESSAGES_STREAM` as it is bundled (`leanMessagesSource`). */
-export const leanKafkaMessages: Plugin = {
-  name: 'lean-kafka-messages',
-  setup(build) {
-    build.onLoad({ filter: KAFKA_MESSAGES_STREAM }, async (args) => ({
-      contents: leanMessagesSource(await readFile(args.path, 'utf8'), args.path),
-      loader: 'js',
-    }));
-  },
-};
+export const leanKafkaMessages = sourceRewritePlugin('lean-kafka-messages', KAFKA_MESSAGES_STREAM, leanMessagesSource);

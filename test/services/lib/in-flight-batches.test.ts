@@ -77,10 +77,13 @@ describe('InFlightBatches', () => {
   describe('paced commits (commitIntervalMs)', () => {
     const labels = (targets: readonly KafkaMessage[]) => targets.map((t) => `${t.partition}@${t.offset}`);
 
-    it('holds a commit back while a handler call runs, and sends what waited at once when none is left', async () => {
+    /**
+     * Three batches of one record on partition 0 (offsets 1, 2, 3) with `intervalMs`: the first
+     * finishes and commits, the third is added, then the second finishes while the third runs.
+     */
+    async function secondFinishedWhileThirdRuns(intervalMs?: number) {
       const commits: string[][] = [];
-      // An interval no test run reaches: only the end of the last handler call can release the commit.
-      const window = new InFlightBatches(2, async (targets) => void commits.push(labels(targets)), {}, 3_600_000);
+      const window = new InFlightBatches(2, async (targets) => void commits.push(labels(targets)), {}, intervalMs);
       const calls = [call(), call(), call()];
       window.add([record(0, 1)], calls[0]!.promise);
       window.add([record(0, 2)], calls[1]!.promise);
@@ -91,44 +94,34 @@ describe('InFlightBatches', () => {
       window.add([record(0, 3)], calls[2]!.promise);
       calls[1]!.finish(1);
       await flush();
+      return { commits, window, third: calls[2]! };
+    }
+
+    it('holds a commit back while a handler call runs, and sends what waited at once when none is left', async () => {
+      // An interval no test run reaches: only the end of the last handler call can release the commit.
+      const { commits, window, third } = await secondFinishedWhileThirdRuns(3_600_000);
       expect(commits).toEqual([['0@1']]);
-      calls[2]!.finish(1);
+      third.finish(1);
       await window.drain();
       expect(commits).toEqual([['0@1'], ['0@3']]);
     });
 
     it('sends a held commit once the interval has passed, while handler calls still run', async () => {
-      const commits: string[][] = [];
-      const window = new InFlightBatches(2, async (targets) => void commits.push(labels(targets)), {}, 20);
-      const calls = [call(), call(), call()];
-      window.add([record(0, 1)], calls[0]!.promise);
-      window.add([record(0, 2)], calls[1]!.promise);
-      calls[0]!.finish(1);
-      await flush();
-      window.add([record(0, 3)], calls[2]!.promise);
-      calls[1]!.finish(1);
+      const { commits, window, third } = await secondFinishedWhileThirdRuns(20);
       while (commits.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
       expect(commits).toEqual([['0@1'], ['0@2']]);
       expect(window.handling).toBe(1);
-      calls[2]!.finish(1);
+      third.finish(1);
       await window.drain();
       expect(commits).toEqual([['0@1'], ['0@2'], ['0@3']]);
     });
 
     it('without an interval commits each batch as soon as the one before has committed', async () => {
-      const commits: string[][] = [];
-      const window = new InFlightBatches(2, async (targets) => void commits.push(labels(targets)));
-      const calls = [call(), call(), call()];
-      window.add([record(0, 1)], calls[0]!.promise);
-      window.add([record(0, 2)], calls[1]!.promise);
-      calls[0]!.finish(1);
-      await flush();
-      window.add([record(0, 3)], calls[2]!.promise);
-      calls[1]!.finish(1);
-      await flush();
+      const { commits, window, third } = await secondFinishedWhileThirdRuns();
       expect(commits).toEqual([['0@1'], ['0@2']]);
-      calls[2]!.finish(1);
+      third.finish(1);
       await window.drain();
+      expect(commits).toEqual([['0@1'], ['0@2'], ['0@3']]);
     });
   });
 
