@@ -28,15 +28,13 @@ import { benchUserPattern } from './bench-events.js';
 import { measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
 import { postgresCpuSeconds } from './postgres-cpu.js';
 import { buildServices } from './service-process.js';
-import { progress, round } from './stats.js';
+import { median, progress, round } from './stats.js';
 import { produceBlock, serviceOverBlock } from './topic-block.js';
 
 const EVENTS = 150_000;
 const variants = JSON.parse(process.env.BENCH_VARIANTS ?? '{"now":{}}') as Record<string, Record<string, string>>;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const { databaseUrl } = readLocalEnv();
-
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 await buildServices();
 const run = randomUUID().slice(0, 8);

@@ -37,7 +37,7 @@ import { benchEvent, benchUserPattern, type RunId } from './bench-events.js';
 import { measureKafkaConnect } from './kafka-connect.js';
 import { measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
 import { NOOP_SERVICE_BUNDLE } from './service-process.js';
-import { progress } from './stats.js';
+import { median, progress } from './stats.js';
 import { blockSize, measuredUse, produceBlock, serviceOverBlock, type ServiceRun, type TopicBlock } from './topic-block.js';
 import type { MeasuredUse } from './resources.js';
 
@@ -166,11 +166,6 @@ async function bareConsumerRate(block: TopicBlock): Promise<number> {
   }
 }
 
-/** The middle value (the upper one of an even count). */
-function median(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
-
 /** The round whose audit rate is the median. */
 function medianRound<R extends { audit: ServiceRun }>(rounds: readonly R[]): R {
   return [...rounds].sort((a, b) => a.audit.rate - b.audit.rate)[Math.floor(rounds.length / 2)]!;
@@ -222,6 +217,7 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
       progress(`audit: round ${r} of ${options.rounds}: the audit service over the same events, then PostgreSQL's own COPY of them`);
       rounds.push(await auditRound(pool, block, run, options, at, databaseUrl));
     }
+    const copyRatios = rounds.map((r) => r.audit.rate / r.copyRate);
 
     const kafkaConnect = options.kafkaConnect ? await measureKafkaConnect(run, options.events, at) : undefined;
 
@@ -240,8 +236,8 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
       recurringPeakRssMiB: recurring.peakRssMiB,
       recurringUse: measuredUse(recurring),
       postgresCopyRate: median(rounds.map((r) => r.copyRate)),
-      copyRatios: rounds.map((r) => r.audit.rate / r.copyRate),
-      copyRatio: median(rounds.map((r) => r.audit.rate / r.copyRate)),
+      copyRatios,
+      copyRatio: median(copyRatios),
       kafkaConnect,
     };
   } finally {

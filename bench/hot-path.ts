@@ -13,7 +13,7 @@ import { Histogram, Registry } from 'prom-client';
 import { HANDLING_SECONDS_BUCKETS, ServiceMetrics } from '../services/lib/metrics.js';
 import { parseEvent } from '../services/lib/event-validation.js';
 import { benchEvent } from './bench-events.js';
-import { round } from './stats.js';
+import { median, round } from './stats.js';
 
 const ROUNDS = 5;
 const BATCH = 500;
@@ -28,7 +28,7 @@ function nsPer(units: number, work: () => void): number {
     work();
     rounds.push(Number(process.hrtime.bigint() - started) / units);
   }
-  return rounds.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
+  return median(rounds);
 }
 
 const reference = new Histogram({

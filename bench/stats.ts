@@ -8,6 +8,11 @@ export function percentile(values: ArrayLike<number>, p: number): number {
   return sorted[rank - 1]!;
 }
 
+/** The middle of `values` (the upper of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
 /** Rounds for printing: `digits` decimals. */
 export function round(value: number, digits = 1): number {
   const factor = 10 ** digits;

@@ -19,8 +19,8 @@
  *   (`set` throws, `delete` and `clear` change nothing) and one frozen empty
  *   array as `headers` and `headerEntries`;
  * - `message.commit` is one function per fetched record batch that commits
- *   the offset after `this.offset`: called as `message.commit(callback)`
- *   (the only way the client documents) it does what the bound function did;
+ *   the offset after `this.offset`: called as a method, `message.commit(callback)`,
+ *   it does what the bound function did;
  *   taken off the message and called alone it throws. A deserialization
  *   error handler still gets a bound function, as before.
  * Each rewrite throws when its source is not found, so a client version that
