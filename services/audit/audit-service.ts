@@ -49,14 +49,28 @@ export function toAuditRow(event: AuditedEvent, context: EventContext): AuditRow
   };
 }
 
-/** Batches written at once, each one COPY and one transaction on its own connection. @default 2 */
-export const AUDIT_CONCURRENT_BATCHES = 2;
+/** PostgreSQL connections the audit writes on (the pool's `max`), each one COPY and one transaction at a time. @default 2 */
+export const AUDIT_WRITE_CONNECTIONS = 2;
+
+/**
+ * Batches handled at once: one more than there are connections. The extra
+ * batch's COPY text is built while the others are in PostgreSQL, then waits
+ * for the pool and goes out the moment a connection has committed. With as
+ * many batches as connections, each connection sat idle while the service
+ * built its next COPY (the backends `idle` in ClientRead in a third of the
+ * `pg_stat_activity` samples); three rounds of `npm run bench:audit-rounds`,
+ * 150,000 events each: 54,217–58,987 events/s against 40,263–45,169, peak
+ * RSS 96.3–97.3 MiB against 96.1–96.5. Three connections, each with its own
+ * batch, were slower than two (35–36k against 38–39k events/s): three
+ * backends and the service on two cores.
+ */
+export const AUDIT_CONCURRENT_BATCHES = AUDIT_WRITE_CONNECTIONS + 1;
 
 export const auditService: ServiceDefinition<TaskEvent, AuditedEvent> = {
   name: 'audit',
   async start({ config, log }): Promise<ServiceHandler<TaskEvent, AuditedEvent>> {
     // loadServiceConfig requires DATABASE_URL for services whose spec says `database: true`.
-    const pool = createPgPool(config.databaseUrl!, config.appId);
+    const pool = createPgPool(config.databaseUrl!, config.appId, { max: AUDIT_WRITE_CONNECTIONS });
     const store = new AuditStore(pool);
     await store.migrate();
     log.info({ table: 'audit_events' }, 'audit schema ready');
@@ -68,7 +82,8 @@ export const auditService: ServiceDefinition<TaskEvent, AuditedEvent> = {
     };
     return {
       // Rows land in any order (keyed by event id): two COPYs on two connections keep PostgreSQL busy while
-      // the other one commits (npm run bench:audit-ingest: 72,000-80,000 rows/s against 40,000-45,000 one at a time).
+      // the other one commits (npm run bench:audit-ingest: 72,000-80,000 rows/s against 40,000-45,000 one at a time),
+      // and a third batch waits for either with its COPY text ready.
       concurrentBatches: AUDIT_CONCURRENT_BATCHES,
       keep: keepAudited,
       handle: (event, context) => write([toAuditRow(event, context)]),

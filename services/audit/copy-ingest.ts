@@ -233,6 +233,7 @@ export class CopyIngest {
       for (let chunk = next++; chunk < chunks && failure === undefined; chunk = next++) {
         try {
           const writer = (this.idleWriters.pop() ?? new CopyTextWriter()).reset();
+          // The text before the connection: a chunk that waits for the pool (every connection busy) waits ready to go.
           const landed = await this.copy(writer.rows(rows, chunk * size, Math.min(rows.length, (chunk + 1) * size)).bytes());
           // Only once the COPY ended: the connection may still have been sending these bytes until then.
           this.idleWriters.push(writer);
