@@ -23,6 +23,7 @@ import { COPY_INGEST, CopyFromStdin, CopyIngest, type CopyIngestSettings } from 
 import { AUDIT_COPY_COLUMNS, AUDIT_TABLE } from '../services/audit/schema.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { benchAuditRow, type RunId } from './bench-events.js';
+import { checkpoint } from './postgres-checkpoint.js';
 import { benchCopyData, measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
 import { processCpuSeconds } from './service-process.js';
 import { progress, round } from './stats.js';
@@ -111,6 +112,7 @@ async function measureWay(pool: pg.Pool, way: Way, rows: number, at: number): Pr
   await Promise.all(
     Array.from({ length: concurrent }, (_, c) => write(Array.from({ length: size }, (_, k) => benchAuditRow(warm, c * size + k, at)))),
   );
+  await checkpoint(readLocalEnv().databaseUrl);
   const pids = await backendPids(pool);
   const cpuBefore = cpuSeconds(pids);
   const started = performance.now();
@@ -160,6 +162,7 @@ async function copyIntoVariant(
       if (variant.drop.some((column) => index.def.includes(`(${column},`))) await client.query(`DROP INDEX ${index.name}`);
     }
     const data = benchCopyData(randomUUID().slice(0, 8), rows, at);
+    await checkpoint(readLocalEnv().databaseUrl);
     const pids = await backendPids(client);
     const cpuBefore = cpuSeconds(pids).server;
     const started = performance.now();

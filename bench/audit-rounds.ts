@@ -26,6 +26,7 @@ import { produceBenchEvents } from './audit-throughput.js';
 import { BackendWaits } from './backend-waits.js';
 import { benchUserPattern } from './bench-events.js';
 import { measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
+import { checkpoint, walSince } from './postgres-checkpoint.js';
 import { postgresCpuSeconds } from './postgres-cpu.js';
 import { buildServices } from './service-process.js';
 import { median, progress, round } from './stats.js';
@@ -50,10 +51,12 @@ try {
       await pool.query('VACUUM audit_events');
       // ServiceProcess reads the extra Node arguments when it spawns the service.
       process.env.BENCH_SERVICE_NODE_ARGS = _args ?? '';
+      const mark = await checkpoint(databaseUrl);
       const waits = await BackendWaits.start(databaseUrl, 'audit-service');
       const cpuBefore = postgresCpuSeconds();
       const audit = await serviceOverBlock('audit', block, 180_000, env, _bundle ? [_bundle, 'audit'] : undefined);
       const backends = await waits.stop();
+      const wal = await walSince(databaseUrl, mark);
       // Everything PostgreSQL did while the service ran (its connections have ended), but the sampling's own backend.
       const postgresCpu = postgresCpuSeconds() - cpuBefore - waits.ownCpuAtStop;
       const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id LIKE $1', [
@@ -64,13 +67,14 @@ try {
       process.stdout.write(
         `round ${r} ${name}: ${round(audit.rate, 0)} events/s, ${rows[0]!.n} rows, peak ${round(audit.peakRssMiB)} MiB, ` +
           `${round(audit.busyCores, 2)} cores (${round((audit.busyCores / audit.rate) * 1e6, 1)} µs an event), ` +
-          `PostgreSQL ${round((postgresCpu / EVENTS) * 1e6, 1)} µs a row; backends: ${backends.map(([state, n]) => `${state}=${n}`).join(' ')}\n`,
+          `PostgreSQL ${round((postgresCpu / EVENTS) * 1e6, 1)} µs a row, WAL ${round(wal.walMiB, 0)} MiB, ${wal.checkpoints} checkpoint(s) began; backends: ${backends.map(([state, n]) => `${state}=${n}`).join(' ')}\n`,
       );
     }
     const copy = await measurePostgresCopy(databaseUrl, run, EVENTS, at);
     (rates.copy ??= []).push(copy.rate);
     process.stdout.write(
-      `round ${r} PostgreSQL COPY: ${round(copy.rate, 0)} rows/s, PostgreSQL ${round(copy.postgresCpuMicrosPerRow, 1)} µs a row\n`,
+      `round ${r} PostgreSQL COPY: ${round(copy.rate, 0)} rows/s, PostgreSQL ${round(copy.postgresCpuMicrosPerRow, 1)} µs a row, ` +
+        `WAL ${round(copy.wal.walMiB, 0)} MiB, ${copy.wal.checkpoints} checkpoint(s) began\n`,
     );
   }
   for (const [name, values] of Object.entries(rates)) {

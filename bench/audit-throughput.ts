@@ -35,6 +35,7 @@ import { AuditStore } from '../services/audit/audit-store.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { benchEvent, benchUserPattern, type RunId } from './bench-events.js';
 import { measureKafkaConnect } from './kafka-connect.js';
+import { checkpoint } from './postgres-checkpoint.js';
 import { measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
 import { NOOP_SERVICE_BUNDLE } from './service-process.js';
 import { median, progress } from './stats.js';
@@ -184,8 +185,9 @@ async function auditRound(
   at: number,
   databaseUrl: string,
 ): Promise<{ audit: ServiceRun; rows: number; copyRate: number }> {
-  // As the COPY below finds it: dead rows of earlier runs vacuumed away.
+  // As the COPY below finds it: dead rows of earlier runs vacuumed away, every dirty page written (postgres-checkpoint.ts).
   await pool.query('VACUUM audit_events');
+  await checkpoint(databaseUrl);
   const audit = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000);
   const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id LIKE $1', [
     benchUserPattern(run),

@@ -36,6 +36,7 @@ import { kafkaLog4jConfig } from '../scripts/local/kafka-config.js';
 import { freePorts } from '../scripts/local/ports.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { BENCH_PARTITIONS, benchEvent, type RunId } from './bench-events.js';
+import { checkpoint } from './postgres-checkpoint.js';
 import { processMemoryMiB } from './service-process.js';
 import { progress, sleep } from './stats.js';
 import { groupRate, produceBlock } from './topic-block.js';
@@ -312,6 +313,8 @@ export async function measureKafkaConnect(
     writeFileSync(files.connector, properties(props.connector), { mode: 0o600 });
     writeFileSync(files.log4j, LOG4J);
     progress(`kafka connect: standalone worker with the Debezium JDBC sink (log: ${join(peer.dir, 'connect.log')})`);
+    // Like the audit and the COPY, it starts writing with every dirty page written.
+    await checkpoint(readLocalEnv().databaseUrl);
     worker = startWorker(peer, dist.libs, options.heap, files);
     const pid = worker.pid!;
     const exited = new Promise<never>((_, reject) =>

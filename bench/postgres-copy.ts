@@ -3,7 +3,8 @@
  * (…) FROM STDIN` of the benchmark's rows, from a client on this machine (no
  * Kafka, no service), into the same table the audit service writes, with all
  * its indexes. The COPY text is built before the clock starts, so the rate is
- * the server's (and the socket's) alone. The rows are deleted afterwards and
+ * the server's (and the socket's) alone, and the server checkpoints just
+ * before it, like before every write the bench measures (postgres-checkpoint.ts). The rows are deleted afterwards and
  * the table vacuumed, so what runs next finds it as before.
  */
 import { performance } from 'node:perf_hooks';
@@ -12,6 +13,7 @@ import { CopyFromStdin, taggedRows } from '../services/audit/copy-ingest.js';
 import { copyBytes } from '../services/audit/copy-text.js';
 import { AUDIT_COPY_COLUMNS, AUDIT_TABLE } from '../services/audit/schema.js';
 import { benchAuditRow, benchUserPattern, type RunId } from './bench-events.js';
+import { checkpoint, walSince, type WalSpan } from './postgres-checkpoint.js';
 import { postgresCpuSeconds } from './postgres-cpu.js';
 
 /** The COPY text of rows `0 … events - 1` of `run`, built in slices (a single 100 MB string concatenation is slow). */
@@ -39,6 +41,8 @@ export interface PostgresCopyResult {
   readonly rows: number;
   /** CPU all of PostgreSQL used during the COPY, in µs per row (postgres-cpu.ts). */
   readonly postgresCpuMicrosPerRow: number;
+  /** The WAL it wrote and the checkpoints that started meanwhile. */
+  readonly wal: WalSpan;
 }
 
 /** COPYs the `events` rows of `run` into `audit_events` (see the module comment). */
@@ -47,12 +51,14 @@ export async function measurePostgresCopy(databaseUrl: string, run: RunId, event
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-postgres-copy' });
   await client.connect();
   try {
+    const mark = await checkpoint(databaseUrl);
     const cpuBefore = postgresCpuSeconds();
     const started = performance.now();
     const { commands } = await CopyFromStdin.run(client, `COPY ${AUDIT_TABLE} (${AUDIT_COPY_COLUMNS}) FROM STDIN`, data);
     const seconds = (performance.now() - started) / 1000;
     const cpu = postgresCpuSeconds() - cpuBefore;
-    return { rate: events / seconds, rows: taggedRows(commands[0]), postgresCpuMicrosPerRow: (cpu / events) * 1e6 };
+    const wal = await walSince(databaseUrl, mark);
+    return { rate: events / seconds, rows: taggedRows(commands[0]), postgresCpuMicrosPerRow: (cpu / events) * 1e6, wal };
   } finally {
     await removeBenchRows(client, run).finally(() => client.end());
   }
