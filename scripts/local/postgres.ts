@@ -216,13 +216,17 @@ export function runningPostgresPid(paths: PostgresPaths = LOCAL_PATHS.postgres):
 }
 
 /**
- * Stops PostgreSQL and removes its directory. SIGINT is its "fast" shutdown:
- * SIGTERM ("smart") would wait for every client to hang up, so one service
- * left running would stall it until the SIGKILL.
+ * How the local PostgreSQL is stopped, wherever it is: SIGINT is its "fast"
+ * shutdown; SIGTERM ("smart") would wait for every client to hang up, so one
+ * service left running would stall it until the SIGKILL after `graceMs`.
+ * @see https://www.postgresql.org/docs/15/server-shutdown.html
  */
+export const POSTGRES_STOP = { signal: 'SIGINT', graceMs: 20_000 } as const;
+
+/** Stops PostgreSQL (`POSTGRES_STOP`) and removes its directory. */
 export async function stopPostgres(paths: PostgresPaths = LOCAL_PATHS.postgres): Promise<string> {
   const pid = runningPostgresPid(paths);
-  const outcome = pid === undefined ? 'not running' : `${await stopProcess(pid, 'SIGINT', 20_000)} (pid ${pid})`;
+  const outcome = pid === undefined ? 'not running' : `${await stopProcess(pid, POSTGRES_STOP.signal, POSTGRES_STOP.graceMs)} (pid ${pid})`;
   rmSync(paths.dir, { recursive: true, force: true });
   return outcome;
 }

@@ -19,7 +19,7 @@ import { elapsed, step } from './log.js';
 import { ensureLocalDir, LOCAL_DIR, LOCAL_PATHS, userEnvFile } from './paths.js';
 import { generatePassword } from './passwords.js';
 import { freePorts } from './ports.js';
-import { ensurePostgresBinaries, runningPostgresPid, startPostgres } from './postgres.js';
+import { ensurePostgresBinaries, POSTGRES_STOP, runningPostgresPid, startPostgres } from './postgres.js';
 import { stopAll } from './stop.js';
 import { isAlive, refuseNewProcesses, startedServers, stopProcess, waitUntil } from './processes.js';
 import { writeServiceEnvFiles } from './service-env.js';
@@ -167,9 +167,8 @@ function cleanUp(reason: string): Promise<string> {
     for (const server of startedServers()) {
       if (!isAlive(server.pid)) continue;
       const name = SERVER_NAMES[server.label] ?? server.label;
-      // SIGINT is PostgreSQL's fast shutdown (see stopPostgres).
-      const signal = name === 'PostgreSQL' ? 'SIGINT' : 'SIGTERM';
-      byPid.set(name, `${await stopProcess(server.pid, signal, 10_000)} (pid ${server.pid})`);
+      const { signal, graceMs } = name === 'PostgreSQL' ? POSTGRES_STOP : { signal: 'SIGTERM' as const, graceMs: 10_000 };
+      byPid.set(name, `${await stopProcess(server.pid, signal, graceMs)} (pid ${server.pid})`);
     }
     const { kafka, postgres } = await stopAll();
     const outcomes = new Map([['Kafka', kafka], ['PostgreSQL', postgres], ...byPid]);
