@@ -60,9 +60,11 @@ export const AUDIT_WRITE_CONNECTIONS = 2;
  * built its next COPY (the backends `idle` in ClientRead in a third of the
  * `pg_stat_activity` samples); three rounds of `npm run bench:audit-rounds`,
  * 150,000 events each: 54,217–58,987 events/s against 40,263–45,169, peak
- * RSS 96.3–97.3 MiB against 96.1–96.5. Three connections, each with its own
- * batch, were slower than two (35–36k against 38–39k events/s): three
- * backends and the service on two cores.
+ * RSS 96.3–97.3 MiB against 96.1–96.5; eight rounds once each write started
+ * after a checkpoint (bench/postgres-checkpoint.ts): medians 64,309 against
+ * 60,331, peaks 96.2–100.0 against 95.0–99.1 MiB. Three connections, each
+ * with its own batch, were slower than two (35–36k against 38–39k events/s):
+ * three backends and the service on two cores.
  */
 export const AUDIT_CONCURRENT_BATCHES = AUDIT_WRITE_CONNECTIONS + 1;
 
