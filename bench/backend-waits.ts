@@ -57,7 +57,8 @@ export class BackendWaits {
   private async sample(): Promise<void> {
     while (this.sampling) {
       const { rows } = await this.client.query<{ state: string }>(
-        `SELECT state || ' ' || coalesce(wait_event_type, '-') || ':' || coalesce(wait_event, '-') AS state
+        // A backend still authenticating has no state yet (null, which would make the whole text null).
+        `SELECT coalesce(state, 'starting') || ' ' || coalesce(wait_event_type, '-') || ':' || coalesce(wait_event, '-') AS state
            FROM pg_stat_activity WHERE application_name = $1 AND backend_type = 'client backend'`,
         [this.applicationName],
       );
