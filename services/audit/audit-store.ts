@@ -21,6 +21,7 @@
 import type pg from 'pg';
 import { pgError } from '../lib/index.js';
 import { CopyIngest } from './copy-ingest.js';
+import { payloadText } from './copy-text.js';
 import { AUDIT_COPY_COLUMNS, AUDIT_MIGRATION_LOCK, AUDIT_MIGRATIONS, AUDIT_TABLE } from './schema.js';
 
 /** One row of `audit_events`, before the database adds `id` and `recorded_at`. */
@@ -79,12 +80,7 @@ function parameters(rows: readonly AuditRow[]): unknown[] {
     values[i++] = row.userId;
     values[i++] = row.taskId;
     values[i++] = row.occurredAt;
-    values[i++] =
-      typeof row.payload === 'string'
-        ? row.payload
-        : Buffer.isBuffer(row.payload)
-          ? row.payload.toString('utf8')
-          : JSON.stringify(row.payload);
+    values[i++] = payloadText(row.payload);
     values[i++] = row.topic;
     values[i++] = row.partition;
     values[i++] = row.offset === null ? null : row.offset.toString();

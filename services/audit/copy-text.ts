@@ -106,8 +106,7 @@ export class CopyTextWriter {
    * replaces invalid sequences as decoding always did here.
    */
   private payload(payload: AuditRow['payload']): this {
-    if (!Buffer.isBuffer(payload)) return this.text(typeof payload === 'string' ? payload : JSON.stringify(payload));
-    if (!isUtf8(payload)) return this.text(payload.toString('utf8'));
+    if (!Buffer.isBuffer(payload) || !isUtf8(payload)) return this.text(payloadText(payload));
     if (
       payload.indexOf(BACKSLASH) === -1 &&
       payload.indexOf(TAB) === -1 &&
@@ -141,6 +140,12 @@ export class CopyTextWriter {
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }
+}
+
+/** A row's payload as JSON text: given as text, decoded from the bytes (invalid UTF-8 replaced), or the event serialized. */
+export function payloadText(payload: AuditRow['payload']): string {
+  if (typeof payload === 'string') return payload;
+  return Buffer.isBuffer(payload) ? payload.toString('utf8') : JSON.stringify(payload);
 }
 
 /** `rows` as COPY text in a buffer of their own (for callers that keep it, like the bench). */

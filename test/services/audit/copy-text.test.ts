@@ -1,5 +1,5 @@
 import type { AuditRow } from '../../../services/audit/audit-store.js';
-import { copyBytes, CopyTextWriter } from '../../../services/audit/copy-text.js';
+import { copyBytes, CopyTextWriter, payloadText } from '../../../services/audit/copy-text.js';
 
 const row = (payload: AuditRow['payload'], userId = 'user-1'): AuditRow => ({
   eventId: '00000000-0000-4000-8000-000000000001',
@@ -41,5 +41,13 @@ describe('COPY text of audit rows', () => {
         .bytes()
         .toString('utf8'),
     ).toBe(`${PREFIX}{}\ttask-events\t2\t41\n`);
+  });
+});
+
+describe('payloadText', () => {
+  it('keeps text, decodes bytes (replacing invalid UTF-8) and serializes an event object', () => {
+    expect(payloadText('{"a":1}')).toBe('{"a":1}');
+    expect(payloadText(Buffer.from([0x7b, 0xff, 0x7d]))).toBe('{\uFFFD}');
+    expect(payloadText({ a: 1, b: 'é' })).toBe('{"a":1,"b":"é"}');
   });
 });
