@@ -1,14 +1,17 @@
 /**
  * Each write the bench measures into the local PostgreSQL (the audit
  * service, PostgreSQL's own COPY, Kafka Connect) starts right after a
- * `CHECKPOINT`, so they all start alike. Without it the server checkpoints
- * whenever its WAL since the last one reaches its threshold (the local
- * server's defaults: `max_wal_size` 1 GB, `checkpoint_completion_target`
- * 0.9, so about every 540 MB, two to four drains of the bench's 150,000
- * rows), and whichever write comes after it pays a full-page image in the
- * WAL for the first change of every page it touches (`full_page_writes`),
- * and competes with the checkpointer's writes meanwhile. That fell on the
- * audit in one pair and on the COPY in the next.
+ * `CHECKPOINT`, so they all start alike. Without it, a write found the
+ * 128 MB of shared buffers full of the previous write's dirty pages and
+ * wrote them out itself to make room (`DataFileExtend` and `BufferContent`
+ * waits in bench/backend-waits.ts), or ran into a checkpoint the server
+ * began on its own: at `max_wal_size / (1 + checkpoint_completion_target)`
+ * of WAL since the last one (`CalculateCheckpointSegments`, xlog.c), about
+ * 540 MB with the local server's defaults, two to four drains of the
+ * bench's 150,000 rows; after it, the first change of every page writes a
+ * full-page image (`full_page_writes`), and the checkpointer's writes
+ * compete meanwhile. That fell on the audit in one pair and on the COPY in
+ * the next.
  * @see https://www.postgresql.org/docs/15/wal-configuration.html
  *
  * `CHECKPOINT` needs a superuser or `pg_checkpoint`, which the services'
@@ -16,9 +19,9 @@
  * superuser through its Unix socket (`local all all trust` in the cluster
  * `npm run local:up` creates).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { LOCAL_PATHS } from '../scripts/local/paths.js';
-import { POSTGRES_OS_USER } from '../scripts/local/postgres.js';
+import { superuserClient } from '../scripts/local/postgres.js';
 
 /** WAL position and checkpoint count, to tell what happened between two readings. */
 export interface WalMark {
@@ -32,13 +35,8 @@ export interface WalSpan {
   readonly checkpoints: number;
 }
 
-function superuser(databaseUrl: string): pg.Client {
-  const port = Number(new URL(databaseUrl).port);
-  return new pg.Client({ host: LOCAL_PATHS.postgres.socketDir, port, user: POSTGRES_OS_USER, database: 'postgres' });
-}
-
 async function asSuperuser<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = superuser(databaseUrl);
+  const client = superuserClient(Number(new URL(databaseUrl).port), LOCAL_PATHS.postgres.socketDir);
   await client.connect();
   try {
     return await work(client);
@@ -65,8 +63,8 @@ export function walSince(databaseUrl: string, from: WalMark): Promise<WalSpan> {
 
 async function readMark(client: pg.Client): Promise<WalMark> {
   const { rows } = await client.query<{ lsn: string; checkpoints: number }>(
-    `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS lsn,
+    `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint::text AS lsn,
             (checkpoints_timed + checkpoints_req)::int AS checkpoints FROM pg_stat_bgwriter`,
   );
-  return { lsnBytes: BigInt(rows[0]!.lsn.split('.')[0]!), checkpoints: rows[0]!.checkpoints };
+  return { lsnBytes: BigInt(rows[0]!.lsn), checkpoints: rows[0]!.checkpoints };
 }

@@ -4,8 +4,9 @@
  * Kafka, no service), into the same table the audit service writes, with all
  * its indexes. The COPY text is built before the clock starts, so the rate is
  * the server's (and the socket's) alone, and the server checkpoints just
- * before it, like before every write the bench measures (postgres-checkpoint.ts). The rows are deleted afterwards and
- * the table vacuumed, so what runs next finds it as before.
+ * before it, like before every write the bench measures
+ * (postgres-checkpoint.ts). The rows are deleted afterwards and the table
+ * vacuumed, so what runs next finds it as before.
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';

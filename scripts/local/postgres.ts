@@ -118,7 +118,7 @@ export interface PostgresInstance {
 }
 
 /** Connects as the bootstrap superuser over the Unix socket (trusted: only its owner can open the directory). */
-function superuserClient(port: number, socketDir: string): pg.Client {
+export function superuserClient(port: number, socketDir: string): pg.Client {
   return new pg.Client({ host: socketDir, port, user: POSTGRES_OS_USER, database: 'postgres' });
 }
 
