@@ -38,6 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinRequires } from './bundle-builtin-requires.js';
 import { lazyKafkaValidators, lazyWasmUtils } from './bundle-kafka-client.js';
 import { leanKafkaMessages } from './bundle-kafka-messages.js';
+import { contiguousKafkaRecords } from './bundle-kafka-records.js';
 
 /** The repository root (this file is services/lib/bundle.ts). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -62,7 +63,7 @@ export function bundleOptions(outfile: string, entry = join(ROOT, 'services', 'r
     minify: true,
     sourcemap: 'linked',
     external: [...BUNDLE_EXTERNALS],
-    plugins: [builtinRequires, lazyKafkaValidators, lazyWasmUtils, leanKafkaMessages],
+    plugins: [builtinRequires, lazyKafkaValidators, lazyWasmUtils, leanKafkaMessages, contiguousKafkaRecords],
     // Bundled CommonJS packages (pg, prom-client, ws) call `require`, which an ES module lacks.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',

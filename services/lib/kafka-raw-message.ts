@@ -15,43 +15,67 @@ type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 /** Shared by every record without headers (nearly all); frozen, so no reader can change it for the others. */
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
+/** What a reader asked of a record beyond its topic, partition, offset and value: decoded once, kept with the view. */
+interface Decoded {
+  key?: string | null;
+  headers?: Readonly<Record<string, string>>;
+  timestamp?: Date;
+}
+
+/**
+ * A view of a fetched record with nothing of its own but the record and, once
+ * something asks for its key, headers or timestamp, their decoded values: a
+ * backlog holds one per waiting message, and each field of their own (the
+ * view had eight) was heap the collector copied while it waited.
+ */
 class KafkaRawMessage implements RawMessage {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: bigint;
-  readonly value: Buffer | undefined;
   readonly #record: KafkaMessage;
-  #key: string | null | undefined;
-  #headers: Readonly<Record<string, string>> | undefined;
-  #timestamp: Date | undefined;
+  #decoded: Decoded | undefined;
 
   constructor(record: KafkaMessage) {
     this.#record = record;
-    this.topic = record.topic;
-    this.partition = record.partition;
-    this.offset = record.offset;
-    this.value = record.value ?? undefined;
+  }
+
+  get topic(): string {
+    return this.#record.topic;
+  }
+
+  get partition(): number {
+    return this.#record.partition;
+  }
+
+  get offset(): bigint {
+    return this.#record.offset;
+  }
+
+  get value(): Buffer | undefined {
+    return this.#record.value ?? undefined;
   }
 
   get key(): string | null {
-    if (this.#key === undefined)
-      this.#key = this.#record.key === undefined || this.#record.key === null ? null : this.#record.key.toString('utf8');
-    return this.#key;
+    const decoded = (this.#decoded ??= {});
+    if (decoded.key === undefined) {
+      const key = this.#record.key;
+      decoded.key = key === undefined || key === null ? null : key.toString('utf8');
+    }
+    return decoded.key;
   }
 
   /** Headers as a plain string map (values UTF-8 decoded). */
   get headers(): Readonly<Record<string, string>> {
-    if (this.#headers === undefined) {
+    const decoded = (this.#decoded ??= {});
+    if (decoded.headers === undefined) {
       const headers: Record<string, string> = {};
       for (const [key, value] of this.#record.headers) headers[key.toString('utf8')] = value?.toString('utf8') ?? '';
-      this.#headers = Object.keys(headers).length === 0 ? NO_HEADERS : headers;
+      decoded.headers = Object.keys(headers).length === 0 ? NO_HEADERS : headers;
     }
-    return this.#headers;
+    return decoded.headers;
   }
 
   get timestamp(): Date {
-    this.#timestamp ??= new Date(Number(this.#record.timestamp));
-    return this.#timestamp;
+    const decoded = (this.#decoded ??= {});
+    decoded.timestamp ??= new Date(Number(this.#record.timestamp));
+    return decoded.timestamp;
   }
 
   /** The decoded fields, as a plain object would have them (logs, test failures). */

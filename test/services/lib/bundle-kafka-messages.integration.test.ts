@@ -1,19 +1,17 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Producer } from '@platformatic/kafka';
 import { leanMessagesSource } from '../../../services/lib/bundle-kafka-messages.js';
 import { bundleServices } from '../../../services/lib/bundle.js';
+import { bundleScratchDir, PROBES } from './bundle-probes/scratch.js';
 import { describeWithBroker, readLocalEnv } from '../../support/local-env.js';
 import { privateTopics, RUN_ID, uniqueGroup } from './broker-support.js';
 
-const PROBE = join(process.cwd(), 'test', 'services', 'lib', 'bundle-probes', 'kafka-messages.ts');
+const PROBE = join(PROBES, 'kafka-messages.ts');
 const run = promisify(execFile);
 
-mkdirSync(join(process.cwd(), 'build'), { recursive: true });
-const dir = mkdtempSync(join(process.cwd(), 'build', 'bundle-messages-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = bundleScratchDir('bundle-messages-test');
 
 interface ProbeResult {
   seen: Array<{ offset: string; value: string; headers: string[][]; headerEntries: number; setHeader: string | null }>;

@@ -1,17 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { builtinRequireModule, isNodeBuiltin } from '../../../services/lib/bundle-builtin-requires.js';
 import { deferValidatorCompilation, lazyWasmUtilsModule } from '../../../services/lib/bundle-kafka-client.js';
 import { bundleOptions, bundleServices } from '../../../services/lib/bundle.js';
+import { bundleScratchDir, PROBES } from './bundle-probes/scratch.js';
 
-const PROBES = join(process.cwd(), 'test', 'services', 'lib', 'bundle-probes');
-
-// Inside the repository, so the bundles find node_modules as build/services/run.js does.
-mkdirSync(join(process.cwd(), 'build'), { recursive: true });
-const dir = mkdtempSync(join(process.cwd(), 'build', 'bundle-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = bundleScratchDir('bundle-test');
 
 /** Runs a bundle with the image's memory flags and parses the JSON line it prints. */
 function run(bundle: string): Record<string, unknown> {
