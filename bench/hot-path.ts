@@ -1,18 +1,22 @@
 /**
- * CPU of two per-event steps of the consuming library, in one process, no
+ * CPU of per-event steps of the consuming library, in one process, no
  * broker: the handling-time histogram (prom-client's `Histogram`, one
  * observation a message, against `BatchHistogram`, one a handler call of
- * 500) and decoding plus validating a bench event (`parseEvent`).
+ * 500), decoding plus validating a bench event (`parseEvent`), and reading
+ * the records of fetched batches (@platformatic/kafka's `readRecord` over
+ * the fetch response's chunks, against `decodeRecords`, what the service
+ * bundle reads them with: bundle-kafka-records.ts).
  *
  *   npm run bench:hot-path
  *
- * Each figure is the median of five rounds; the ratio compares the two
- * histograms measured in the same rounds.
+ * Each figure is the median of five rounds; each ratio compares two ways
+ * measured in the same rounds.
  */
 import { Histogram, Registry } from 'prom-client';
 import { HANDLING_SECONDS_BUCKETS, ServiceMetrics } from '../services/lib/metrics.js';
 import { parseEvent } from '../services/lib/event-validation.js';
 import { benchEvent } from './bench-events.js';
+import { recordReads } from './record-reads.js';
 import { median, round } from './stats.js';
 
 const ROUNDS = 5;
@@ -54,11 +58,18 @@ const parse = nsPer(EVENTS, () => {
   for (let i = 0; i < EVENTS; i++) parseEvent('task-events', values[i % values.length]!, 'task-event');
 });
 
+const records = recordReads();
+const clientRecords = nsPer(records.count, records.client);
+const contiguousRecords = nsPer(records.count, records.contiguous);
+
 process.stdout.write(
   [
     `prom_client_histogram_ns_per_message: ${round(perMessage, 1)}`,
     `batch_histogram_ns_per_message: ${round(perCall, 2)}`,
     `batch_histogram_to_prom_client_ratio: ${round(perCall / perMessage, 4)}`,
     `parse_and_validate_ns_per_event: ${round(parse, 0)}`,
+    `client_record_read_ns_per_record: ${round(clientRecords, 0)}`,
+    `contiguous_record_read_ns_per_record: ${round(contiguousRecords, 0)}`,
+    `contiguous_to_client_record_read_ratio: ${round(contiguousRecords / clientRecords, 2)}`,
   ].join('\n') + '\n',
 );

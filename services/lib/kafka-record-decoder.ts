@@ -22,6 +22,20 @@
  * (varints are zigzag-encoded, as in protobuf).
  */
 
+/**
+ * Bytes of a v2 batch before its first record: base offset (8), length (4),
+ * leader epoch (4), magic (1), CRC (4), attributes (2), last offset delta
+ * (4), base and max timestamps (8 + 8), producer id (8) and epoch (2), base
+ * sequence (4), record count (4). Where a batch's records start, for code that
+ * finds them itself (the bench, the tests); the batch ends `length` bytes
+ * after the length field, at `BATCH_LENGTH_END + length`.
+ */
+export const RECORD_BATCH_HEADER_BYTES = 61;
+/** Where a batch's record count lies: its header's last four bytes. */
+export const RECORD_COUNT_OFFSET = RECORD_BATCH_HEADER_BYTES - 4;
+/** Where the length field ends (base offset and length): what a batch's `length` counts from. */
+export const BATCH_LENGTH_END = 12;
+
 /** One record as the client's `readRecord` returns it. */
 export interface DecodedRecord {
   readonly length: number;

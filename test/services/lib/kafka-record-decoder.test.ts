@@ -1,17 +1,15 @@
-import { decodeRecords, TruncatedRecordBatchError, type DecodedRecord } from '../../../services/lib/kafka-record-decoder.js';
 import {
-  BATCH_HEADER_BYTES,
-  encodeBatch,
-  encodeRecords,
-  Reader,
-  readRecord,
-  readRecordsBatches,
-  sampleMessages,
-} from './record-batches.js';
+  BATCH_LENGTH_END,
+  decodeRecords,
+  RECORD_BATCH_HEADER_BYTES,
+  TruncatedRecordBatchError,
+  type DecodedRecord,
+} from '../../../services/lib/kafka-record-decoder.js';
+import { encodeBatch, encodeRecords, Reader, readRecord, readRecordsBatches, sampleMessages } from './record-batches.js';
 
 /** The record bytes of an encoded batch: after its header, up to where its length says it ends. */
 function recordBytes(batch: Buffer): Buffer {
-  return batch.subarray(BATCH_HEADER_BYTES, 12 + batch.readInt32BE(8));
+  return batch.subarray(RECORD_BATCH_HEADER_BYTES, BATCH_LENGTH_END + batch.readInt32BE(8));
 }
 
 describe('decodeRecords', () => {

@@ -11,9 +11,6 @@ import { createRecordsBatch, readRecord, readRecordsBatches } from '../../../nod
 
 export { Reader, readRecord, readRecordsBatches };
 
-/** Bytes of a v2 batch before its first record (offset, length, epoch, magic, CRC, attributes, deltas, timestamps, producer, sequence, count). */
-export const BATCH_HEADER_BYTES = 61;
-
 const BASE = 1_764_000_000_000n;
 
 type TestMessage = Parameters<typeof createRecordsBatch>[0][number];

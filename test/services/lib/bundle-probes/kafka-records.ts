@@ -8,6 +8,7 @@
  * ends in.
  */
 import { DynamicBuffer } from '@platformatic/dynamic-buffer';
+import { RECORD_COUNT_OFFSET } from '../../../../services/lib/kafka-record-decoder.js';
 import { encodeBatch, Reader, readRecordsBatches, sampleMessages } from '../record-batches.js';
 
 function chunked(bytes: Buffer, size: number): DynamicBuffer {
@@ -22,9 +23,9 @@ const plain = encodeBatch(sampleMessages());
 const compressed = encodeBatch(sampleMessages().slice(0, 3), 'gzip');
 const batches = readRecordsBatches(Reader.from(chunked(Buffer.concat([plain, compressed]), 7)));
 
-// The record count is the header's last field (bytes 57–60); one more than there are leaves the last read short.
+// One record more than there are leaves the last read short.
 const overcounted = Buffer.from(plain);
-overcounted.writeInt32BE(overcounted.readInt32BE(57) + 1, 57);
+overcounted.writeInt32BE(overcounted.readInt32BE(RECORD_COUNT_OFFSET) + 1, RECORD_COUNT_OFFSET);
 let truncated = 'read without error';
 try {
   readRecordsBatches(Reader.from(chunked(overcounted, 7)));
