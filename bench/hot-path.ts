@@ -60,7 +60,7 @@ const parse = nsPer(EVENTS, () => {
 
 const records = recordReads();
 const clientRecords = nsPer(records.count, records.client);
-const contiguousRecords = nsPer(records.count, records.contiguous);
+const onePassRecords = nsPer(records.count, records.onePass);
 
 process.stdout.write(
   [
@@ -69,7 +69,7 @@ process.stdout.write(
     `batch_histogram_to_prom_client_ratio: ${round(perCall / perMessage, 4)}`,
     `parse_and_validate_ns_per_event: ${round(parse, 0)}`,
     `client_record_read_ns_per_record: ${round(clientRecords, 0)}`,
-    `contiguous_record_read_ns_per_record: ${round(contiguousRecords, 0)}`,
-    `contiguous_to_client_record_read_ratio: ${round(contiguousRecords / clientRecords, 2)}`,
+    `one_pass_record_read_ns_per_record: ${round(onePassRecords, 0)}`,
+    `one_pass_to_client_record_read_ratio: ${round(onePassRecords / clientRecords, 2)}`,
   ].join('\n') + '\n',
 );

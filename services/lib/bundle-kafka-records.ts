@@ -2,14 +2,13 @@
  * An esbuild plugin of the service bundle that decodes the records of each
  * fetched record batch with `decodeRecords` (kafka-record-decoder.ts) instead
  * of @platformatic/kafka's (2.12.1) field-by-field reads: the same record
- * objects, from one contiguous Buffer per batch, without the per-field
- * garbage (see that module for why).
+ * objects, read in one pass over the fetch response's chunks, without the
+ * per-field garbage (see that module for why).
  *
  * What changes in `dist/protocol/records.js`, in `readRecordsBatch`: the loop
  * `batch.records.push(readRecord(reader))` becomes one `decodeRecords` over
- * the batch's record bytes, which are `reader.buffer.slice(...)`, a view of
- * one chunk of the fetch response or one copy when the batch spans chunks
- * (`DynamicBuffer.slice`). They end where the batch does (`batch.length`
+ * the batch's record bytes in the reader's chunks (`reader.buffer.buffers`,
+ * from `reader.position`). They end where the batch does (`batch.length`
  * counts from after the length field), or, for a compressed batch, where the
  * decompressed data does; the reader then moves to that end, as it did after
  * reading the last record. The rewrite throws when its source is not found,
@@ -29,11 +28,11 @@ const RECORDS_LOOP = /for \(let i = 0; i < recordsLength; i\+\+\) \{\s*batch\.re
 
 const DECODE_RECORDS =
   'const __end = compression !== 0 ? reader.buffer.length : initialPosition + BATCH_HEAD + batch.length;\n' +
-  '    __decodeRecords(reader.buffer.slice(reader.position, __end), recordsLength, batch.records);\n' +
+  '    __decodeRecords(reader.buffer, reader.position, __end - reader.position, recordsLength, batch.records);\n' +
   '    reader.skip(__end - reader.position);';
 
 /** `source` (records.js) decoding through `decodeRecords`; throws naming the file to update when the loop is not found. */
-export function contiguousRecordsSource(source: string, file = 'records.js', decoder = RECORD_DECODER): string {
+export function onePassRecordsSource(source: string, file = 'records.js', decoder = RECORD_DECODER): string {
   if (!RECORDS_LOOP.test(source) || !/\bBATCH_HEAD\b/.test(source) || !/\binitialPosition\b/.test(source)) {
     throw new Error(
       `${file}: did not find readRecordsBatch's loop over readRecord; @platformatic/kafka changed, update services/lib/bundle-kafka-records.ts`,
@@ -42,7 +41,7 @@ export function contiguousRecordsSource(source: string, file = 'records.js', dec
   return `import { decodeRecords as __decodeRecords } from ${JSON.stringify(decoder)};\n${source.replace(RECORDS_LOOP, DECODE_RECORDS)}`;
 }
 
-/** Rewrites `KAFKA_RECORDS` as it is bundled (`contiguousRecordsSource`). */
-export const contiguousKafkaRecords = sourceRewritePlugin('contiguous-kafka-records', KAFKA_RECORDS, (source, file) =>
-  contiguousRecordsSource(source, file),
+/** Rewrites `KAFKA_RECORDS` as it is bundled (`onePassRecordsSource`). */
+export const onePassKafkaRecords = sourceRewritePlugin('one-pass-kafka-records', KAFKA_RECORDS, (source, file) =>
+  onePassRecordsSource(source, file),
 );

@@ -1,9 +1,9 @@
 /**
  * The records of one Kafka record batch (format v2, the part after the
- * batch header) decoded from one contiguous Buffer, into the same objects
+ * batch header) decoded straight from the fetch response's chunks, into the same objects
  * @platformatic/kafka's `readRecord` (`dist/protocol/records.js`, 2.12.1)
  * makes: `{ length, attributes, timestampDelta, offsetDelta, key, value,
- * headers }`, key and value views of the batch's bytes (null for a null
+ * headers }`, key and value views of the fetched bytes (null for a null
  * one), headers as `[key, value]` pairs. The service bundle decodes with this
  * instead (bundle-kafka-records.ts).
  *
@@ -14,9 +14,10 @@
  * BigInt operation per byte: about thirty short-lived objects per record,
  * before the message is built. In a backlog that garbage is what makes the
  * young generation fill and the collector copy the messages still waiting.
- * Here the batch is one Buffer (a view when it lies in one chunk, else one
- * copy), a position is a number, and the only allocations are the record,
- * its key and value views and its timestamp delta.
+ * Here the records are read from the chunks in one pass (the chunk holding
+ * the batch's start is found once), a position is a number, and the only
+ * allocations are the record, its key and value views and its timestamp
+ * delta; as in the client, a key or value that spans two chunks is copied.
  *
  * Wire format: https://kafka.apache.org/documentation/#recordbatch
  * (varints are zigzag-encoded, as in protobuf).
@@ -63,15 +64,43 @@ const NO_HEADERS: DecodedRecord['headers'] = Object.freeze([]);
 /** Largest varint length (in bytes) whose value is exact as a double: 7 × 7 = 49 bits. */
 const EXACT_VARLONG_BYTES = 7;
 
-/** Where decoding stands: the batch's bytes and the next byte to read. One decode at a time (synchronous). */
-let bytes: Buffer = EMPTY;
-let position = 0;
+/**
+ * Where decoding stands, one decode at a time (it is synchronous): the
+ * chunks, the one being read and the next byte in it, and how many bytes of
+ * the batch are left after that chunk's part.
+ */
+let chunks: readonly Buffer[] = [];
+let chunkIndex = 0;
+let chunk: Buffer = EMPTY;
+let at = 0;
+/** Bytes of the batch in `chunk` (it may end before the chunk does). */
+let chunkEnd = 0;
+/** Bytes of the batch after `chunkEnd`, in the chunks after this one. */
+let after = 0;
+/** Bytes read before `chunk`, to report positions within the batch. */
+let before = 0;
 
-function nextByte(): number {
-  if (position >= bytes.length) throw new TruncatedRecordBatchError(position + 1, bytes.length);
-  return bytes[position++]!;
+/** Moves to the next chunk holding bytes of the batch; false at its end. */
+function nextChunk(): boolean {
+  while (after > 0 && chunkIndex + 1 < chunks.length) {
+    before += chunkEnd;
+    chunk = chunks[++chunkIndex]!;
+    at = 0;
+    chunkEnd = Math.min(chunk.length, after);
+    after -= chunkEnd;
+    if (chunkEnd > 0) return true;
+  }
+  return false;
 }
 
+function truncated(needed: number): TruncatedRecordBatchError {
+  return new TruncatedRecordBatchError(before + at + needed, before + chunkEnd + after);
+}
+
+function nextByte(): number {
+  if (at >= chunkEnd && !nextChunk()) throw truncated(1);
+  return chunk[at++]!;
+}
 /** A zigzag varint of at most 32 bits, with the client's arithmetic (`readUnsignedVarInt`, `intZigZagDecode`). */
 function varint(): number {
   let value = 0;
@@ -106,16 +135,31 @@ function varlong(): bigint {
   return (big >> 1n) ^ -(big & 1n);
 }
 
-/** Length-prefixed bytes: null for length -1, else a view of the batch. */
+/**
+ * Length-prefixed bytes: null for length -1, else a view of the chunk they
+ * lie in, or, when they span two, a copy (as the client's `DynamicBuffer.slice`).
+ */
 function varBytes(): Buffer | null {
   const length = varint();
   if (length === -1) return null;
   if (length === 0) return EMPTY;
-  const end = position + length;
-  if (length < 0 || end > bytes.length) throw new TruncatedRecordBatchError(end, bytes.length);
-  const view = bytes.subarray(position, end);
-  position = end;
-  return view;
+  if (length < 0) throw truncated(length);
+  if (at >= chunkEnd && !nextChunk()) throw truncated(length);
+  if (at + length <= chunkEnd) {
+    const view = chunk.subarray(at, at + length);
+    at += length;
+    return view;
+  }
+  if (length > chunkEnd - at + after) throw truncated(length);
+  const copy = Buffer.allocUnsafe(length);
+  for (let copied = 0; copied < length;) {
+    if (at >= chunkEnd) nextChunk();
+    const take = Math.min(length - copied, chunkEnd - at);
+    chunk.copy(copy, copied, at, at + take);
+    copied += take;
+    at += take;
+  }
+  return copy;
 }
 
 function signedByte(): number {
@@ -123,16 +167,32 @@ function signedByte(): number {
 }
 
 /**
- * Decodes `count` records from the start of `batch` and appends them to
- * `into`; returns the bytes they took. Throws `TruncatedRecordBatchError`
- * when `batch` ends first.
+ * Decodes `count` records from the `length` bytes that start `start` bytes
+ * into `source` (one Buffer, or the chunks of a fetch response as the
+ * client's `DynamicBuffer` holds them: `buffers`), appends them to `into`, and
+ * returns the bytes they took. Keys, values and headers are views of the
+ * chunks. Throws `TruncatedRecordBatchError` when the bytes end first.
  */
-export function decodeRecords(batch: Buffer, count: number, into: DecodedRecord[]): number {
-  bytes = batch;
-  position = 0;
+export function decodeRecords(
+  source: Buffer | { readonly buffers: readonly Buffer[] },
+  start: number,
+  length: number,
+  count: number,
+  into: DecodedRecord[],
+): number {
+  chunks = Buffer.isBuffer(source) ? [source] : source.buffers;
+  // The chunk holding `start`, walked to once per batch.
+  chunkIndex = 0;
+  let skip = start;
+  while (chunkIndex < chunks.length && skip >= chunks[chunkIndex]!.length) skip -= chunks[chunkIndex++]!.length;
+  chunk = chunks[chunkIndex] ?? EMPTY;
+  at = skip;
+  chunkEnd = Math.min(chunk.length, at + length);
+  after = length - (chunkEnd - at);
+  before = -at;
   try {
     for (let i = 0; i < count; i++) {
-      const length = varint();
+      const recordLength = varint();
       const attributes = signedByte();
       const timestampDelta = varlong();
       const offsetDelta = varint();
@@ -145,10 +205,11 @@ export function decodeRecords(batch: Buffer, count: number, into: DecodedRecord[
         for (let h = 0; h < headerCount; h++) pairs.push([varBytes(), varBytes()]);
         headers = pairs;
       }
-      into.push({ length, attributes, timestampDelta, offsetDelta, key, value, headers });
+      into.push({ length: recordLength, attributes, timestampDelta, offsetDelta, key, value, headers });
     }
-    return position;
+    return before + at;
   } finally {
-    bytes = EMPTY;
+    chunks = [];
+    chunk = EMPTY;
   }
 }

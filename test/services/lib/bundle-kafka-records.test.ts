@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { contiguousRecordsSource } from '../../../services/lib/bundle-kafka-records.js';
+import { onePassRecordsSource } from '../../../services/lib/bundle-kafka-records.js';
 import { bundleServices } from '../../../services/lib/bundle.js';
 import { bundleScratchDir, PROBES } from './bundle-probes/scratch.js';
 
@@ -20,7 +20,7 @@ async function probe(args: readonly string[]): Promise<ProbeResult> {
   return JSON.parse(stdout) as ProbeResult;
 }
 
-describe('record batches in the service bundle (contiguousKafkaRecords)', () => {
+describe('record batches in the service bundle (onePassKafkaRecords)', () => {
   it('read into the same records as the client reads them, across chunks and compressed, and fail on a short batch', async () => {
     const bundle = join(dir, 'kafka-records.js');
     await bundleServices(bundle, PROBE);
@@ -35,9 +35,9 @@ describe('record batches in the service bundle (contiguousKafkaRecords)', () => 
   });
 });
 
-describe('contiguousRecordsSource', () => {
+describe('onePassRecordsSource', () => {
   it('refuses a source without the loop it rewrites, naming the file to update', () => {
-    expect(() => contiguousRecordsSource('export function readRecordsBatch(reader) {}', 'dist/protocol/records.js')).toThrow(
+    expect(() => onePassRecordsSource('export function readRecordsBatch(reader) {}', 'dist/protocol/records.js')).toThrow(
       "dist/protocol/records.js: did not find readRecordsBatch's loop over readRecord; @platformatic/kafka changed, update services/lib/bundle-kafka-records.ts",
     );
   });
