@@ -101,6 +101,7 @@ function nextByte(): number {
   if (at >= chunkEnd && !nextChunk()) throw truncated(1);
   return chunk[at++]!;
 }
+
 /** A zigzag varint of at most 32 bits, with the client's arithmetic (`readUnsignedVarInt`, `intZigZagDecode`). */
 function varint(): number {
   let value = 0;
