@@ -31,10 +31,35 @@ export function uniqueGroup(purpose: string): string {
 
 export type Offsets = Array<{ topic: string; partition: number; offset: bigint }>;
 
-/** Commits `offsets` for `group` (which must have no active member). */
+/**
+ * Longest wait for a group's members to go before its offsets are set: a
+ * consumer that died without leaving (a crashed service of an earlier run)
+ * stays a member until its session times out, 30 s for the services
+ * (`DEFAULT_CONSUMER_TUNING.sessionTimeoutMs`), and the broker refuses an
+ * admin's offset commit meanwhile ("the coordinator is not aware of this
+ * member").
+ */
+const GROUP_EMPTY_TIMEOUT_MS = 45_000;
+
+/**
+ * Commits `offsets` for `group`, first waiting until the group has no member
+ * (up to `GROUP_EMPTY_TIMEOUT_MS`; then it fails saying which group and why).
+ */
 export async function setGroupOffsets(group: string, offsets: Offsets): Promise<void> {
   const admin = new Admin({ clientId: `test-admin-${RUN_ID}`, bootstrapBrokers: [readLocalEnv().plaintextBootstrapServers] });
   try {
+    const deadline = Date.now() + GROUP_EMPTY_TIMEOUT_MS;
+    for (;;) {
+      const members = (await admin.describeGroups({ groups: [group] })).get(group)?.members.size ?? 0;
+      if (members === 0) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `consumer group ${group} still has ${members} member(s) after ${GROUP_EMPTY_TIMEOUT_MS / 1000} s: ` +
+            'stop the consumer of an earlier run that is still running, or wait for the session of one that died to expire',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     const topics = [...new Set(offsets.map((o) => o.topic))];
     await admin.alterConsumerGroupOffsets({
       groupId: group,
