@@ -10,13 +10,7 @@
 import { DynamicBuffer } from '@platformatic/dynamic-buffer';
 import { Reader } from '../node_modules/@platformatic/kafka/dist/protocol/reader.js';
 import { createRecordsBatch, readRecord } from '../node_modules/@platformatic/kafka/dist/protocol/records.js';
-import {
-  BATCH_LENGTH_END,
-  decodeRecords,
-  RECORD_BATCH_HEADER_BYTES,
-  RECORD_COUNT_OFFSET,
-  type DecodedRecord,
-} from '../services/lib/kafka-record-decoder.js';
+import { decodeRecords, recordSpan, type DecodedRecord, type RecordSpan } from '../services/lib/kafka-record-decoder.js';
 import { benchEvent } from './bench-events.js';
 
 const SOCKET_CHUNK_BYTES = 64 * 1024;
@@ -54,14 +48,8 @@ export function recordReads(): RecordReads {
   const chunks = new DynamicBuffer();
   for (let at = 0; at < response.length; at += SOCKET_CHUNK_BYTES) chunks.append(response.subarray(at, at + SOCKET_CHUNK_BYTES));
   // Where each batch's records lie, and how many there are.
-  const spans: Array<{ start: number; end: number; records: number }> = [];
-  for (let at = 0; at < response.length; at = spans[spans.length - 1]!.end) {
-    spans.push({
-      start: at + RECORD_BATCH_HEADER_BYTES,
-      end: at + BATCH_LENGTH_END + response.readInt32BE(at + 8),
-      records: response.readInt32BE(at + RECORD_COUNT_OFFSET),
-    });
-  }
+  const spans: RecordSpan[] = [];
+  for (let at = 0; at < response.length; at = spans[spans.length - 1]!.end) spans.push(recordSpan(response, at));
   const count = PASSES * spans.reduce((sum, span) => sum + span.records, 0);
   return {
     count,

@@ -25,8 +25,8 @@
  * A fourth, `leanKafkaMessages` (bundle-kafka-messages.ts), gives each
  * consumed message less to carry while it waits in a backlog, and a fifth,
  * `onePassKafkaRecords` (bundle-kafka-records.ts), decodes each fetched
- * record batch from one Buffer instead of field by field through the
- * response's chunks.
+ * record batch in one pass over the response's chunks instead of field by
+ * field, each read finding its chunk again.
  * (And the platform spec the services resolve at start-up is not sorted with
  * `localeCompare`, which loads ICU: 1.5 MiB, see platform-defaults.ts.)
  *

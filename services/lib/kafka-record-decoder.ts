@@ -27,15 +27,29 @@
  * Bytes of a v2 batch before its first record: base offset (8), length (4),
  * leader epoch (4), magic (1), CRC (4), attributes (2), last offset delta
  * (4), base and max timestamps (8 + 8), producer id (8) and epoch (2), base
- * sequence (4), record count (4). Where a batch's records start, for code that
- * finds them itself (the bench, the tests); the batch ends `length` bytes
- * after the length field, at `BATCH_LENGTH_END + length`.
+ * sequence (4), record count (4).
  */
-export const RECORD_BATCH_HEADER_BYTES = 61;
+const RECORD_BATCH_HEADER_BYTES = 61;
+/** Where a batch's length field lies; the length counts the bytes after it. */
+const BATCH_LENGTH_OFFSET = 8;
 /** Where a batch's record count lies: its header's last four bytes. */
 export const RECORD_COUNT_OFFSET = RECORD_BATCH_HEADER_BYTES - 4;
-/** Where the length field ends (base offset and length): what a batch's `length` counts from. */
-export const BATCH_LENGTH_END = 12;
+
+/** Where the records of the (uncompressed) batch at `at` in `bytes` lie, and how many there are. */
+export interface RecordSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly records: number;
+}
+
+/** The `RecordSpan` of the batch starting at `at` in `bytes`: for code that finds records itself (the bench, the tests). */
+export function recordSpan(bytes: Buffer, at = 0): RecordSpan {
+  return {
+    start: at + RECORD_BATCH_HEADER_BYTES,
+    end: at + BATCH_LENGTH_OFFSET + 4 + bytes.readInt32BE(at + BATCH_LENGTH_OFFSET),
+    records: bytes.readInt32BE(at + RECORD_COUNT_OFFSET),
+  };
+}
 
 /** One record as the client's `readRecord` returns it. */
 export interface DecodedRecord {

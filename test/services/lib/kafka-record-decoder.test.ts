@@ -1,15 +1,10 @@
-import {
-  BATCH_LENGTH_END,
-  decodeRecords,
-  RECORD_BATCH_HEADER_BYTES,
-  TruncatedRecordBatchError,
-  type DecodedRecord,
-} from '../../../services/lib/kafka-record-decoder.js';
+import { decodeRecords, recordSpan, TruncatedRecordBatchError, type DecodedRecord } from '../../../services/lib/kafka-record-decoder.js';
 import { encodeBatch, encodeRecords, Reader, readRecord, readRecordsBatches, sampleMessages } from './record-batches.js';
 
 /** The record bytes of an encoded batch: after its header, up to where its length says it ends. */
 function recordBytes(batch: Buffer): Buffer {
-  return batch.subarray(RECORD_BATCH_HEADER_BYTES, BATCH_LENGTH_END + batch.readInt32BE(8));
+  const { start, end } = recordSpan(batch);
+  return batch.subarray(start, end);
 }
 
 describe('decodeRecords', () => {
