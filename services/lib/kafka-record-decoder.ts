@@ -22,6 +22,7 @@
  * Wire format: https://kafka.apache.org/documentation/#recordbatch
  * (varints are zigzag-encoded, as in protobuf).
  */
+import { smallBigInt } from './small-bigints.js';
 
 /**
  * Bytes of a v2 batch before its first record: base offset (8), length (4),
@@ -137,7 +138,8 @@ function varlong(): bigint {
     const byte = nextByte();
     value += (byte & 0x7f) * scale;
     scale *= 128;
-    if (byte < 0x80) return BigInt(value % 2 === 0 ? value / 2 : -(value + 1) / 2);
+    // Most deltas are small: those BigInts are shared (small-bigints.ts).
+    if (byte < 0x80) return smallBigInt(value % 2 === 0 ? value / 2 : -(value + 1) / 2);
   }
   let big = BigInt(value);
   let shift = BigInt(7 * EXACT_VARLONG_BYTES);

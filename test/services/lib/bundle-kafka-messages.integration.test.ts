@@ -17,14 +17,18 @@ interface ProbeResult {
   seen: Array<{ offset: string; value: string; headers: string[][]; headerEntries: number; setHeader: string | null }>;
   detached: string;
   committed: string;
+  traces?: string[];
+  operations?: number;
+  deserialized?: string[];
 }
 
-async function probe(args: readonly string[], topic: string): Promise<ProbeResult> {
+async function probe(args: readonly string[], topic: string, mode?: 'traced'): Promise<ProbeResult> {
   const { stdout } = await run(process.execPath, [
     ...args,
     readLocalEnv().plaintextBootstrapServers,
     topic,
     uniqueGroup('bundle-messages'),
+    ...(mode ? [mode] : []),
   ]);
   return JSON.parse(stdout) as ProbeResult;
 }
@@ -65,6 +69,25 @@ describeWithBroker('consumed messages in the service bundle (leanKafkaMessages)'
     });
   });
 
+  it('publish each record on the tracing channel and hand deserializers its topic and partition, as the published client does', async () => {
+    const bundle = join(dir, 'kafka-messages.js');
+    await bundleServices(bundle, PROBE);
+    const perRecord = (value: string, offset: number) => [
+      `start ${value}`,
+      `asyncStart ${value} @${offset}`,
+      `asyncEnd ${value} @${offset}`,
+      `end ${value} @${offset}`,
+    ];
+    const expected = {
+      traces: [...perRecord('a', 0), ...perRecord('b', 1), ...perRecord('c', 2)],
+      operations: 3,
+      deserialized: ['a topic 0', 'b topic 0', 'c topic 0'],
+    };
+    const [bundled, published] = await Promise.all([probe([bundle], topic, 'traced'), probe(['--import', 'tsx', PROBE], topic, 'traced')]);
+    expect(bundled).toMatchObject(expected);
+    expect(published).toMatchObject(expected);
+  });
+
   it('unbundled, the client gives every message headers of its own and a bound commit', async () => {
     const { seen, detached, committed } = await probe(['--import', 'tsx', PROBE], topic);
     expect(seen.map((message) => message.setHeader)).toEqual([null, null, null]);
@@ -77,7 +100,9 @@ describe('leanMessagesSource', () => {
   it('refuses a source without the code it rewrites, naming each part and the file to update', () => {
     expect(() => leanMessagesSource('for (const record of batch.records) {}', 'dist/clients/consumer/messages-stream.js')).toThrow(
       'dist/clients/consumer/messages-stream.js: did not find the bound commit of each message, the deserialization error context, ' +
-        'the headers Map and array of each message; @platformatic/kafka changed, update services/lib/bundle-kafka-messages.ts',
+        'the headers Map and array of each message, the deserializers of a fetch response, the copy of each record for the deserializers, ' +
+        'the offset of each record, the diagnostic context of each record, the publications of each record, ' +
+        'the outcome written on the diagnostic context; @platformatic/kafka changed, update services/lib/bundle-kafka-messages.ts',
     );
   });
 });
