@@ -77,17 +77,27 @@ export interface BatchOutcome {
   readonly abandoned: ReadonlySet<string>;
 }
 
+/**
+ * One message of a batch, from `prepare` until the batch is finished. Every
+ * field is there from the start (`newItem`): an item lives as long as its
+ * batch, so one that gained a field later would carry a second, out-of-object
+ * block of properties and V8 would copy both into the old generation.
+ */
 interface Item {
   readonly message: RawMessage;
   /** The valid event, or what the handler keeps of it (`EventHandler.keep`). */
-  event?: unknown;
+  event: unknown;
   done: boolean;
   /** Set when the message was given up on. */
-  letter?: DeadLetterEnvelope;
+  letter: DeadLetterEnvelope | undefined;
   /** Why it was given up on. */
-  error?: unknown;
+  error: unknown;
   /** Set when its partition was moved away before it was handled. */
-  abandoned?: boolean;
+  abandoned: boolean;
+}
+
+function newItem(message: RawMessage): Item {
+  return { message, event: undefined, done: false, letter: undefined, error: undefined, abandoned: false };
 }
 
 const PREPARED = Symbol('prepared');
@@ -142,7 +152,7 @@ export class MessageProcessor {
     const keep = handler.keep?.bind(handler);
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i]!;
-      const item: Item = { message, done: false };
+      const item = newItem(message);
       items[i] = item;
       try {
         const event = parseEvent(message.topic, message.value, this.kindOf(message.topic));
