@@ -29,12 +29,16 @@
  * - the diagnostic context of each record (an object, a copy of it and a
  *   BigInt operation id) is made only while something subscribes to the
  *   `plt:kafka:consumer:receives` tracing channel, which is then published
- *   exactly as before; with no subscriber a publish did nothing anyway;
+ *   exactly as before; with no subscriber a publish did nothing anyway
+ *   (`TracingChannel#hasSubscribers`, Node 20.13/22.0: true when any of its
+ *   five channels has a subscriber; Node's diagnostics_channel docs);
  * - a record's offset delta becomes a BigInt through `smallBigInt`
  *   (small-bigints.ts), shared for small deltas instead of allocated.
- * Those three were garbage the moment the message was pushed, about 200
- * bytes a record: under `--trace-gc-nvp`, one audit drain of 150,000 events
- * ran ~10 % fewer scavenges (README, Performance, run 18).
+ * Those three were garbage the moment the message was pushed, about 300
+ * bytes a record (the loop's allocations over an audit drain of 150,000
+ * events, 89 → 44 MB in bench/allocation-profile.mjs's profile), and the
+ * drain ran ~10 % fewer scavenges under `--trace-gc-nvp` (README,
+ * Performance, what run 18 changed).
  * Each rewrite throws when its source is not found, so a client version that
  * moved the code fails the build instead of silently keeping the cost.
  */
