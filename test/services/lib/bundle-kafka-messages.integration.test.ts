@@ -13,8 +13,20 @@ const run = promisify(execFile);
 
 const dir = bundleScratchDir('bundle-messages-test');
 
+/** The records' timestamps: the third one's delta is past the shared small BigInts (small-bigints.ts). */
+const TIMESTAMP = 1_767_225_600_000n;
+
 interface ProbeResult {
-  seen: Array<{ offset: string; value: string; headers: string[][]; headerEntries: number; setHeader: string | null }>;
+  seen: Array<{
+    offset: string;
+    key: string;
+    timestamp: string;
+    json: string;
+    value: string;
+    headers: string[][];
+    headerEntries: number;
+    setHeader: string | null;
+  }>;
   detached: string;
   committed: string;
   traces?: string[];
@@ -43,9 +55,9 @@ describeWithBroker('consumed messages in the service bundle (leanKafkaMessages)'
     try {
       await producer.send({
         messages: [
-          { topic, value: Buffer.from('a') },
-          { topic, value: Buffer.from('b'), headers: new Map([[Buffer.from('trace'), Buffer.from('x')]]) },
-          { topic, value: Buffer.from('c') },
+          { topic, key: Buffer.from('user-1'), value: Buffer.from('a'), timestamp: TIMESTAMP },
+          { topic, value: Buffer.from('b'), headers: new Map([[Buffer.from('trace'), Buffer.from('x')]]), timestamp: TIMESTAMP + 1n },
+          { topic, key: Buffer.alloc(0), value: Buffer.from('c'), timestamp: TIMESTAMP + 5_000n },
         ],
       });
     } finally {
@@ -58,7 +70,7 @@ describeWithBroker('consumed messages in the service bundle (leanKafkaMessages)'
     const bundle = join(dir, 'kafka-messages.js');
     await bundleServices(bundle, PROBE);
     const readOnly = 'the headers of a message without headers are read-only';
-    expect(await probe([bundle], topic)).toEqual({
+    expect(await probe([bundle], topic)).toMatchObject({
       seen: [
         { offset: '0', value: 'a', headers: [], headerEntries: 0, setHeader: readOnly },
         { offset: '1', value: 'b', headers: [['trace', 'x']], headerEntries: 1, setHeader: null },
@@ -67,6 +79,24 @@ describeWithBroker('consumed messages in the service bundle (leanKafkaMessages)'
       detached: 'TypeError',
       committed: '3',
     });
+  });
+
+  it('carry the same key, timestamp and JSON as the published client, with and without deserializers of their own', async () => {
+    const bundle = join(dir, 'kafka-messages.js');
+    await bundleServices(bundle, PROBE);
+    const facts = (result: ProbeResult) => result.seen.map(({ key, timestamp, json }) => ({ key, timestamp, json }));
+    const [bundled, published, bundledTraced] = await Promise.all([
+      probe([bundle], topic),
+      probe(['--import', 'tsx', PROBE], topic),
+      probe([bundle], topic, 'traced'),
+    ]);
+    expect(facts(bundled).map(({ key, timestamp }) => ({ key, timestamp }))).toEqual([
+      { key: 'user-1/0', timestamp: String(TIMESTAMP) },
+      { key: 'undefined', timestamp: String(TIMESTAMP + 1n) },
+      { key: '/0', timestamp: String(TIMESTAMP + 5_000n) },
+    ]);
+    expect(facts(bundled)).toEqual(facts(published));
+    expect(facts(bundledTraced)).toEqual(facts(published));
   });
 
   it('publish each record on the tracing channel and hand deserializers its topic and partition, as the published client does', async () => {
@@ -101,7 +131,7 @@ describe('leanMessagesSource', () => {
     expect(() => leanMessagesSource('for (const record of batch.records) {}', 'dist/clients/consumer/messages-stream.js')).toThrow(
       'dist/clients/consumer/messages-stream.js: did not find the bound commit of each message, the deserialization error context, ' +
         'the headers Map and array of each message, the deserializers of a fetch response, the copy of each record for the deserializers, ' +
-        'the offset of each record, the diagnostic context of each record, the publications of each record, ' +
+        'the offset of each record, the message made of each record, the diagnostic context of each record, the publications of each record, ' +
         'the outcome written on the diagnostic context; @platformatic/kafka changed, update services/lib/bundle-kafka-messages.ts',
     );
   });

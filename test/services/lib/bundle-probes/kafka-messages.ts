@@ -1,7 +1,8 @@
 /**
  * Bundled by bundle-kafka-messages.test.ts (and run unbundled beside it):
  * consumes the three records of a topic with @platformatic/kafka as the
- * services do (manual commits), prints what each message carries, commits
+ * services do (manual commits), prints what each message carries (its key,
+ * timestamp and JSON too), commits
  * through the last message's own `commit` and prints the group's committed
  * offset. Arguments: bootstrap address (PLAINTEXT), topic, group, and
  * optionally `traced`: then it also subscribes to the client's
@@ -74,6 +75,11 @@ function setHeader(message: Message<Buffer, Buffer, Buffer, Buffer>): string | n
 
 const seen = messages.map((message) => ({
   offset: String(message.offset),
+  // Read twice: a getter of the bundle's pass-through message makes each read anew.
+  key: message.key === undefined ? 'undefined' : `${message.key.toString()}/${Buffer.compare(message.key, message.key)}`,
+  timestamp: String(message.timestamp),
+  // Without what differs from one group to the next.
+  json: JSON.stringify(message, (field, value: unknown) => (field === 'groupId' || field === 'memberId' ? '…' : value)),
   value: message.value.toString(),
   headers: [...message.headers].map(([key, value]) => [key.toString(), value.toString()]),
   headerEntries: message.headerEntries.length,
