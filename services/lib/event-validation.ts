@@ -41,89 +41,89 @@ function join(path: string, field: string): string {
   return path ? `${path}.${field}` : field;
 }
 
-/** Reads fields of one JSON object and records what is wrong with them. */
+/**
+ * Checks the fields of one JSON object and records what is wrong with them.
+ * Each check takes the field's value from its caller, which reads it by name
+ * (`event['event_id']`): a read with a constant name is one inline-cached
+ * load, where a read here by a variable name (`obj[field]`) saw every field
+ * name and went through V8's slow generic lookup. Measured with the bench's
+ * task event (a loop of 300,000 in one process): 850 ns to validate one
+ * before, about 300 after.
+ */
 class FieldChecker {
   constructor(
-    private readonly obj: Obj,
     private readonly path: string,
     private readonly problems: Problems,
   ) {}
 
-  private fail(field: string, expected: string): void {
-    this.problems.push(`${join(this.path, field)}: must be ${expected}, got ${show(this.obj[field])}`);
+  private fail(field: string, value: unknown, expected: string): void {
+    this.problems.push(`${join(this.path, field)}: must be ${expected}, got ${show(value)}`);
   }
 
-  private present(field: string, optional: boolean): boolean {
-    const value = this.obj[field];
+  private present(field: string, value: unknown, optional: boolean): boolean {
     if (value !== undefined) return true;
     if (!optional) this.problems.push(`${join(this.path, field)}: is required`);
     return false;
   }
 
-  string(field: string, optional = false): void {
-    if (!this.present(field, optional)) return;
-    const value = this.obj[field];
-    if (typeof value !== 'string' || value.trim() === '') this.fail(field, 'a non-empty string');
+  string(field: string, value: unknown, optional = false): void {
+    if (!this.present(field, value, optional)) return;
+    if (typeof value !== 'string' || value.trim() === '') this.fail(field, value, 'a non-empty string');
   }
 
-  uuid(field: string): void {
-    if (!this.present(field, false)) return;
-    const value = this.obj[field];
-    if (typeof value !== 'string' || !UUID.test(value)) this.fail(field, 'a UUID');
+  uuid(field: string, value: unknown): void {
+    if (!this.present(field, value, false)) return;
+    if (typeof value !== 'string' || !UUID.test(value)) this.fail(field, value, 'a UUID');
   }
 
-  dateTime(field: string, { optional = false, nullable = false }: Presence = REQUIRED): void {
-    if (!this.present(field, optional)) return;
-    const value = this.obj[field];
+  dateTime(field: string, value: unknown, { optional = false, nullable = false }: Presence = REQUIRED): void {
+    if (!this.present(field, value, optional)) return;
     if (nullable && value === null) return;
     if (typeof value !== 'string' || !DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-      this.fail(field, `an RFC 3339 date-time such as "2024-01-15T10:30:00Z"${nullable ? ' or null' : ''}`);
+      this.fail(field, value, `an RFC 3339 date-time such as "2024-01-15T10:30:00Z"${nullable ? ' or null' : ''}`);
     }
   }
 
-  positiveInteger(field: string): void {
-    if (!this.present(field, false)) return;
-    const value = this.obj[field];
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) this.fail(field, 'a positive integer');
+  positiveInteger(field: string, value: unknown): void {
+    if (!this.present(field, value, false)) return;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) this.fail(field, value, 'a positive integer');
   }
 
-  boolean(field: string): void {
-    if (!this.present(field, false)) return;
-    if (typeof this.obj[field] !== 'boolean') this.fail(field, 'true or false');
+  boolean(field: string, value: unknown): void {
+    if (!this.present(field, value, false)) return;
+    if (typeof value !== 'boolean') this.fail(field, value, 'true or false');
   }
 
-  oneOf(field: string, allowed: readonly string[], optional = false): void {
-    if (!this.present(field, optional)) return;
-    const value = this.obj[field];
-    if (typeof value !== 'string' || !allowed.includes(value)) this.fail(field, `one of ${allowed.join('|')}`);
+  oneOf(field: string, value: unknown, allowed: readonly string[], optional = false): void {
+    if (!this.present(field, value, optional)) return;
+    if (typeof value !== 'string' || !allowed.includes(value)) this.fail(field, value, `one of ${allowed.join('|')}`);
   }
 
-  stringArray(field: string): void {
-    if (!this.present(field, true)) return;
-    const value = this.obj[field];
-    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) this.fail(field, 'an array of strings');
+  stringArray(field: string, value: unknown): void {
+    if (!this.present(field, value, true)) return;
+    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) this.fail(field, value, 'an array of strings');
   }
 
   /** A nested object, checked by `check` when present and an object. */
-  object(field: string, check: (checker: FieldChecker) => void, { optional = false, nullable = false }: Presence = REQUIRED): void {
-    if (!this.present(field, optional)) return;
-    const value = this.obj[field];
+  object(
+    field: string,
+    value: unknown,
+    check: (checker: FieldChecker, value: Obj) => void,
+    { optional = false, nullable = false }: Presence = REQUIRED,
+  ): void {
+    if (!this.present(field, value, optional)) return;
     if (nullable && value === null) return;
     if (!isObject(value)) {
-      this.fail(field, nullable ? 'an object or null' : 'an object');
+      this.fail(field, value, nullable ? 'an object or null' : 'an object');
       return;
     }
-    check(new FieldChecker(value, join(this.path, field), this.problems));
+    check(new FieldChecker(join(this.path, field), this.problems), value);
   }
 
   /** A field that may take several shapes; `check` reports problems itself. */
-  custom(field: string, check: (value: unknown, path: string, problems: Problems) => void): void {
-    if (!this.present(field, true)) return;
-    check(this.obj[field], join(this.path, field), this.problems);
-  }
-
-  get(field: string): unknown {
-    return this.obj[field];
+  custom(field: string, value: unknown, check: (value: unknown, path: string, problems: Problems) => void): void {
+    if (!this.present(field, value, true)) return;
+    check(value, join(this.path, field), this.problems);
   }
 }
 
@@ -135,9 +135,10 @@ function checkRecurrence(value: unknown, path: string, problems: Problems): void
   if (value === null) return;
   if (typeof value === 'string' && (RECURRENCE_FREQUENCIES as readonly string[]).includes(value)) return;
   if (isObject(value)) {
-    new FieldChecker(value, path, problems).oneOf('frequency', RECURRENCE_FREQUENCIES);
-    if (value.interval !== undefined && (!Number.isSafeInteger(value.interval) || (value.interval as number) < 1)) {
-      problems.push(`${path}.interval: must be a positive integer, got ${show(value.interval)}`);
+    new FieldChecker(path, problems).oneOf('frequency', value['frequency'], RECURRENCE_FREQUENCIES);
+    const interval = value['interval'];
+    if (interval !== undefined && (!Number.isSafeInteger(interval) || (interval as number) < 1)) {
+      problems.push(`${path}.interval: must be a positive integer, got ${show(interval)}`);
     }
     return;
   }
@@ -146,74 +147,75 @@ function checkRecurrence(value: unknown, path: string, problems: Problems): void
   );
 }
 
-function checkTaskEvent(fields: FieldChecker): void {
-  fields.uuid('event_id');
-  fields.oneOf('event_type', TASK_EVENT_TYPES);
-  fields.dateTime('timestamp');
-  fields.string('user_id');
-  fields.positiveInteger('task_id');
-  fields.object('task_data', checkTaskData);
-  fields.object('metadata', checkMetadata, OPTIONAL);
+// Each field is read by its name here (see FieldChecker). The nested checks are functions of their own,
+// not arrows inside their parent's: an arrow is a new closure per event.
+function checkTaskEvent(fields: FieldChecker, event: Obj): void {
+  fields.uuid('event_id', event['event_id']);
+  fields.oneOf('event_type', event['event_type'], TASK_EVENT_TYPES);
+  fields.dateTime('timestamp', event['timestamp']);
+  fields.string('user_id', event['user_id']);
+  fields.positiveInteger('task_id', event['task_id']);
+  fields.object('task_data', event['task_data'], checkTaskData);
+  fields.object('metadata', event['metadata'], checkMetadata, OPTIONAL);
 }
 
-// The nested checks are functions of their own, not arrows inside their parent's: an arrow is a new closure per event.
-function checkTaskData(task: FieldChecker): void {
-  task.string('title');
-  task.boolean('completed');
-  task.string('priority', true);
-  task.stringArray('tags');
-  task.dateTime('due_date', OPTIONAL_NULLABLE);
-  task.custom('recurring', checkRecurrence);
+function checkTaskData(task: FieldChecker, data: Obj): void {
+  task.string('title', data['title']);
+  task.boolean('completed', data['completed']);
+  task.string('priority', data['priority'], true);
+  task.stringArray('tags', data['tags']);
+  task.dateTime('due_date', data['due_date'], OPTIONAL_NULLABLE);
+  task.custom('recurring', data['recurring'], checkRecurrence);
 }
 
-function checkMetadata(metadata: FieldChecker): void {
-  metadata.oneOf('source', EVENT_SOURCES);
-  metadata.string('correlation_id', true);
+function checkMetadata(metadata: FieldChecker, data: Obj): void {
+  metadata.oneOf('source', data['source'], EVENT_SOURCES);
+  metadata.string('correlation_id', data['correlation_id'], true);
 }
 
-function checkReminder(fields: FieldChecker, problems: Problems): void {
-  fields.uuid('event_id');
-  fields.dateTime('timestamp');
-  fields.positiveInteger('task_id');
-  fields.string('user_id');
-  fields.string('title');
-  fields.dateTime('due_at');
-  fields.dateTime('remind_at');
-  fields.oneOf('reminder_type', REMINDER_TYPES);
-  const dueAt = Date.parse(String(fields.get('due_at')));
-  const remindAt = Date.parse(String(fields.get('remind_at')));
-  if (remindAt > dueAt) problems.push(`remind_at: must not be after due_at, got ${show(fields.get('remind_at'))}`);
+function checkReminder(fields: FieldChecker, reminder: Obj, problems: Problems): void {
+  fields.uuid('event_id', reminder['event_id']);
+  fields.dateTime('timestamp', reminder['timestamp']);
+  fields.positiveInteger('task_id', reminder['task_id']);
+  fields.string('user_id', reminder['user_id']);
+  fields.string('title', reminder['title']);
+  fields.dateTime('due_at', reminder['due_at']);
+  fields.dateTime('remind_at', reminder['remind_at']);
+  fields.oneOf('reminder_type', reminder['reminder_type'], REMINDER_TYPES);
+  const dueAt = Date.parse(String(reminder['due_at']));
+  const remindAt = Date.parse(String(reminder['remind_at']));
+  if (remindAt > dueAt) problems.push(`remind_at: must not be after due_at, got ${show(reminder['remind_at'])}`);
 }
 
-function checkTaskUpdate(fields: FieldChecker): void {
-  fields.uuid('event_id');
-  fields.dateTime('timestamp');
-  fields.string('user_id');
-  fields.oneOf('update_type', TASK_UPDATE_TYPES);
-  fields.object('task', checkUpdatedTask);
+function checkTaskUpdate(fields: FieldChecker, update: Obj): void {
+  fields.uuid('event_id', update['event_id']);
+  fields.dateTime('timestamp', update['timestamp']);
+  fields.string('user_id', update['user_id']);
+  fields.oneOf('update_type', update['update_type'], TASK_UPDATE_TYPES);
+  fields.object('task', update['task'], checkUpdatedTask);
 }
 
-function checkUpdatedTask(task: FieldChecker): void {
-  task.positiveInteger('id');
-  task.string('title');
-  task.boolean('completed');
-  task.string('priority', true);
+function checkUpdatedTask(task: FieldChecker, data: Obj): void {
+  task.positiveInteger('id', data['id']);
+  task.string('title', data['title']);
+  task.boolean('completed', data['completed']);
+  task.string('priority', data['priority'], true);
 }
 
 /** Every problem of `value` as an event of `kind` (empty when valid). */
 export function eventProblems(kind: EventKind, value: unknown): string[] {
   if (!isObject(value)) return [`(event): must be a JSON object, got ${show(value)}`];
   const problems: Problems = [];
-  const fields = new FieldChecker(value, '', problems);
+  const fields = new FieldChecker('', problems);
   switch (kind) {
     case 'task-event':
-      checkTaskEvent(fields);
+      checkTaskEvent(fields, value);
       break;
     case 'reminder':
-      checkReminder(fields, problems);
+      checkReminder(fields, value, problems);
       break;
     case 'task-update':
-      checkTaskUpdate(fields);
+      checkTaskUpdate(fields, value);
       break;
   }
   return problems;
