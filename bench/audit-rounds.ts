@@ -24,6 +24,7 @@ import { AuditStore } from '../services/audit/audit-store.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { produceBenchEvents } from './audit-throughput.js';
 import { BackendWaits } from './backend-waits.js';
+import { hostCpuBetween, readHostCpu } from './host-cpu.js';
 import { benchUserPattern } from './bench-events.js';
 import { measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
 import { checkpoint, walSince } from './postgres-checkpoint.js';
@@ -54,7 +55,9 @@ try {
       const mark = await checkpoint(databaseUrl);
       const waits = await BackendWaits.start(databaseUrl, 'audit-service');
       const cpuBefore = postgresCpuSeconds();
+      const host = readHostCpu();
       const audit = await serviceOverBlock('audit', block, 180_000, env, _bundle ? [_bundle, 'audit'] : undefined);
+      const { stealPercent } = hostCpuBetween(host, readHostCpu());
       const backends = await waits.stop();
       const wal = await walSince(databaseUrl, mark);
       // Everything PostgreSQL did while the service ran (its connections have ended), but the sampling's own backend.
@@ -67,13 +70,16 @@ try {
       process.stdout.write(
         `round ${r} ${name}: ${round(audit.rate, 0)} events/s, ${rows[0]!.n} rows, peak ${round(audit.peakRssMiB)} MiB, ` +
           `${round(audit.busyCores, 2)} cores (${round((audit.busyCores / audit.rate) * 1e6, 1)} µs an event), ` +
-          `PostgreSQL ${round((postgresCpu / EVENTS) * 1e6, 1)} µs a row, WAL ${round(wal.walMiB, 0)} MiB, ${wal.checkpoints} checkpoint(s) began; backends: ${backends.map(([state, n]) => `${state}=${n}`).join(' ')}\n`,
+          `PostgreSQL ${round((postgresCpu / EVENTS) * 1e6, 1)} µs a row, host steal ${round(stealPercent, 1)} %, WAL ${round(wal.walMiB, 0)} MiB, ${wal.checkpoints} checkpoint(s) began; backends: ${backends.map(([state, n]) => `${state}=${n}`).join(' ')}\n`,
       );
     }
+    const copyHost = readHostCpu();
     const copy = await measurePostgresCopy(databaseUrl, run, EVENTS, at);
+    const copySteal = hostCpuBetween(copyHost, readHostCpu()).stealPercent;
     (rates.copy ??= []).push(copy.rate);
     process.stdout.write(
       `round ${r} PostgreSQL COPY: ${round(copy.rate, 0)} rows/s, PostgreSQL ${round(copy.postgresCpuMicrosPerRow, 1)} µs a row, ` +
+        `host steal ${round(copySteal, 1)} %, ` +
         `WAL ${round(copy.wal.walMiB, 0)} MiB, ${copy.wal.checkpoints} checkpoint(s) began\n`,
     );
   }

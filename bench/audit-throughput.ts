@@ -35,6 +35,7 @@ import { AuditStore } from '../services/audit/audit-store.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { benchEvent, benchUserPattern, type RunId } from './bench-events.js';
 import { measureKafkaConnect } from './kafka-connect.js';
+import { hostCpuBetween, readHostCpu } from './host-cpu.js';
 import { checkpoint } from './postgres-checkpoint.js';
 import { measurePostgresCopy, removeBenchRows } from './postgres-copy.js';
 import { NOOP_SERVICE_BUNDLE } from './service-process.js';
@@ -85,6 +86,8 @@ export interface AuditThroughputResult {
   readonly copyRatios: readonly number[];
   /** The median of `copyRatios`. */
   readonly copyRatio: number;
+  /** Each round's host steal during the audit's drain and during the COPY, % of the machine's CPU (host-cpu.ts). */
+  readonly stealPercents: ReadonlyArray<{ readonly audit: number; readonly copy: number }>;
   /** The peer over the same events (kafka-connect.ts); undefined when not run. */
   readonly kafkaConnect?: {
     readonly rate: number;
@@ -167,6 +170,16 @@ async function bareConsumerRate(block: TopicBlock): Promise<number> {
   }
 }
 
+/** One pair: the audit service's drain and PostgreSQL's COPY right after it. */
+interface AuditRound {
+  readonly audit: ServiceRun;
+  readonly rows: number;
+  readonly copyRate: number;
+  /** The host's steal over the audit's measurement (its idle settling included) and over the COPY, % of the machine's CPU (host-cpu.ts). */
+  readonly auditStealPercent: number;
+  readonly copyStealPercent: number;
+}
+
 /** The round whose audit rate is the median. */
 function medianRound<R extends { audit: ServiceRun }>(rounds: readonly R[]): R {
   return [...rounds].sort((a, b) => a.audit.rate - b.audit.rate)[Math.floor(rounds.length / 2)]!;
@@ -184,18 +197,28 @@ async function auditRound(
   options: AuditThroughputOptions,
   at: number,
   databaseUrl: string,
-): Promise<{ audit: ServiceRun; rows: number; copyRate: number }> {
+): Promise<AuditRound> {
   // As the COPY below finds it: dead rows of earlier runs vacuumed away, every dirty page written (postgres-checkpoint.ts).
   await pool.query('VACUUM audit_events');
   await checkpoint(databaseUrl);
+  const auditHost = readHostCpu();
   const audit = await serviceOverBlock('audit', block, options.auditTimeoutSeconds * 1000);
+  const auditHostCpu = hostCpuBetween(auditHost, readHostCpu());
   const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id LIKE $1', [
     benchUserPattern(run),
   ]);
   await removeBenchRows(pool, run);
+  const copyHost = readHostCpu();
   const copy = await measurePostgresCopy(databaseUrl, run, options.events, at);
+  const copyHostCpu = hostCpuBetween(copyHost, readHostCpu());
   if (copy.rows !== options.events) throw new Error(`COPY wrote ${copy.rows} of ${options.events} rows`);
-  return { audit, rows: rows[0]!.n, copyRate: copy.rate };
+  return {
+    audit,
+    rows: rows[0]!.n,
+    copyRate: copy.rate,
+    auditStealPercent: auditHostCpu.stealPercent,
+    copyStealPercent: copyHostCpu.stealPercent,
+  };
 }
 
 export async function measureAuditThroughput(options: AuditThroughputOptions = AUDIT_THROUGHPUT_DEFAULTS): Promise<AuditThroughputResult> {
@@ -214,7 +237,7 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
   try {
     // The table as the audit service creates it (a fresh `npm run local:up` has none yet).
     await new AuditStore(pool).migrate();
-    const rounds: Array<{ audit: ServiceRun; rows: number; copyRate: number }> = [];
+    const rounds: AuditRound[] = [];
     for (let r = 1; r <= options.rounds; r++) {
       progress(`audit: round ${r} of ${options.rounds}: the audit service over the same events, then PostgreSQL's own COPY of them`);
       rounds.push(await auditRound(pool, block, run, options, at, databaseUrl));
@@ -240,6 +263,7 @@ export async function measureAuditThroughput(options: AuditThroughputOptions = A
       postgresCopyRate: median(rounds.map((r) => r.copyRate)),
       copyRatios,
       copyRatio: median(copyRatios),
+      stealPercents: rounds.map((r) => ({ audit: r.auditStealPercent, copy: r.copyStealPercent })),
       kafkaConnect,
     };
   } finally {

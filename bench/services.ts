@@ -108,6 +108,11 @@ async function main(): Promise<void> {
       // The median of the rounds' ratios, each pair measured one right after the other (audit-throughput.ts).
       ['audit_to_postgres_copy_ratio', round(audit.copyRatio, 2)],
       ...audit.copyRatios.map((ratio, r): [string, number] => [`audit_to_postgres_copy_ratio_round_${r + 1}`, round(ratio, 2)]),
+      // What the host took meanwhile (host-cpu.ts): a two-core drain loses more to it than a one-core COPY.
+      ...audit.stealPercents.flatMap(({ audit: during, copy }, r): Array<[string, number]> => [
+        [`audit_host_steal_percent_round_${r + 1}`, round(during, 1)],
+        [`postgres_copy_host_steal_percent_round_${r + 1}`, round(copy, 1)],
+      ]),
       ...(audit.kafkaConnect
         ? ([
             ['kafka_connect_events_per_second', round(audit.kafkaConnect.rate, 0)],

@@ -4,6 +4,7 @@
  */
 import { benchAuditRow, benchEvent, benchUserPattern } from '../../bench/bench-events.js';
 import { AUDIT_RECORD_SCHEMA, connectRecordValue } from '../../bench/kafka-connect.js';
+import { hostCpuBetween, parseHostCpu } from '../../bench/host-cpu.js';
 import { openFileLimits } from '../../bench/open-files.js';
 import { connectPom, CONNECT_DIST, debeziumJdbcArtifact } from '../../scripts/local/connect-dist.js';
 import { parseEvent } from '../../services/lib/event-validation.js';
@@ -71,5 +72,26 @@ describe('openFileLimits', () => {
       hard: Infinity,
     });
     expect(openFileLimits('Max processes 1 1 processes\n')).toBeUndefined();
+  });
+});
+
+describe('the host CPU readings', () => {
+  const stat = (user: number, idle: number, iowait: number, steal: number) =>
+    `cpu  ${user} 5 20 ${idle} ${iowait} 1 4 ${steal} 7 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n`;
+
+  it('reads the aggregate line: idle with iowait, steal apart, guest time not counted twice', () => {
+    expect(parseHostCpu(stat(100, 300, 10, 40))).toEqual({ total: 100 + 5 + 20 + 300 + 10 + 1 + 4 + 40, idle: 310, steal: 40 });
+  });
+
+  it("gives the host's and the guest's shares between two readings", () => {
+    const shares = hostCpuBetween(parseHostCpu(stat(100, 300, 10, 40)), parseHostCpu(stat(160, 320, 10, 60)));
+    // 100 jiffies passed: 60 user, 20 idle, 20 stolen.
+    expect(shares).toEqual({ stealPercent: 20, busyPercent: 60 });
+  });
+
+  it('refuses a file that does not start with the aggregate line', () => {
+    expect(() => parseHostCpu('cpu0 1 2 3 4 5 6 7 8\n')).toThrow(
+      '/proc/stat does not start with the aggregate cpu line: "cpu0 1 2 3 4 5 6 7 8"',
+    );
   });
 });
