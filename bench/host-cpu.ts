@@ -5,7 +5,7 @@
  * PostgreSQL together) more than a one-core one (PostgreSQL's COPY alone),
  * so the bench prints it beside each pair's ratio: a low ratio with a high
  * steal says more about the host than about the service.
- * @see https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html (proc(5): /proc/stat)
+ * @see https://man7.org/linux/man-pages/man5/proc_stat.5.html (proc_stat(5): the `cpu` line's fields)
  */
 import { readFileSync } from 'node:fs';
 

@@ -34,11 +34,11 @@
  *   five channels has a subscriber; Node's diagnostics_channel docs);
  * - a record's offset delta becomes a BigInt through `smallBigInt`
  *   (small-bigints.ts), shared for small deltas instead of allocated.
- * The copy, the context and the BigInt were garbage the moment the message was pushed, about 300
- * bytes a record (the loop's allocations over an audit drain of 150,000
- * events, 89 → 44 MB in bench/allocation-profile.mjs's profile), and the
- * drain ran ~10 % fewer scavenges under `--trace-gc-nvp` (README,
- * Performance, what run 18 changed). And:
+ * The copy, the context and the BigInt were garbage the moment the message
+ * was pushed, about 300 bytes a record (the loop's allocations over an audit
+ * drain of 150,000 events, 89 → 44 MB in bench/allocation-profile.mjs's
+ * profile), and the drain ran ~10 % fewer scavenges under `--trace-gc-nvp`
+ * (README, Performance, what run 18 changed). And:
  * - with the pass-through deserializers, a message's `key` and `timestamp`
  *   are getters of a shared prototype, made from the key's place in the
  *   fetched bytes and the batch's first timestamp plus the record's delta
@@ -47,7 +47,7 @@
  *   none (the services read a key for a dead letter). The message is still
  *   an object literal, so V8 can still allocate it straight into the old
  *   generation once its allocation site shows that its objects live long
- *   (allocation-site pretenuring); as a class instance it was copied by the
+ *   (allocation-site pretenuring, see kafka-raw-message.ts); as a class instance it was copied by the
  *   scavenger instead (promoted bytes 78 → 102 MB over an audit drain under
  *   `--trace-gc-nvp`). Its other fields are the same, plus `__keyBytes`,
  *   `__keyOffset`, `__keyLength`, `__firstTimestamp` and `__timestampDelta`;

@@ -46,9 +46,9 @@ function join(path: string, field: string): string {
  * Each check takes the field's value from its caller, which reads it by name
  * (`event['event_id']`): a read with a constant name is one inline-cached
  * load, where a read here by a variable name (`obj[field]`) saw every field
- * name and went through V8's slow generic lookup. Measured with the bench's
- * task event (a loop of 300,000 in one process): 850 ns to validate one
- * before, about 300 after.
+ * name and went through V8's slow generic lookup. `npm run bench:hot-path`,
+ * decoding and validating the bench's task event: 3,285 ns an event before,
+ * 2,504 after, in the same minute.
  */
 class FieldChecker {
   constructor(
