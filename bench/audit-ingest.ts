@@ -19,8 +19,10 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { AuditStore, type AuditRow } from '../services/audit/audit-store.js';
-import { COPY_INGEST, CopyFromStdin, CopyIngest, type CopyIngestSettings } from '../services/audit/copy-ingest.js';
+import { CopyFromStdin } from '../services/audit/copy-from-stdin.js';
+import { COPY_INGEST, CopyIngest, type CopyIngestSettings } from '../services/audit/copy-ingest.js';
 import { AUDIT_COPY_COLUMNS, AUDIT_TABLE } from '../services/audit/schema.js';
+import { createPgPool } from '../services/lib/postgres.js';
 import { readLocalEnv } from '../test/support/local-env.js';
 import { benchAuditRow, type RunId } from './bench-events.js';
 import { checkpoint } from './postgres-checkpoint.js';
@@ -39,6 +41,8 @@ interface Way {
   readonly concurrentBatches?: number;
 }
 
+const POOLED: CopyIngestSettings = { ...COPY_INGEST, connection: 'pooled' };
+
 const ALL_WAYS: Way[] = [
   {
     name: 'values_250x2',
@@ -47,18 +51,33 @@ const ALL_WAYS: Way[] = [
       return (rows) => store.insertValues(rows);
     },
   },
-  { name: 'staged_copy_500x1', write: copyWay({ rowsPerCopy: 500, concurrentCopies: 1, directFirst: false }) },
-  { name: 'staged_copy_250x2', write: copyWay({ rowsPerCopy: 250, concurrentCopies: 2, directFirst: false }) },
-  { name: 'direct_copy_500x1', write: copyWay({ rowsPerCopy: 500, concurrentCopies: 1, directFirst: true }) },
-  { name: 'direct_copy_250x2', write: copyWay({ rowsPerCopy: 250, concurrentCopies: 2, directFirst: true }) },
-  // Two consumer batches at once, each its own COPY and transaction on its own connection (the audit service's way).
-  { name: 'direct_copy_500_2_batches_at_once', write: copyWay(COPY_INGEST), concurrentBatches: 2 },
-  { name: 'direct_copy_1000x1', write: copyWay({ ...COPY_INGEST, rowsPerCopy: 1000 }), batch: 1000 },
-  { name: 'direct_copy_1000_2_batches_at_once', write: copyWay({ ...COPY_INGEST, rowsPerCopy: 1000 }), batch: 1000, concurrentBatches: 2 },
+  { name: 'staged_copy_500x1', write: copyWay({ rowsPerCopy: 500, concurrentCopies: 1, directFirst: false, connection: 'pooled' }) },
+  { name: 'staged_copy_250x2', write: copyWay({ rowsPerCopy: 250, concurrentCopies: 2, directFirst: false, connection: 'pooled' }) },
+  { name: 'direct_copy_500x1', write: copyWay({ rowsPerCopy: 500, concurrentCopies: 1, directFirst: true, connection: 'pooled' }) },
+  { name: 'direct_copy_250x2', write: copyWay({ rowsPerCopy: 250, concurrentCopies: 2, directFirst: true, connection: 'pooled' }) },
+  // Two consumer batches at once, each its own COPY and transaction on its own connection (the audit service's way until run 25).
+  { name: 'direct_copy_500_2_batches_at_once', write: copyWay(POOLED), concurrentBatches: 2 },
+  { name: 'direct_copy_1000x1', write: copyWay({ ...POOLED, rowsPerCopy: 1000 }), batch: 1000 },
+  { name: 'direct_copy_1000_2_batches_at_once', write: copyWay({ ...POOLED, rowsPerCopy: 1000 }), batch: 1000, concurrentBatches: 2 },
+  // Four batches at once, their COPYs pipelined on one connection (the audit service's way).
+  { name: 'pipelined_copy_500_4_batches_at_once', write: pipelinedWay(COPY_INGEST), concurrentBatches: 4 },
 ];
 
 /** The ways measured: all, or those named in BENCH_WAYS (comma-separated). */
 const WAYS = process.env.BENCH_WAYS ? ALL_WAYS.filter((way) => process.env.BENCH_WAYS!.split(',').includes(way.name)) : ALL_WAYS;
+
+/** How the pipelined ways' own pools end, with the bench's. */
+const pipelinedClosers: Array<() => Promise<void>> = [];
+
+/** A CopyIngest with `settings` on a pipelined pool of its own (the audit service's). */
+function pipelinedWay(settings: CopyIngestSettings): Way['write'] {
+  return () => {
+    const pool = createPgPool(readLocalEnv().databaseUrl, APP, { max: 1, pipeline: true, idleTimeoutMillis: 0 });
+    const ingest = new CopyIngest(pool, settings);
+    pipelinedClosers.push(() => pool.end());
+    return (rows) => ingest.insert(rows);
+  };
+}
 
 /** A CopyIngest with `settings`, one per way (its connections keep their staging tables). */
 function copyWay(settings: CopyIngestSettings): Way['write'] {
@@ -204,6 +223,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    for (const close of pipelinedClosers) await close();
     await client.end();
     await pool.end();
   }

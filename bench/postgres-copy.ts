@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { CopyFromStdin, taggedRows } from '../services/audit/copy-ingest.js';
+import { CopyFromStdin, taggedRows } from '../services/audit/copy-from-stdin.js';
 import { copyBytes } from '../services/audit/copy-text.js';
 import { AUDIT_COPY_COLUMNS, AUDIT_TABLE } from '../services/audit/schema.js';
 import { benchAuditRow, benchUserPattern, type RunId } from './bench-events.js';

@@ -49,30 +49,31 @@ export function toAuditRow(event: AuditedEvent, context: EventContext): AuditRow
   };
 }
 
-/** PostgreSQL connections the audit writes on (the pool's `max`), each one COPY and one transaction at a time. @default 2 */
-export const AUDIT_WRITE_CONNECTIONS = 2;
+/**
+ * PostgreSQL connections the audit writes on (the pool's `max`): one, with
+ * the COPYs of every batch in flight pipelined on it
+ * (copy-connections.ts says why). Before, two connections each ran one COPY
+ * at a time; three were slower than two (35–36k against 38–39k events/s:
+ * three backends and the service on two cores). @default 1
+ */
+export const AUDIT_WRITE_CONNECTIONS = 1;
 
 /**
- * Batches handled at once: one more than there are connections. The extra
- * batch's COPY text is built while the others are in PostgreSQL, then waits
- * for the pool and goes out the moment a connection has committed. With as
- * many batches as connections, each connection sat idle while the service
- * built its next COPY (the backends `idle` in ClientRead in a third of the
- * `pg_stat_activity` samples); three rounds of `npm run bench:audit-rounds`,
- * 150,000 events each: 54,217–58,987 events/s against 40,263–45,169, peak
- * RSS 96.3–97.3 MiB against 96.1–96.5; eight rounds once each write started
- * after a checkpoint (bench/postgres-checkpoint.ts): medians 64,309 against
- * 60,331, peaks 96.2–100.0 against 95.0–99.1 MiB. Three connections, each
- * with its own batch, were slower than two (35–36k against 38–39k events/s):
- * three backends and the service on two cores.
+ * Batches handled at once: one COPY running, two waiting in the
+ * connection's socket and one being decoded and written as COPY text, so
+ * the backend finds the next COPY there whenever it commits one. Rounds of
+ * `npm run bench:audit-rounds` (150,000 events each) against the two
+ * connections with three batches: BENCH_FIGURES. With three batches on the
+ * one connection the backend still waited for the service
+ * (`idle` in ClientRead), two were slower still.
  */
-export const AUDIT_CONCURRENT_BATCHES = AUDIT_WRITE_CONNECTIONS + 1;
+export const AUDIT_CONCURRENT_BATCHES = 4;
 
 export const auditService: ServiceDefinition<TaskEvent, AuditedEvent> = {
   name: 'audit',
   async start({ config, log }): Promise<ServiceHandler<TaskEvent, AuditedEvent>> {
     // loadServiceConfig requires DATABASE_URL for services whose spec says `database: true`.
-    const pool = createPgPool(config.databaseUrl!, config.appId, { max: AUDIT_WRITE_CONNECTIONS });
+    const pool = createPgPool(config.databaseUrl!, config.appId, { max: AUDIT_WRITE_CONNECTIONS, pipeline: true });
     const store = new AuditStore(pool);
     await store.migrate();
     log.info({ table: 'audit_events' }, 'audit schema ready');
@@ -83,9 +84,8 @@ export const auditService: ServiceDefinition<TaskEvent, AuditedEvent> = {
       if (inserted < rows.length) log.debug({ skipped: rows.length - inserted }, 'events already recorded were skipped');
     };
     return {
-      // Rows land in any order (keyed by event id): two COPYs on two connections keep PostgreSQL busy while
-      // the other one commits (npm run bench:audit-ingest: 72,000-80,000 rows/s against 40,000-45,000 one at a time),
-      // and a third batch waits for either with its COPY text ready.
+      // Rows land in any order (keyed by event id): the batches' COPYs queue on the one connection
+      // (AUDIT_CONCURRENT_BATCHES), and each batch's offsets are committed once its COPY has.
       concurrentBatches: AUDIT_CONCURRENT_BATCHES,
       keep: keepAudited,
       handle: (event, context) => write([toAuditRow(event, context)]),

@@ -19,6 +19,11 @@ function pgDriver(): typeof pg {
   return driver;
 }
 
+/** The driver's `Query` class, for queries of our own that a pipelined connection must admit (audit's COPY). */
+export function pgQueryClass(): typeof pg.Query {
+  return pgDriver().Query;
+}
+
 /** Pool sizing and timeouts. One consumer loop needs few connections. */
 export const PG_POOL_DEFAULTS = {
   /** @default 4 */

@@ -9,7 +9,8 @@ import type pg from 'pg';
 import { toAuditRow } from '../../../services/audit/audit-service.js';
 import type { AuditRow } from '../../../services/audit/audit-store.js';
 import { AuditStore } from '../../../services/audit/audit-store.js';
-import { CopyFromStdin, CopyIngest, STAGING_TABLE, taggedRows } from '../../../services/audit/copy-ingest.js';
+import { CopyFromStdin, taggedRows } from '../../../services/audit/copy-from-stdin.js';
+import { CopyIngest, STAGING_TABLE } from '../../../services/audit/copy-ingest.js';
 import { copyBytes } from '../../../services/audit/copy-text.js';
 import { AUDIT_COPY_COLUMNS } from '../../../services/audit/schema.js';
 import { canRetry, errorCode } from '../../../services/lib/errors.js';
@@ -58,10 +59,18 @@ describeWithBroker('COPY ingestion of audit rows on the local PostgreSQL', () =>
   });
 
   describe.each([
-    ['COPY straight into the table first', true],
-    ['always through the staging table', false],
-  ])('%s', (_way, directFirst) => {
-    const ingest = () => new CopyIngest(pool, { rowsPerCopy: 250, concurrentCopies: 2, directFirst });
+    ['COPY straight into the table first, each on a pooled connection', true, 'pooled'],
+    ['always through the staging table, each on a pooled connection', false, 'pooled'],
+    ['COPY straight into the table first, pipelined on one connection', true, 'pipelined'],
+    ['always through the staging table, pipelined on one connection', false, 'pipelined'],
+  ] as const)('%s', (_way, directFirst, connection) => {
+    let pipelined: pg.Pool;
+    beforeAll(() => {
+      pipelined = createPgPool(readLocalEnv().databaseUrl, `copy-ingest-test-${randomUUID().slice(0, 8)}`, { max: 2, pipeline: true });
+    });
+    afterAll(() => pipelined.end());
+    const ingest = () =>
+      new CopyIngest(connection === 'pipelined' ? pipelined : pool, { rowsPerCopy: 250, concurrentCopies: 2, directFirst, connection });
 
     it('writes a batch of several chunks once, every row', async () => {
       const id = user();
@@ -201,7 +210,7 @@ describeWithBroker('COPY ingestion of audit rows on the local PostgreSQL', () =>
     const app = `copy-ingest-test-${randomUUID().slice(0, 8)}`;
     const own = createPgPool(readLocalEnv().databaseUrl, app, { max: 2 });
     try {
-      const writer = new CopyIngest(own, { rowsPerCopy: 250, concurrentCopies: 2, directFirst: true });
+      const writer = new CopyIngest(own, { rowsPerCopy: 250, concurrentCopies: 2, directFirst: true, connection: 'pooled' });
       const rows = [row(id, 0), row(id, 1), row(id, 2)];
       expect(await writer.insert([rows[0]!])).toBe(1);
       // As a restart or a failover would: the pool drops the dead connections, and the staging table goes with them.
@@ -224,6 +233,99 @@ describeWithBroker('COPY ingestion of audit rows on the local PostgreSQL', () =>
     } finally {
       await own.end();
     }
+  });
+
+  describe('pipelined on one connection', () => {
+    let app: string;
+    let own: pg.Pool;
+    let writer: CopyIngest;
+    const backends = async () =>
+      (await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [app])).rows.map((r) => r.pid);
+    const settings = { rowsPerCopy: 250, concurrentCopies: 2, directFirst: true, connection: 'pipelined' } as const;
+
+    beforeEach(() => {
+      app = `copy-ingest-test-${randomUUID().slice(0, 8)}`;
+      own = createPgPool(readLocalEnv().databaseUrl, app, { max: 2, pipeline: true, query_timeout: 1500 });
+      writer = new CopyIngest(own, settings);
+    });
+    afterEach(() => own.end());
+
+    it('writes the batches in flight at once on one backend, each row once, a replayed one through the staging table', async () => {
+      const id = user();
+      const rows = Array.from({ length: 2000 }, (_, i) => row(id, i));
+      expect(await writer.insert(rows.slice(0, 100))).toBe(100);
+      const landed = await Promise.all([
+        writer.insert(rows.slice(0, 500)), // 100 of them recorded already
+        writer.insert(rows.slice(500, 1000)),
+        writer.insert(rows.slice(1000, 1500)),
+        writer.insert(rows.slice(1500, 2000)),
+      ]);
+      expect(landed).toEqual([400, 500, 500, 500]);
+      expect(await count(id)).toEqual({ n: 2000, ids: 2000 });
+      expect(await backends()).toHaveLength(1);
+    });
+
+    it('keeps its connection once the query timeout of COPYs that answered has passed', async () => {
+      const id = user();
+      expect(await writer.insert([row(id, 0)])).toBe(1);
+      const [pid] = await backends();
+      // pg's read timeout (1.5 s here) would end a pipelined connection whose query never reported its end.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(await writer.insert([row(id, 1)])).toBe(1);
+      expect(await backends()).toEqual([pid]);
+    });
+
+    it('fails every COPY on a connection that is lost mid-write retryably, and writes the next on a new one', async () => {
+      const id = user();
+      const rows = Array.from({ length: 1500 }, (_, i) => row(id, i));
+      expect(await writer.insert([rows[0]!])).toBe(1);
+      const [lost] = await backends();
+      // Another session holds a lock that COPY must wait for: the writes are in flight on the backend when it is ended.
+      const blocker = await pool.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE audit_events IN SHARE MODE');
+        const inFlight = [writer.insert(rows.slice(1, 500)), writer.insert(rows.slice(500, 1000)), writer.insert(rows.slice(1000, 1500))];
+        const failures = inFlight.map((write) =>
+          write.then(
+            () => undefined,
+            (error: unknown) => error,
+          ),
+        );
+        await until(
+          async () =>
+            (await pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = $2', [lost, 'Lock'])).rowCount === 1,
+          'the COPY waiting for the lock',
+        );
+        await pool.query('SELECT pg_terminate_backend($1)', [lost]);
+        for (const error of await Promise.all(failures)) expect(canRetry(error)).toBe(true);
+      } finally {
+        await blocker.query('ROLLBACK');
+        blocker.release();
+      }
+      expect(await writer.insert(rows)).toBe(1499);
+      expect(await count(id)).toEqual({ n: 1500, ids: 1500 });
+      expect(await backends()).not.toContain(lost);
+    });
+
+    it('writes on a new connection after its connection was lost between writes', async () => {
+      const id = user();
+      expect(await writer.insert([row(id, 0)])).toBe(1);
+      const [lost] = await backends();
+      await pool.query('SELECT pg_terminate_backend($1)', [lost]);
+      await until(async () => (await backends()).length === 0, 'the backend ended');
+      let written = 0;
+      for (let attempt = 0; attempt < 3 && written === 0; attempt++) {
+        written = await writer.insert([row(id, 1)]).catch((error: unknown) => {
+          // The pool may hand out the ended connection before pg has read why (FATAL 57P01): retryable, once.
+          expect(canRetry(error)).toBe(true);
+          return 0;
+        });
+      }
+      expect(written).toBe(1);
+      expect(await count(id)).toEqual({ n: 2, ids: 2 });
+      expect(await backends()).not.toContain(lost);
+    });
   });
 
   it('fails with a retryable error when PostgreSQL cannot be reached', async () => {

@@ -1,0 +1,143 @@
+/**
+ * Where the audit's COPYs run: each on a connection of its own from the
+ * pool (`PooledConnections`), or all of them on one connection held for the
+ * purpose and pipelined (`PipelinedConnection`, the audit service's way).
+ *
+ * Why one pipelined connection (measured on the bench machine, README,
+ * Performance): with two connections the two backends and the service
+ * shared two cores, and PostgreSQL spent 19–23 µs of CPU a row in the drain
+ * against 11–15 in one big COPY (`perf record -a` over a drain: the
+ * backends 48 % of the machine, the service 37 %). One backend that always
+ * has the next COPY already in its socket runs at the speed of PostgreSQL's
+ * own COPY (npm run bench:audit-ingest, no service: 56,000–82,000 rows/s
+ * at 11.7–17.1 µs a row, against 54,000–75,000 for one big COPY), and
+ * leaves the other core to the service.
+ *
+ * Either way a connection whose failure the server did not answer (lost,
+ * timed out, maybe mid-COPY) is discarded, never reused: an error the
+ * server answered leaves it in step (the message's transaction rolled back).
+ */
+import type pg from 'pg';
+
+export interface CopyConnections {
+  /** Runs `work` on a connection; a failure of the connection itself discards it. */
+  use<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Whether the server answered `error` (a pg `DatabaseError`) and kept the
+ * session, which leaves the connection usable. A FATAL or PANIC error (the
+ * backend terminated, the server shutting down) ends the session with it.
+ * @see https://www.postgresql.org/docs/current/protocol-error-fields.html
+ */
+function serverAnswered(error: unknown): boolean {
+  if (!(error instanceof Error && 'severity' in error)) return false;
+  const { severity } = error as { severity?: unknown };
+  return severity !== 'FATAL' && severity !== 'PANIC';
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+// A checked-out client has no 'error' listener of the pool's: without one, a connection lost meanwhile would end the process.
+const ignore = () => {};
+
+/** A connection of the pool for each piece of work, given back when it ends. */
+export class PooledConnections implements CopyConnections {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async use<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    client.on('error', ignore);
+    let broken: Error | undefined;
+    try {
+      return await work(client);
+    } catch (error) {
+      if (!serverAnswered(error)) broken = asError(error);
+      throw error;
+    } finally {
+      client.off('error', ignore);
+      client.release(broken);
+    }
+  }
+}
+
+/** The connection taken for the work in flight, and how much of it there is. */
+interface Hold {
+  readonly client: Promise<pg.PoolClient>;
+  users: number;
+  /** Discarded as broken: not to be given back. */
+  lost: boolean;
+}
+
+/**
+ * One connection of `pool` (made with `pipeline: true`) for all the work in
+ * flight at once: pg writes each query on it as soon as it is made, and the
+ * server answers them in order. It goes back to the pool when no work is
+ * left (so the pool's idle timeout and `end` apply as to any connection),
+ * and the next work takes it again. When it breaks, every query on it fails
+ * (pg errors them all) and it is discarded; so is one lost while held (its
+ * 'error' event). The next work takes a new one.
+ */
+export class PipelinedConnection implements CopyConnections {
+  private hold: Hold | undefined;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async use<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const hold = (this.hold ??= this.take());
+    hold.users++;
+    try {
+      const client = await hold.client;
+      try {
+        return await work(client);
+      } catch (error) {
+        // The first failure of the connection discards it; work failing on it afterwards finds it gone.
+        if (!serverAnswered(error)) this.discard(hold, client, asError(error));
+        throw error;
+      }
+    } finally {
+      if (--hold.users === 0) this.letGo(hold);
+    }
+  }
+
+  private take(): Hold {
+    const hold: Hold = {
+      client: this.pool.connect().then((client) => {
+        client.on('error', (error: Error) => this.discard(hold, client, error));
+        return client;
+      }),
+      users: 0,
+      lost: false,
+    };
+    // A connection that could not be made is not held: the next work tries again.
+    hold.client.catch(() => this.forget(hold));
+    return hold;
+  }
+
+  private forget(hold: Hold): void {
+    if (this.hold === hold) this.hold = undefined;
+  }
+
+  private discard(hold: Hold, client: pg.PoolClient, error: Error): void {
+    this.forget(hold);
+    if (hold.lost) return;
+    hold.lost = true;
+    // Still listening: pg may report the same loss again.
+    client.release(error);
+  }
+
+  private letGo(hold: Hold): void {
+    this.forget(hold);
+    void hold.client.then(
+      (client) => {
+        if (hold.lost) return;
+        hold.lost = true;
+        client.removeAllListeners('error');
+        client.release();
+      },
+      () => {},
+    );
+  }
+}
