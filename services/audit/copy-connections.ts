@@ -1,21 +1,25 @@
 /**
  * Where the audit's COPYs run: each on a connection of its own from the
- * pool (`PooledConnections`), or all of them on one connection held for the
- * purpose and pipelined (`PipelinedConnection`, the audit service's way).
+ * pool (`PooledConnections`), or all of those in flight on one connection,
+ * pipelined (`PipelinedConnection`, the audit service's way).
  *
- * Why one pipelined connection (measured on the bench machine, README,
- * Performance): with two connections the two backends and the service
- * shared two cores, and PostgreSQL spent 19–23 µs of CPU a row in the drain
- * against 11–15 in one big COPY (`perf record -a` over a drain: the
- * backends 48 % of the machine, the service 37 %). One backend that always
- * has the next COPY already in its socket runs at the speed of PostgreSQL's
- * own COPY (npm run bench:audit-ingest, no service: 56,000–82,000 rows/s
- * at 11.7–17.1 µs a row, against 54,000–75,000 for one big COPY), and
- * leaves the other core to the service.
+ * Why one pipelined connection (README, Performance, run 25): with two
+ * connections, each running one COPY at a time, the two backends and the
+ * service shared the machine's two cores, and PostgreSQL spent 19–23 µs of
+ * CPU a row in a drain against 11–15 in one big COPY (`perf record -a` over
+ * a drain: PostgreSQL 48 % of the machine's samples, the service 37 %, idle
+ * 6 %). One backend that finds the next COPY already in its socket whenever
+ * it commits one leaves the other core to the service: over rounds of `npm
+ * run bench:audit-rounds` PostgreSQL took 12.1–16.7 µs a row against
+ * 12.5–19.3, and the drains were faster (audit-service.ts,
+ * `AUDIT_CONCURRENT_BATCHES`). Without the service (`npm run
+ * bench:audit-ingest`) two connections are faster, as they use both cores:
+ * 37,809 / 38,453 against 29,375 / 34,289 rows/s, at the same 20 µs a row.
  *
  * Either way a connection whose failure the server did not answer (lost,
- * timed out, maybe mid-COPY) is discarded, never reused: an error the
- * server answered leaves it in step (the message's transaction rolled back).
+ * timed out, maybe mid-COPY), or answered with a FATAL error, is discarded,
+ * never reused: any other error the server answered leaves it in step (the
+ * message's transaction rolled back).
  */
 import type pg from 'pg';
 
