@@ -74,7 +74,7 @@ export const SERVICE_RESOURCES: Resources = {
 
 /** Measured per service where it differs from SERVICE_RESOURCES (same source). */
 export const MEASURED_SERVICE_RESOURCES: Record<string, Resources> = {
-  // Draining a 150,000-event backlog, three batches in flight on two connections: 96-99 MiB peak, up to 0.77 core.
+  // Draining a 150,000-event backlog, four batches in flight pipelined on one connection: 94-96 MiB peak, up to 0.77 core.
   audit: { requests: { cpu: '50m', memory: '80Mi' }, limits: { cpu: '800m', memory: '128Mi' } },
   // Webhook calls through node:http: 92-94 MiB peak, 0.56 core while draining.
   notification: { requests: { cpu: '50m', memory: '80Mi' }, limits: { cpu: '600m', memory: '120Mi' } },

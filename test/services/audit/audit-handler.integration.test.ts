@@ -1,10 +1,10 @@
 /**
  * The audit handler's batches against its connections, on the local
- * PostgreSQL: it takes one batch more than it has connections
- * (`AUDIT_CONCURRENT_BATCHES`), so a batch can wait with its COPY text ready
- * while the others are written, and never opens more than
- * `AUDIT_WRITE_CONNECTIONS`: a third backend would compete with the two
- * and the service for the cores.
+ * PostgreSQL: it takes more batches at once than it has connections
+ * (`AUDIT_CONCURRENT_BATCHES`; their COPYs are pipelined on the one
+ * connection, services/audit/copy-connections.ts), and never opens more
+ * than `AUDIT_WRITE_CONNECTIONS`: another backend would compete with the
+ * service for the cores.
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -53,7 +53,7 @@ describeWithBroker('audit handler on the local PostgreSQL', () => {
     await pool.end();
   });
 
-  it('writes one batch more than it has connections at once, on no more connections, every row once', async () => {
+  it('writes more batches at once than it has connections, on no more connections, every row once', async () => {
     // What the audit reads at start-up: the database and the name its connections carry.
     const context = { config: { databaseUrl: readLocalEnv().databaseUrl, appId }, log: memoryLogger().log } as unknown as ServiceContext;
     const handler = await auditService.start(context);
