@@ -20,7 +20,7 @@
  */
 import type pg from 'pg';
 import { pgError } from '../lib/index.js';
-import { COPY_INGEST, CopyIngest, type CopyIngestSettings } from './copy-ingest.js';
+import { CopyIngest } from './copy-ingest.js';
 import { payloadText } from './copy-text.js';
 import { AUDIT_COPY_COLUMNS, AUDIT_MIGRATION_LOCK, AUDIT_MIGRATIONS, AUDIT_TABLE } from './schema.js';
 
@@ -91,11 +91,8 @@ function parameters(rows: readonly AuditRow[]): unknown[] {
 export class AuditStore {
   private readonly copy: CopyIngest;
 
-  constructor(
-    private readonly pool: pg.Pool,
-    settings: CopyIngestSettings = COPY_INGEST,
-  ) {
-    this.copy = new CopyIngest(pool, settings);
+  constructor(private readonly pool: pg.Pool) {
+    this.copy = new CopyIngest(pool);
   }
 
   /** Creates the table and indexes when missing; safe to run from several replicas at once. */

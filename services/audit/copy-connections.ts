@@ -71,8 +71,8 @@ export class PooledConnections implements CopyConnections {
 interface Hold {
   readonly client: Promise<pg.PoolClient>;
   users: number;
-  /** Discarded as broken: not to be given back. */
-  lost: boolean;
+  /** Given back to the pool, or discarded as broken: not to be released again. */
+  released: boolean;
 }
 
 /**
@@ -81,8 +81,12 @@ interface Hold {
  * server answers them in order. It goes back to the pool when no work is
  * left (so the pool's idle timeout and `end` apply as to any connection),
  * and the next work takes it again. When it breaks, every query on it fails
- * (pg errors them all) and it is discarded; so is one lost while held (its
- * 'error' event). The next work takes a new one.
+ * and it is discarded; so is one lost while held (its 'error' event). The
+ * next work takes a new one. What this relies on, read in pg 8.23's
+ * lib/client.js: a lost connection errors the active query and every one
+ * sent or queued behind it (`_errorAllQueries`); a read timeout in pipeline
+ * mode destroys the connection, since the queries behind cannot go first;
+ * a checked-out client emits 'error' for a loss with no query running.
  */
 export class PipelinedConnection implements CopyConnections {
   private hold: Hold | undefined;
@@ -113,7 +117,7 @@ export class PipelinedConnection implements CopyConnections {
         return client;
       }),
       users: 0,
-      lost: false,
+      released: false,
     };
     // A connection that could not be made is not held: the next work tries again.
     hold.client.catch(() => this.forget(hold));
@@ -126,8 +130,8 @@ export class PipelinedConnection implements CopyConnections {
 
   private discard(hold: Hold, client: pg.PoolClient, error: Error): void {
     this.forget(hold);
-    if (hold.lost) return;
-    hold.lost = true;
+    if (hold.released) return;
+    hold.released = true;
     // Still listening: pg may report the same loss again.
     client.release(error);
   }
@@ -136,8 +140,8 @@ export class PipelinedConnection implements CopyConnections {
     this.forget(hold);
     void hold.client.then(
       (client) => {
-        if (hold.lost) return;
-        hold.lost = true;
+        if (hold.released) return;
+        hold.released = true;
         client.removeAllListeners('error');
         client.release();
       },
